@@ -1,0 +1,136 @@
+"""Sentence alignment between two texts: which sentence of one side is which sentence of the other.
+
+Pairs are one-to-one, chosen greedily from the most similar down, body sentences before boilerplate. Each
+pair is typed: ``verbatim`` (same words in the same order, after folding quotes, dashes and case),
+``edited`` (mostly the same word sequence), ``rewritten`` (the same content words in other wording), and
+``moved`` when the pair breaks the reading order kept by the other pairs.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from rapidfuzz.distance import Indel
+
+from copydesk.align.stopwords import STOPWORDS
+
+PairLabel = Literal["verbatim", "edited", "rewritten", "moved"]
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """A sentence to align: its folded words, and whether it is boilerplate (aligned after the body)."""
+
+    words: Sequence[str]
+    boilerplate: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Pair:
+    """Sentence ``a`` of side a paired with sentence ``b`` of side b.
+
+    similarity: word-sequence similarity, ``2 * LCS / (len_a + len_b)``, in [0, 1].
+    overlap: Dice overlap of the content words (stop words left out), in [0, 1].
+    """
+
+    a: int
+    b: int
+    similarity: float
+    overlap: float
+    label: PairLabel
+
+
+def content_words(words: Sequence[str]) -> set[str]:
+    return {w for w in words if w not in STOPWORDS and (len(w) > 1 or w.isdigit())}
+
+
+def _longest_increasing(values: list[int]) -> set[int]:
+    """Indices of one longest strictly increasing subsequence of ``values`` (patience sorting)."""
+    tails: list[int] = []
+    tail_idx: list[int] = []
+    prev = [-1] * len(values)
+    for i, v in enumerate(values):
+        k = bisect_left(tails, v)
+        if k == len(tails):
+            tails.append(v)
+            tail_idx.append(i)
+        else:
+            tails[k] = v
+            tail_idx[k] = i
+        prev[i] = tail_idx[k - 1] if k else -1
+    keep: set[int] = set()
+    i = tail_idx[-1] if tail_idx else -1
+    while i >= 0:
+        keep.add(i)
+        i = prev[i]
+    return keep
+
+
+def align(
+    a: Sequence[Unit],
+    b: Sequence[Unit],
+    *,
+    edited_similarity: float = 0.5,
+    rewritten_similarity: float = 0.4,
+    min_shared_content: int = 3,
+) -> list[Pair]:
+    """Pair the sentences of ``a`` with those of ``b``; pairs come back sorted by ``a`` index.
+
+    A pair is kept when its word-sequence similarity reaches ``edited_similarity``, when one sentence is
+    mostly contained in the other (a cut or extended sentence, at least six words shared in order), or
+    when its content-word overlap reaches ``rewritten_similarity`` with at least ``min_shared_content``
+    content words in common.
+    """
+    a_content = [content_words(u.words) for u in a]
+    b_content = [content_words(u.words) for u in b]
+    postings: dict[str, list[int]] = defaultdict(list)
+    for j, words in enumerate(b_content):
+        for w in words:
+            postings[w].append(j)
+
+    scored: list[tuple[float, float, int, int, PairLabel]] = []
+    for i, unit in enumerate(a):
+        shared = Counter(j for w in a_content[i] for j in postings.get(w, ()))
+        for j, n_shared in shared.items():
+            la, lb = len(unit.words), len(b[j].words)
+            overlap = 2 * n_shared / (len(a_content[i]) + len(b_content[j]))
+            if n_shared < 2 and min(la, lb) > 4:
+                continue
+            similarity = Indel.normalized_similarity(unit.words, b[j].words)
+            lcs = similarity * (la + lb) / 2
+            label: PairLabel | None = None
+            if similarity == 1.0:
+                label = "verbatim"
+            elif similarity >= edited_similarity or (lcs >= 6 and lcs >= 0.8 * min(la, lb)):
+                label = "edited"
+            elif overlap >= rewritten_similarity and n_shared >= min_shared_content:
+                label = "rewritten"
+            if label is not None:
+                boiler = unit.boilerplate or b[j].boilerplate
+                scored.append((0.0 if boiler else 1.0, max(similarity, overlap), i, j, label))
+
+    scored.sort(key=lambda t: (-t[0], -t[1], t[2], t[3]))
+    used_a: set[int] = set()
+    used_b: set[int] = set()
+    chosen: list[Pair] = []
+    for _, _, i, j, label in scored:
+        if i in used_a or j in used_b:
+            continue
+        used_a.add(i)
+        used_b.add(j)
+        sim = Indel.normalized_similarity(a[i].words, b[j].words)
+        ov = 2 * len(a_content[i] & b_content[j]) / max(1, len(a_content[i]) + len(b_content[j]))
+        chosen.append(Pair(i, j, sim, ov, label))
+
+    chosen.sort(key=lambda p: p.a)
+    # Reading order is judged on body pairs only: captions float freely between paragraphs.
+    body = [k for k, p in enumerate(chosen) if not (a[p.a].boilerplate or b[p.b].boilerplate)]
+    in_order = {body[k] for k in _longest_increasing([chosen[k].b for k in body])}
+    return [
+        p if k in in_order or k not in body else Pair(p.a, p.b, p.similarity, p.overlap, "moved")
+        for k, p in enumerate(chosen)
+    ]

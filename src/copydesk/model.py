@@ -1,0 +1,265 @@
+"""Records that flow through the pipeline: articles in, comparisons out.
+
+Every span is a half-open pair of character offsets ``[start, end)`` into the ORIGINAL text of its article
+(``Article.text``, exactly as read, header line included). Every score is a float in [0, 1].
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from copydesk.errors import ConfigError
+
+Side = Literal["a", "b"]
+Verdict = Literal["a_from_b", "b_from_a", "common_source", "unrelated"]
+Label = Literal["verbatim", "edited", "rewritten", "moved", "added", "dropped", "boilerplate"]
+
+VERDICTS: tuple[Verdict, ...] = ("a_from_b", "b_from_a", "common_source", "unrelated")
+LABELS: tuple[Label, ...] = ("verbatim", "edited", "rewritten", "moved", "added", "dropped", "boilerplate")
+SCHEMA_VERSION = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One published text.
+
+    text: the original text as read; spans point into it.
+    body_start: offset where the body begins (after a header line such as `` date 2024-11-08 <title>``).
+    date: publication date, if known.
+    meta: free metadata (strings, numbers), kept as given.
+    """
+
+    text: str
+    id: str | None = None
+    title: str | None = None
+    date: dt.date | None = None
+    url: str | None = None
+    outlet: str | None = None
+    body_start: int = 0
+    meta: Mapping[str, Any] = field(default_factory=dict, hash=False)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.text, str):
+            raise ConfigError(f"Article.text must be a str, got {type(self.text).__name__}")
+        if not 0 <= self.body_start <= len(self.text):
+            raise ConfigError(f"body_start must be in [0, {len(self.text)}], got {self.body_start!r}")
+
+    @property
+    def body(self) -> str:
+        return self.text[self.body_start :]
+
+
+@dataclass(frozen=True, slots=True)
+class WordOp:
+    """One step of a word diff between two aligned sentences.
+
+    op: ``equal``, ``replace``, ``delete`` (words only on side a) or ``insert`` (words only on side b).
+    Offsets point into each side's original text; an empty range ``[x, x)`` where a side has no words.
+    """
+
+    op: Literal["equal", "replace", "delete", "insert"]
+    a_start: int
+    a_end: int
+    b_start: int
+    b_end: int
+    a_text: str
+    b_text: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "op": self.op,
+            "a_start": self.a_start,
+            "a_end": self.a_end,
+            "b_start": self.b_start,
+            "b_end": self.b_end,
+            "a_text": self.a_text,
+            "b_text": self.b_text,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """One sentence of one side of a comparison, with its label and its counterpart on the other side.
+
+    counterpart: index into ``Comparison.sentences`` of the paired sentence, or None.
+    similarity: word-sequence similarity with the counterpart in [0, 1], None when unpaired.
+    diff: word diff with the counterpart (from side a's words to side b's) for ``edited`` and ``moved``
+        pairs whose words differ; empty otherwise.
+    boilerplate: what kind of boilerplate (``caption``, ``credit``, ``footer``, ``dateline``), or None.
+    """
+
+    side: Side
+    start: int
+    end: int
+    text: str
+    label: Label
+    counterpart: int | None = None
+    similarity: float | None = None
+    diff: tuple[WordOp, ...] = ()
+    boilerplate: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "side": self.side,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "label": self.label,
+            "counterpart": self.counterpart,
+            "similarity": None if self.similarity is None else round(self.similarity, 4),
+            "diff": [op.to_dict() for op in self.diff],
+            "boilerplate": self.boilerplate,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Credit:
+    """What an article says of its origin, or a line that is not the story's body.
+
+    kind: ``agency`` (a wire credit such as "(AP) --" or "AFP journalists"), ``photo`` ("Photo: AFP"),
+        ``contributed`` ("Reuters contributed"), ``footer`` ("originally published by ..."), ``caption``
+        (a photo caption spliced into the text), ``byline`` ("By Stephen Howard, PA News").
+    name: who is credited (``AFP``, ``www.dailymail.co.uk``), or None for captions.
+    """
+
+    side: Side
+    kind: str
+    name: str | None
+    start: int
+    end: int
+    text: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "side": self.side,
+            "kind": self.kind,
+            "name": self.name,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """A run of shared text: ``[a_start, a_end)`` in side a and ``[b_start, b_end)`` in side b.
+
+    words: length of the run in words on side a.
+    """
+
+    a_start: int
+    a_end: int
+    b_start: int
+    b_end: int
+    words: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "a_start": self.a_start,
+            "a_end": self.a_end,
+            "b_start": self.b_start,
+            "b_end": self.b_end,
+            "words": self.words,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """One reason behind a verdict: which verdict it favours, how strongly (weight in [0, 1]) and why."""
+
+    kind: str
+    favours: Verdict
+    weight: float
+    detail: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "favours": self.favours,
+            "weight": round(self.weight, 4),
+            "detail": self.detail,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleSummary:
+    """What a comparison says of each side: where it came from and how long its body is."""
+
+    id: str | None
+    title: str | None
+    date: dt.date | None
+    outlet: str | None
+    url: str | None
+    chars: int
+    words: int
+    body_start: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "date": None if self.date is None else self.date.isoformat(),
+            "outlet": self.outlet,
+            "url": self.url,
+            "chars": self.chars,
+            "words": self.words,
+            "body_start": self.body_start,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """The full reuse report for two articles; ``to_dict`` gives the documented JSON (schema version 1).
+
+    jaccard: shared shingles over all shingles of the two bodies, in [0, 1].
+    containment_a_in_b: share of side a's body words that lie in shingles also found in side b, in [0, 1].
+    containment_b_in_a: the same for side b.
+    confidence: how sure the verdict is, in [0, 1].
+    """
+
+    verdict: Verdict
+    confidence: float
+    jaccard: float
+    containment_a_in_b: float
+    containment_b_in_a: float
+    shingle_size: int
+    a: ArticleSummary
+    b: ArticleSummary
+    a_text: str
+    b_text: str
+    passages: tuple[Passage, ...]
+    sentences: tuple[Sentence, ...]
+    credits: tuple[Credit, ...]
+    evidence: tuple[Evidence, ...]
+
+    @property
+    def related(self) -> bool:
+        return self.verdict != "unrelated"
+
+    def side_sentences(self, side: Side) -> list[Sentence]:
+        return [s for s in self.sentences if s.side == side]
+
+    def to_dict(self) -> dict[str, Any]:
+        counts: dict[str, dict[str, int]] = {"a": dict.fromkeys(LABELS, 0), "b": dict.fromkeys(LABELS, 0)}
+        for s in self.sentences:
+            counts[s.side][s.label] += 1
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "verdict": self.verdict,
+            "confidence": round(self.confidence, 4),
+            "jaccard": round(self.jaccard, 4),
+            "containment_a_in_b": round(self.containment_a_in_b, 4),
+            "containment_b_in_a": round(self.containment_b_in_a, 4),
+            "shingle_size": self.shingle_size,
+            "passage_count": len(self.passages),
+            "a": self.a.to_dict(),
+            "b": self.b.to_dict(),
+            "label_counts": counts,
+            "evidence": [e.to_dict() for e in self.evidence],
+            "credits": [c.to_dict() for c in self.credits],
+            "passages": [p.to_dict() for p in self.passages],
+            "sentences": [s.to_dict() for s in self.sentences],
+        }

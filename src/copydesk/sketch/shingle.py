@@ -1,0 +1,59 @@
+"""Word n-gram shingles hashed to 64 bits.
+
+Each word is hashed once with xxh3-64; the hash of an n-gram combines the word hashes in order with a
+polynomial step and a splitmix64 finish, all in numpy, so shingling costs one small hash per word.
+The hashes are stable across runs, processes and machines (no seed from the interpreter).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+import xxhash
+
+U64 = npt.NDArray[np.uint64]
+_MUL = np.uint64(0x9E3779B97F4A7C15)
+
+
+def word_hashes(words: Sequence[str]) -> U64:
+    """xxh3-64 of each (already folded) word, as a uint64 array."""
+    cache: dict[str, int] = {}
+    out = np.empty(len(words), dtype=np.uint64)
+    h = xxhash.xxh3_64_intdigest
+    for i, w in enumerate(words):
+        v = cache.get(w)
+        if v is None:
+            v = cache[w] = h(w.encode("utf-8"))
+        out[i] = v
+    return out
+
+
+def _mix(x: U64) -> U64:
+    # splitmix64 finalizer: spreads the polynomial combination over all 64 bits.
+    x = x ^ (x >> np.uint64(30))
+    x = x * np.uint64(0xBF58476D1CE4E5B9)
+    x = x ^ (x >> np.uint64(27))
+    x = x * np.uint64(0x94D049BB133111EB)
+    return x ^ (x >> np.uint64(31))
+
+
+def shingles(hashes: U64, n: int) -> U64:
+    """Hashes of the word n-grams ``hashes[i:i+n]``, one per start position ``i``.
+
+    A text shorter than ``n`` words (but not empty) gives one shingle of all its words, so that short
+    texts still compare. Arithmetic wraps modulo 2**64 by design.
+    """
+    if n < 1:
+        raise ValueError(f"n must be >= 1, got {n!r}")
+    count = len(hashes)
+    if count == 0:
+        return np.empty(0, dtype=np.uint64)
+    m = max(1, count - n + 1)
+    width = min(n, count)
+    with np.errstate(over="ignore"):
+        acc = hashes[:m].copy()
+        for k in range(1, width):
+            acc = acc * _MUL + hashes[k : k + m]
+        return _mix(acc)

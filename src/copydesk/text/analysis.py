@@ -1,0 +1,74 @@
+"""One pass over an article: sentences, their words, credits and boilerplate, all with original offsets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from copydesk.text.boilerplate import CreditSpan, boilerplate_kinds, find_credits
+from copydesk.text.sentences import paragraphs, sentences
+from copydesk.text.tokens import tokenize
+
+I64 = npt.NDArray[np.int64]
+
+
+@dataclass(frozen=True, slots=True)
+class SentenceInfo:
+    """A sentence with at least one word: ``[start, end)``, its paragraph, its folded words and their offsets.
+
+    boilerplate: ``caption``, ``credit``, ``byline``, ``heading``, ``footer``, or None for body text.
+    """
+
+    start: int
+    end: int
+    paragraph: int
+    boilerplate: str | None
+    words: list[str]
+    starts: I64
+    ends: I64
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """An analysed text. ``body_*`` hold the words of the non-boilerplate sentences, in reading order."""
+
+    text: str
+    sentences: list[SentenceInfo]
+    credits: list[CreditSpan]
+    body_words: list[str]
+    body_starts: I64
+    body_ends: I64
+
+
+def analyze(text: str, *, start: int = 0) -> Analysis:
+    """Analyse ``text[start:]`` (``start`` skips a header line); every offset points into ``text``."""
+    paras = paragraphs(text, start=start)
+    spans = sentences(text, start=start)
+    credits = find_credits(text, start=start)
+    kinds = boilerplate_kinds(text, paras, spans, credits)
+    tokens = tokenize(text, start=start)
+    lo = np.searchsorted(tokens.starts, [s.start for s in spans], side="left")
+    hi = np.searchsorted(tokens.starts, [s.end for s in spans], side="left")
+    infos: list[SentenceInfo] = []
+    body_idx: list[int] = []
+    for s, kind, i, j in zip(spans, kinds, lo.tolist(), hi.tolist(), strict=True):
+        if j <= i:
+            continue  # no words: a rule, a lone bullet
+        infos.append(
+            SentenceInfo(
+                s.start, s.end, s.paragraph, kind, tokens.words[i:j], tokens.starts[i:j], tokens.ends[i:j]
+            )
+        )
+        if kind is None:
+            body_idx.extend(range(i, j))
+    idx = np.asarray(body_idx, dtype=np.int64)
+    return Analysis(
+        text=text,
+        sentences=infos,
+        credits=credits,
+        body_words=[tokens.words[k] for k in body_idx],
+        body_starts=tokens.starts[idx] if len(idx) else np.empty(0, dtype=np.int64),
+        body_ends=tokens.ends[idx] if len(idx) else np.empty(0, dtype=np.int64),
+    )

@@ -1,0 +1,205 @@
+"""Credits, captions, bylines and republication footers: found and set aside, never silently deleted.
+
+`find_credits` lists what a text says of its origin ("(AP) --", "Photo: AFP", "AFP journalists ...",
+"Reuters contributed", "originally published by www.example.com"), each as a ``[start, end)`` span into the
+original text. `boilerplate_kinds` labels the sentences that are not the story's running text: photo
+captions spliced between paragraphs, credit lines, bylines, headings and scraper footers.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from copydesk.text.sentences import Paragraph, SentenceSpan, is_terminated
+
+# Wire and photo agencies, each with its usual spellings; the key is the name reported.
+AGENCIES: dict[str, tuple[str, ...]] = {
+    "AFP": ("AFP", "Agence France-Presse", "Agence France Presse"),
+    "AP": ("AP", "Associated Press"),
+    "Reuters": ("Reuters", "REUTERS"),
+    "PA": ("PA", "Press Association", "PA News", "PA Media", "PA Wire"),
+    "dpa": ("dpa", "DPA"),
+    "UPI": ("UPI", "United Press International"),
+    "Bloomberg": ("Bloomberg",),
+    "EFE": ("EFE",),
+    "ANSA": ("ANSA",),
+    "Xinhua": ("Xinhua",),
+    "Kyodo": ("Kyodo",),
+    "Yonhap": ("Yonhap",),
+    "TASS": ("TASS", "Tass"),
+    "Interfax": ("Interfax",),
+    "PTI": ("PTI",),
+    "IANS": ("IANS",),
+    "AAP": ("AAP",),
+    "Anadolu": ("Anadolu", "Anadolu Agency"),
+    "Getty Images": ("Getty Images", "Getty"),
+    "EPA": ("EPA", "EPA-EFE"),
+}
+_CANON = {alias.lower(): name for name, aliases in AGENCIES.items() for alias in aliases}
+_AGENCY = "|".join(
+    sorted((re.escape(a) for aliases in AGENCIES.values() for a in aliases), key=len, reverse=True)
+)
+_DASH = "[-\u2010-\u2015\u2212]"
+
+_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    # "KYIV, Ukraine (AP) --", "LONDON (Reuters) -"
+    ("agency", re.compile(rf"\(({_AGENCY})\)\s*{_DASH}{{1,2}}")),
+    # "AFP journalists in Kyiv heard", "Reuters reported"
+    (
+        "agency",
+        re.compile(
+            rf"\b({_AGENCY})(?:'s)? (?:journalists?|reporters?|correspondents?|photographers?|staff|"
+            r"understands|has learned|learned|reported|reports|said it|news agency)\b"
+        ),
+    ),
+    # "told AFP", "according to Reuters", "news agency AFP"
+    (
+        "agency",
+        re.compile(
+            rf"\b(?:told|according to|reported by|quoted by|speaking to|in an interview with|news agency)\s+"
+            rf"(?:the\s+)?({_AGENCY})\b"
+        ),
+    ),
+    # "(c) 2024 AFP", "Copyright Reuters"
+    ("agency", re.compile(rf"(?:©|\([cC]\)|\bCopyright)\s*(?:\d{{4}}\s*)?({_AGENCY})\b")),
+    # "Photo: AFP", "Picture: Getty Images", "(Photo by X/AFP)"
+    (
+        "photo",
+        re.compile(
+            r"\b(?:Photo|Photograph|Picture|Pic|Image|Credit)s?(?: by)?\s*:\s*"
+            r"([A-Z][\w.&'/ -]{0,40}?)[ \t]*(?=$|[.;)\n|])",
+            re.MULTILINE,
+        ),
+    ),
+    ("photo", re.compile(rf"\b({_AGENCY})\s*(?:/|via)\s*(?:Getty Images|{_AGENCY})\b")),
+    # "Reuters contributed to this report", "Additional reporting by Jane Doe"
+    (
+        "contributed",
+        re.compile(
+            rf"\b({_AGENCY}|[A-Z][\w.'-]+(?: [A-Z][\w.'-]+){{0,3}}) contributed(?: to)?(?: this)?"
+            r"(?: report(?:ing)?| story| article)?"
+        ),
+    ),
+    (
+        "contributed",
+        re.compile(r"\b(?:Additional reporting|Reporting|Writing|Editing|Compiled) by\s+([^\n;.]{2,80})"),
+    ),
+    # "This article was originally published by a www.dailymail.co.uk . Read the Original article here."
+    (
+        "footer",
+        re.compile(
+            r"(?:\bThis (?:article|story|post|piece) (?:was |is )?)?\b(?:originally|first) "
+            r"(?:published|appeared|posted) (?:by|on|in|at) (?:an? |the )?([\w.:/-]+(?: [A-Z][\w.-]+){0,3})",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "footer",
+        re.compile(r"\bRead (?:the )?(?:original|full) (?:article|story)(?: here| at| on)?[^\n]*", re.I),
+    ),
+    # "By Stephen Howard, PA News"
+    ("byline", re.compile(rf"^\W*By ([A-Z][\w.'-]+(?: [A-Z][\w.'-]+){{0,3}})(?:,\s*({_AGENCY}))?\W*$", re.M)),
+)
+_CAPTION_START = re.compile(
+    r"^\W*(?:Picture|Pictured|Photo|Photograph|Image|Above|Top|Left|Right|Inset)\s*:", re.I
+)
+
+
+@dataclass(frozen=True, slots=True)
+class CreditSpan:
+    """A credit found in a text: kind (see `copydesk.model.Credit`), who is named, ``[start, end)``."""
+
+    kind: str
+    name: str | None
+    start: int
+    end: int
+
+
+def canonical_agency(name: str | None) -> str | None:
+    """The agency a name stands for ("Agence France-Presse" -> "AFP"), or None if it is no known agency."""
+    if name is None:
+        return None
+    return _CANON.get(name.strip().lower())
+
+
+def _name(kind: str, m: re.Match[str]) -> str | None:
+    groups = [g for g in m.groups() if g]
+    if not groups:
+        return None
+    if kind == "byline" and len(groups) > 1:
+        return canonical_agency(groups[1]) or groups[1]
+    raw = groups[0].strip().rstrip(".")
+    return canonical_agency(raw) or raw
+
+
+def find_credits(text: str, *, start: int = 0) -> list[CreditSpan]:
+    """Credits in ``text[start:]``, sorted by offset, overlapping finds of one kind merged."""
+    found: list[CreditSpan] = []
+    for kind, pattern in _PATTERNS:
+        for m in pattern.finditer(text, start):
+            name = _name(kind, m)
+            if kind == "photo" and name is not None and len(name.split()) > 5:
+                continue  # "Picture: Tracers are seen in the night sky ..." is a caption, not a credit
+            if kind == "footer" and m.group().lower().startswith("read"):
+                name = None
+            found.append(CreditSpan(kind, name, m.start(), m.end()))
+    found.sort(key=lambda c: (c.start, -c.end))
+    merged: list[CreditSpan] = []
+    for c in found:
+        if merged and c.start < merged[-1].end and (c.kind == merged[-1].kind or c.end <= merged[-1].end):
+            continue
+        merged.append(c)
+    return merged
+
+
+def boilerplate_kinds(
+    text: str,
+    paragraphs: list[Paragraph],
+    sentences: list[SentenceSpan],
+    credits: list[CreditSpan],
+) -> list[str | None]:
+    """For each sentence: ``caption``, ``credit``, ``byline``, ``heading``, ``footer``, or None for body text.
+
+    A paragraph is a caption when it opens with "Picture:" or the like, when it carries a photo credit, or
+    when it lacks the final punctuation of running prose in a text whose other paragraphs have it (photo
+    captions spliced between paragraphs by scrapers read exactly so). Unterminated paragraphs before the
+    first prose paragraph are headings.
+    """
+    terminated = [is_terminated(text[p.start : p.end]) for p in paragraphs]
+    prose = sum(terminated) >= 2 and sum(terminated) >= 0.4 * len(paragraphs)
+    first_prose = next((i for i, t in enumerate(terminated) if t), len(paragraphs))
+
+    def credit_in(kind: str, start: int, end: int) -> CreditSpan | None:
+        return next((c for c in credits if c.kind == kind and c.start < end and c.end > start), None)
+
+    para_kind: list[str | None] = []
+    for i, p in enumerate(paragraphs):
+        body = text[p.start : p.end]
+        kind: str | None = None
+        byline = credit_in("byline", p.start, p.end)
+        if byline is not None and byline.end - byline.start >= 0.8 * (p.end - p.start):
+            kind = "byline"
+        elif _CAPTION_START.match(body) or credit_in("photo", p.start, p.end):
+            kind = "caption"
+        elif not terminated[i] and prose:
+            kind = "heading" if i < first_prose else "caption"
+        para_kind.append(kind)
+
+    kinds: list[str | None] = []
+    footer_from: dict[int, int] = {}
+    for s in sentences:
+        if credit_in("footer", s.start, s.end) is not None:
+            footer_from.setdefault(s.paragraph, s.start)
+    for s in sentences:
+        kind = para_kind[s.paragraph] if s.paragraph < len(para_kind) else None
+        if s.paragraph in footer_from and s.start >= footer_from[s.paragraph]:
+            kind = "footer"
+        elif kind is None:
+            photo = credit_in("photo", s.start, s.end)
+            if photo is not None and (photo.end - photo.start) >= 0.6 * (s.end - s.start):
+                kind = "credit"
+            elif _CAPTION_START.match(text[s.start : s.end]):
+                kind = "caption"
+        kinds.append(kind)
+    return kinds

@@ -1,0 +1,144 @@
+"""Paragraphs and sentences as ``[start, end)`` offsets into the original text.
+
+Line breaks are read two ways. In hard-wrapped text (wire copy at about 72 columns, such as Press
+Association files) a single line break is a space and paragraphs end at blank lines, at lines ending in
+PA's ``<`` marker, or before indented lines. Elsewhere every line break ends a paragraph (scraped pages
+often put one paragraph per line with no blank line between).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_ABBREVIATIONS = frozenset(
+    """mr mrs ms dr prof st sr jr gen col lt sgt capt cpl maj adm gov sen rep rev hon pres supt insp det jan
+    feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur thurs fri sat sun inc ltd co corp
+    plc llc bros no nos vs v etc al fig ft approx est dept univ ave rd blvd mt u.s u.k u.n e.g i.e a.m p.m""".split()
+)
+# A sentence ends at . ! ? or an ellipsis, then optional closing quotes or brackets, then space, then
+# something that can open a sentence.
+_BOUNDARY = re.compile(r"""(?<=[.!?…])['"’”)\]]*\s+(?=['"‘“(\[]*[A-Z0-9À-Ý])""")
+_TRIM = " \t\r\n\x0b\x0c\x19<|"
+_TERMINAL = frozenset(".!?…'\"’”)]:")
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class SentenceSpan:
+    """A sentence: ``[start, end)`` into the original text, and the index of its paragraph."""
+
+    start: int
+    end: int
+    paragraph: int
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start] in _TRIM:
+        start += 1
+    while end > start and text[end - 1] in _TRIM:
+        end -= 1
+    return start, end
+
+
+def _is_wrapped(lines: list[tuple[int, int]]) -> bool:
+    lengths = [e - s for s, e in lines if e > s]
+    if len(lengths) < 6:
+        return False
+    widest = max(lengths)
+    if widest > 100:
+        return False
+    near_margin = sum(1 for n in lengths if n >= 0.75 * widest)
+    return near_margin >= 0.5 * len(lengths)
+
+
+def paragraphs(text: str, *, start: int = 0) -> list[Paragraph]:
+    """Paragraphs of ``text[start:]``, trimmed of white space and wire markers, empty ones left out."""
+    lines: list[tuple[int, int]] = []
+    pos = start
+    for line in text[start:].split("\n"):
+        lines.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    wrapped = _is_wrapped(lines)
+    out: list[Paragraph] = []
+    cur_start: int | None = None
+    cur_end = 0
+
+    def close() -> None:
+        nonlocal cur_start
+        if cur_start is not None:
+            s, e = _trim(text, cur_start, cur_end)
+            if e > s:
+                out.append(Paragraph(s, e))
+        cur_start = None
+
+    for s, e in lines:
+        body = text[s:e]
+        if not any(ch.isalnum() for ch in body):
+            # Blank lines and rules such as "-----" end a paragraph and belong to none.
+            close()
+            continue
+        if wrapped and cur_start is not None:
+            starts_new = body[:1] in (" ", "\t", "\x19")
+            if starts_new:
+                close()
+        if not wrapped:
+            close()
+        if cur_start is None:
+            cur_start = s
+        cur_end = e
+        if wrapped and body.rstrip().endswith("<"):
+            close()
+    close()
+    return out
+
+
+def _ends_abbreviation(text: str, end: int) -> bool:
+    """Whether the period just before ``end`` closes an abbreviation or an initial ("Mr.", "J.")."""
+    i = end - 1
+    while i >= 0 and text[i] in "'\"’”)]":
+        i -= 1
+    if i < 0 or text[i] != ".":
+        return False
+    j = i
+    while j > 0 and (text[j - 1].isalnum() or text[j - 1] == "."):
+        j -= 1
+    word = text[j:i].lower()
+    return (len(word) == 1 and word.isalpha()) or word in _ABBREVIATIONS
+
+
+def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Sentences of one paragraph ``text[start:end]`` as trimmed ``(start, end)`` pairs."""
+    out: list[tuple[int, int]] = []
+    s = start
+    for m in _BOUNDARY.finditer(text, start, end):
+        if _ends_abbreviation(text, m.start()):
+            continue
+        a, b = _trim(text, s, m.start())
+        if b > a:
+            out.append((a, b))
+        s = m.end()
+    a, b = _trim(text, s, end)
+    if b > a:
+        out.append((a, b))
+    return out
+
+
+def sentences(text: str, *, start: int = 0) -> list[SentenceSpan]:
+    """Sentences of ``text[start:]`` with their paragraph index."""
+    out: list[SentenceSpan] = []
+    for k, p in enumerate(paragraphs(text, start=start)):
+        for a, b in split_sentences(text, p.start, p.end):
+            out.append(SentenceSpan(a, b, k))
+    return out
+
+
+def is_terminated(text: str) -> bool:
+    """Whether a paragraph ends the way running prose does (full stop, question mark, closing quote...)."""
+    t = text.rstrip(_TRIM)
+    return bool(t) and t[-1] in _TERMINAL
