@@ -242,6 +242,23 @@ class Comparison:
     def side_sentences(self, side: Side) -> list[Sentence]:
         return [s for s in self.sentences if s.side == side]
 
+    def reused_spans(self, side: Side) -> list[tuple[int, int]]:
+        """Merged ``[start, end)`` spans of ``side`` whose text comes from the other side: shared passages
+        and sentences paired with a counterpart (verbatim, edited, rewritten or moved), boilerplate aside."""
+        spans = [(p.a_start, p.a_end) if side == "a" else (p.b_start, p.b_end) for p in self.passages]
+        spans += [
+            (s.start, s.end)
+            for s in self.sentences
+            if s.side == side and s.counterpart is not None and s.label != "boilerplate"
+        ]
+        merged: list[tuple[int, int]] = []
+        for start, end in sorted(spans):
+            if merged and start <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+            else:
+                merged.append((start, end))
+        return merged
+
     def to_dict(self) -> dict[str, Any]:
         counts: dict[str, dict[str, int]] = {"a": dict.fromkeys(LABELS, 0), "b": dict.fromkeys(LABELS, 0)}
         for s in self.sentences:

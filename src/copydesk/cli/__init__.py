@@ -1,1 +1,5 @@
-"""cli."""
+"""The command line: `copydesk compare`, `copydesk bench` ..."""
+
+from copydesk.cli.main import main
+
+__all__ = ["main"]

@@ -46,15 +46,22 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _is_wrapped(lines: list[tuple[int, int]]) -> bool:
+def _is_wrapped(text: str, lines: list[tuple[int, int]]) -> bool:
+    """Whether single line breaks are soft: hard-wrapped wire copy rather than a paragraph per line."""
     lengths = [e - s for s, e in lines if e > s]
-    if len(lengths) < 6:
+    if len(lengths) < 3 or max(lengths) > 100:
         return False
+    if any(text[s:e].rstrip().endswith("<") for s, e in lines):
+        return True  # PA's end-of-paragraph marker
+    breaks = mid = 0
+    for (s0, e0), (s1, e1) in zip(lines, lines[1:], strict=False):
+        if e0 > s0 and e1 > s1:
+            breaks += 1
+            if not is_terminated(text[s0:e0]) and text[s1:e1].lstrip(_TRIM)[:1].islower():
+                mid += 1
     widest = max(lengths)
-    if widest > 100:
-        return False
     near_margin = sum(1 for n in lengths if n >= 0.75 * widest)
-    return near_margin >= 0.5 * len(lengths)
+    return near_margin >= 0.5 * len(lengths) or (breaks > 0 and mid >= 0.2 * breaks)
 
 
 def paragraphs(text: str, *, start: int = 0) -> list[Paragraph]:
@@ -64,7 +71,7 @@ def paragraphs(text: str, *, start: int = 0) -> list[Paragraph]:
     for line in text[start:].split("\n"):
         lines.append((pos, pos + len(line)))
         pos += len(line) + 1
-    wrapped = _is_wrapped(lines)
+    wrapped = _is_wrapped(text, lines)
     out: list[Paragraph] = []
     cur_start: int | None = None
     cur_end = 0
@@ -87,7 +94,11 @@ def paragraphs(text: str, *, start: int = 0) -> list[Paragraph]:
             starts_new = body[:1] in (" ", "\t", "\x19")
             if starts_new:
                 close()
-        if not wrapped:
+        if not wrapped and not (
+            cur_start is not None
+            and not is_terminated(text[cur_start:cur_end])
+            and body.lstrip(_TRIM)[:1].islower()
+        ):
             close()
         if cur_start is None:
             cur_start = s

@@ -1,0 +1,28 @@
+"""The `copydesk` command group and its error handling: one clean line per error, never a trace."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from copydesk import __version__
+from copydesk.errors import CopydeskError
+
+
+class _Group(click.Group):
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except CopydeskError as exc:
+            click.echo(f"copydesk: error: {exc}", err=True)
+            ctx.exit(1)
+        except BrokenPipeError:  # `copydesk ... | head`
+            sys.stderr.close()
+            ctx.exit(0)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
+@click.version_option(__version__, prog_name="copydesk")
+def cli() -> None:
+    """Find the same news story wherever it is republished, and show what each copy did with the text."""

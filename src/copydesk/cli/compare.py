@@ -1,0 +1,77 @@
+"""`copydesk compare A B`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from copydesk.cli.app import cli
+from copydesk.cli.render import print_comparison
+from copydesk.config import CompareConfig
+from copydesk.engine.compare import compare
+from copydesk.io.textfile import decode, parse_text, read_text_file
+from copydesk.model import Article
+
+
+def _load(arg: str) -> Article:
+    if arg == "-":
+        text = decode(sys.stdin.buffer.read(), path="<stdin>").replace("\r\n", "\n")
+        return parse_text(text, id="stdin", path="<stdin>")
+    return read_text_file(arg)
+
+
+@cli.command("compare")
+@click.argument("a", metavar="A")
+@click.argument("b", metavar="B")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "html"]),
+    default="text",
+    show_default=True,
+    help="text: a readable report; json: the documented schema; html: one self-contained page.",
+)
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of stdout."
+)
+@click.option(
+    "--shingle-size",
+    type=int,
+    default=CompareConfig().shingle_size,
+    show_default=True,
+    help="Words per shingle for Jaccard and containment.",
+)
+def compare_cmd(a: str, b: str, fmt: str, output: Path | None, shingle_size: int) -> None:
+    """Explain how two articles relate: figures, verdict with evidence, and a sentence-by-sentence edit script.
+
+    A and B are text files (an optional first line ' date YYYY-MM-DD <title>' is read as metadata);
+    '-' reads one of them from standard input.
+    """
+    if a == "-" and b == "-":
+        raise click.UsageError("only one of A and B can be '-' (standard input)")
+    result = compare(_load(a), _load(b), config=CompareConfig(shingle_size=shingle_size))
+    if fmt == "text" and output is None:
+        print_comparison(result)
+        return
+    if fmt == "json":
+        body = json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n"
+    elif fmt == "html":
+        from copydesk.io.html import render_compare_html
+
+        body = render_compare_html(result)
+    else:
+        from io import StringIO
+
+        from rich.console import Console
+
+        buf = StringIO()
+        print_comparison(result, console=Console(file=buf, width=120, force_terminal=False))
+        body = buf.getvalue()
+    if output is None:
+        click.echo(body, nl=False)
+    else:
+        output.write_text(body, encoding="utf-8")
+        click.echo(f"wrote {output}", err=True)
