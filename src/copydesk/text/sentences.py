@@ -8,6 +8,7 @@ often put one paragraph per line with no blank line between).
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -54,7 +55,7 @@ def _is_wrapped(text: str, lines: list[tuple[int, int]]) -> bool:
     if any(text[s:e].rstrip().endswith("<") for s, e in lines):
         return True  # PA's end-of-paragraph marker
     breaks = mid = 0
-    for (s0, e0), (s1, e1) in zip(lines, lines[1:], strict=False):
+    for (s0, e0), (s1, e1) in itertools.pairwise(lines):
         if e0 > s0 and e1 > s1:
             breaks += 1
             if not is_terminated(text[s0:e0]) and text[s1:e1].lstrip(_TRIM)[:1].islower():
