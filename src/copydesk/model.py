@@ -217,6 +217,8 @@ class Comparison:
     jaccard: shared shingles over all shingles of the two bodies, in [0, 1].
     containment_a_in_b: share of side a's body words that lie in shingles also found in side b, in [0, 1].
     containment_b_in_a: the same for side b.
+    shared_a, shared_b: the ``[start, end)`` spans of each side's words that lie in shared shingles (the words
+        counted by the containment figures), merged where consecutive.
     confidence: how sure the verdict is, in [0, 1].
     """
 
@@ -231,6 +233,8 @@ class Comparison:
     a_text: str
     b_text: str
     passages: tuple[Passage, ...]
+    shared_a: tuple[tuple[int, int], ...]
+    shared_b: tuple[tuple[int, int], ...]
     sentences: tuple[Sentence, ...]
     credits: tuple[Credit, ...]
     evidence: tuple[Evidence, ...]
@@ -278,5 +282,7 @@ class Comparison:
             "evidence": [e.to_dict() for e in self.evidence],
             "credits": [c.to_dict() for c in self.credits],
             "passages": [p.to_dict() for p in self.passages],
+            "shared_a": [list(span) for span in self.shared_a],
+            "shared_b": [list(span) for span in self.shared_b],
             "sentences": [s.to_dict() for s in self.sentences],
         }

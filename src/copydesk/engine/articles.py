@@ -36,6 +36,7 @@ def as_article(value: Article | str | Mapping[str, Any], *, default_id: str | No
     if isinstance(value, Mapping):
         if not isinstance(value.get("text"), str):
             raise ConfigError(f"an article mapping needs a 'text' string, got keys {sorted(value)!r}")
+
         def field(name: str) -> str | None:
             v = value.get(name)
             return None if v is None or v == "" else str(v)

@@ -82,6 +82,17 @@ def _summary(article: Article, analysis: Analysis) -> ArticleSummary:
     )
 
 
+def _spans(mask: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> tuple[tuple[int, int], ...]:
+    """Merge runs of consecutive covered words into ``[start, end)`` character spans."""
+    idx = np.flatnonzero(mask)
+    if not len(idx):
+        return ()
+    breaks = np.flatnonzero(np.diff(idx) > 1)
+    first = np.concatenate(([0], breaks + 1))
+    last = np.concatenate((breaks, [len(idx) - 1]))
+    return tuple((int(starts[idx[f]]), int(ends[idx[e]])) for f, e in zip(first, last, strict=True))
+
+
 def compare(a: ArticleLike, b: ArticleLike, *, config: CompareConfig | None = None) -> Comparison:
     """Compare two articles (texts, `Article`s or dicts with at least ``text``) and explain their relation.
 
@@ -216,6 +227,8 @@ def compare(a: ArticleLike, b: ArticleLike, *, config: CompareConfig | None = No
         a_text=art_a.text,
         b_text=art_b.text,
         passages=passages,
+        shared_a=_spans(cov_a, an_a.body_starts, an_a.body_ends),
+        shared_b=_spans(cov_b, an_b.body_starts, an_b.body_ends),
         sentences=tuple(sentences),
         credits=tuple(sorted(credits, key=lambda c: (c.side, c.start, c.end))),
         evidence=tuple(evidence),
