@@ -119,7 +119,8 @@ class Sentence:
 class Credit:
     """What an article says of its origin, or a line that is not the story's body.
 
-    kind: ``agency`` (a wire credit such as "(AP) --" or "AFP journalists"), ``photo`` ("Photo: AFP"),
+    kind: ``dateline`` ("KYIV (AFP) --": whose copy this is), ``agency`` (a wire credit such as "(AP) --",
+        "AFP journalists" or "told Reuters"), ``photo`` ("Photo: AFP"),
         ``contributed`` ("Reuters contributed"), ``footer`` ("originally published by ..."), ``caption``
         (a photo caption spliced into the text), ``byline`` ("By Stephen Howard, PA News").
     name: who is credited (``AFP``, ``www.dailymail.co.uk``), or None for captions.

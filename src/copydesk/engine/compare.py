@@ -45,6 +45,11 @@ def _own_names(article: Article, analysis: Analysis) -> frozenset[str]:
     for c in analysis.credits:
         if c.kind == "byline" and c.name and canonical_agency(c.name):
             names.add(c.name.lower())
+        if c.kind == "dateline" and c.name and c.start <= article.body_start + 200:
+            names.add(c.name.lower())
+        if c.kind == "footer" and c.name:
+            # "originally published by www.example.com": this text is that site's article
+            names.update({c.name.lower(), c.name.lower().removeprefix("www.")})
     return frozenset(names)
 
 
@@ -54,7 +59,9 @@ def _signals(
     agencies = frozenset(
         c.name
         for c in analysis.credits
-        if c.kind in ("agency", "photo", "contributed") and c.name and canonical_agency(c.name) == c.name
+        if c.kind in ("agency", "photo", "contributed", "dateline")
+        and c.name
+        and (canonical_agency(c.name) == c.name or c.name.isupper())
     )
     origins = frozenset(c.name for c in analysis.credits if c.kind == "footer" and c.name)
     return SideSignals(

@@ -58,6 +58,8 @@ def _credit_evidence(side: Side, me: SideSignals, other: SideSignals) -> list[Ev
     name = side.upper()
     other_name = "B" if side == "a" else "A"
     for agency in sorted(me.agencies):
+        if agency.lower() in me.own_names:
+            continue  # its own dateline or byline: who it is, not whom it credits
         if agency.lower() in other.own_names:
             out.append(
                 Evidence(
@@ -67,18 +69,18 @@ def _credit_evidence(side: Side, me: SideSignals, other: SideSignals) -> list[Ev
                     f"{name} credits {agency}, and {other_name} is {agency}'s text",
                 )
             )
-        elif agency not in other.agencies and agency.lower() not in me.own_names:
+        elif agency in other.agencies:
+            out.append(Evidence("credit", "common_source", 0.3, f"both sides credit {agency}"))
+        else:
             out.append(
                 Evidence(
                     "credit",
                     "common_source",
-                    0.6,
+                    0.9,
                     f"{name} credits {agency}; {other_name} neither credits nor is {agency}: "
                     f"{name}'s text came from {agency}, not from {other_name}",
                 )
             )
-        else:
-            out.append(Evidence("credit", "common_source", 0.3, f"both sides credit {agency}"))
     for origin in sorted(me.origins):
         if origin.lower() in other.own_names:
             out.append(
@@ -94,7 +96,7 @@ def _credit_evidence(side: Side, me: SideSignals, other: SideSignals) -> list[Ev
                 Evidence(
                     "footer",
                     "common_source",
-                    0.3,
+                    0.1,
                     f"{name} says it was originally published by {origin}; nothing ties {other_name} to {origin}",
                 )
             )

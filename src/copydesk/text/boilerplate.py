@@ -43,6 +43,15 @@ _AGENCY = "|".join(
 _DASH = "[-\u2010-\u2015\u2212]"
 
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    # A dateline names the agency whose copy this is, known or not: "PORT ALDREN (CPA) —"
+    (
+        "dateline",
+        re.compile(
+            rf"^[ \t\x19]*[A-Z][A-Z .'-]{{1,40}}(?:,[ \t]*[A-Z][\w .'-]{{1,30}})?[ \t]*\(([A-Z][A-Za-z]{{1,11}})\)"
+            rf"[ \t]*{_DASH}{{1,2}}",
+            re.MULTILINE,
+        ),
+    ),
     # "KYIV, Ukraine (AP) --", "LONDON (Reuters) -"
     ("agency", re.compile(rf"\(({_AGENCY})\)\s*{_DASH}{{1,2}}")),
     # "AFP journalists in Kyiv heard", "Reuters reported"
