@@ -86,8 +86,9 @@ class Sentence:
 
     counterpart: index into ``Comparison.sentences`` of the paired sentence, or None.
     similarity: word-sequence similarity with the counterpart in [0, 1], None when unpaired.
-    diff: word diff with the counterpart (from side a's words to side b's) for ``edited`` and ``moved``
-        pairs whose words differ; empty otherwise.
+    diff: word diff with the counterpart (from side a's words to side b's) for every pair whose words
+        differ (``edited``, ``rewritten``, ``moved``); empty for verbatim and unpaired sentences. The same
+        diff is on both sentences of the pair.
     boilerplate: what kind of boilerplate (``caption``, ``credit``, ``footer``, ``dateline``), or None.
     """
 

@@ -8,7 +8,6 @@ pair is typed: ``verbatim`` (same words in the same order, after folding quotes,
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -48,26 +47,49 @@ def content_words(words: Sequence[str]) -> set[str]:
     return {w for w in words if w not in STOPWORDS and (len(w) > 1 or w.isdigit())}
 
 
-def _longest_increasing(values: list[int]) -> set[int]:
-    """Indices of one longest strictly increasing subsequence of ``values`` (patience sorting)."""
-    tails: list[int] = []
-    tail_idx: list[int] = []
-    prev = [-1] * len(values)
-    for i, v in enumerate(values):
-        k = bisect_left(tails, v)
-        if k == len(tails):
-            tails.append(v)
-            tail_idx.append(i)
-        else:
-            tails[k] = v
-            tail_idx[k] = i
-        prev[i] = tail_idx[k - 1] if k else -1
-    keep: set[int] = set()
-    i = tail_idx[-1] if tail_idx else -1
-    while i >= 0:
-        keep.add(i)
-        i = prev[i]
-    return keep
+def _in_order(points: list[tuple[int, int, int]]) -> set[int]:
+    """Indices of the points ``(i, j, weight)`` that lie on every heaviest chain increasing in both i and j.
+
+    A pair off some heaviest chain is ``moved``. Asking for every chain rather than one chosen chain keeps
+    the answer the same whichever text is side a: where two crossing pairs weigh the same, both are moved.
+    Quadratic in the number of pairs, which is at most the number of sentences of the shorter side.
+    """
+    n = len(points)
+    order = sorted(range(n), key=lambda k: (points[k][0], points[k][1]))
+    fwd = [0] * n  # heaviest chain ending at k, and how many chains reach that weight
+    fwd_count = [0] * n
+    for x, k in enumerate(order):
+        i, j, w = points[k]
+        best, count = 0, 1
+        for k2 in order[:x]:
+            i2, j2, _ = points[k2]
+            if i2 < i and j2 < j:
+                if fwd[k2] > best:
+                    best, count = fwd[k2], fwd_count[k2]
+                elif fwd[k2] == best and best > 0:
+                    count += fwd_count[k2]
+        fwd[k], fwd_count[k] = best + w, count
+    bwd = [0] * n  # heaviest chain starting at k, and how many
+    bwd_count = [0] * n
+    for x in range(n - 1, -1, -1):
+        k = order[x]
+        i, j, w = points[k]
+        best, count = 0, 1
+        for k2 in order[x + 1 :]:
+            i2, j2, _ = points[k2]
+            if i2 > i and j2 > j:
+                if bwd[k2] > best:
+                    best, count = bwd[k2], bwd_count[k2]
+                elif bwd[k2] == best and best > 0:
+                    count += bwd_count[k2]
+        bwd[k], bwd_count[k] = best + w, count
+    if not n:
+        return set()
+    top = max(fwd)
+    total = sum(fwd_count[k] for k in range(n) if fwd[k] == top and bwd[k] == points[k][2])
+    return {
+        k for k in range(n) if fwd[k] + bwd[k] - points[k][2] == top and fwd_count[k] * bwd_count[k] == total
+    }
 
 
 def align(
@@ -113,7 +135,9 @@ def align(
                 boiler = unit.boilerplate or b[j].boilerplate
                 scored.append((0.0 if boiler else 1.0, max(similarity, overlap), i, j, label))
 
-    scored.sort(key=lambda t: (-t[0], -t[1], t[2], t[3]))
+    # Ties break on (i + j, |i - j|): the same order whichever text is side a, so compare(a, b) mirrors
+    # compare(b, a).
+    scored.sort(key=lambda t: (-t[0], -t[1], t[2] + t[3], abs(t[2] - t[3])))
     used_a: set[int] = set()
     used_b: set[int] = set()
     chosen: list[Pair] = []
@@ -129,7 +153,8 @@ def align(
     chosen.sort(key=lambda p: p.a)
     # Reading order is judged on body pairs only: captions float freely between paragraphs.
     body = [k for k, p in enumerate(chosen) if not (a[p.a].boilerplate or b[p.b].boilerplate)]
-    in_order = {body[k] for k in _longest_increasing([chosen[k].b for k in body])}
+    points = [(chosen[k].a, chosen[k].b, len(a[chosen[k].a].words) + len(b[chosen[k].b].words)) for k in body]
+    in_order = {body[k] for k in _in_order(points)}
     return [
         p if k in in_order or k not in body else Pair(p.a, p.b, p.similarity, p.overlap, "moved")
         for k, p in enumerate(chosen)

@@ -167,7 +167,7 @@ def compare(a: ArticleLike, b: ArticleLike, *, config: CompareConfig | None = No
 
     sig_a = _signals(art_a, an_a, c_a, unique_words(an_a, paired_a), inserted("a"))
     sig_b = _signals(art_b, an_b, c_b, unique_words(an_b, paired_b), inserted("b"))
-    shared = int(cov_a.sum())
+    shared = max(int(cov_a.sum()), int(cov_b.sum()))
     result, confidence, evidence = verdict(
         sig_a,
         sig_b,
@@ -188,7 +188,7 @@ def compare(a: ArticleLike, b: ArticleLike, *, config: CompareConfig | None = No
             if pair is not None:
                 counterpart = pair.b + offset_b if side == "a" else pair.a
                 label = pair.label
-                if label in ("edited", "moved") and pair.similarity < 1.0:
+                if pair.similarity < 1.0:
                     sa, sb = an_a.sentences[pair.a], an_b.sentences[pair.b]
                     diff = word_diff(
                         sa.words, sa.starts, sa.ends, art_a.text, sb.words, sb.starts, sb.ends, art_b.text

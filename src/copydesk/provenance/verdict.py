@@ -181,7 +181,9 @@ def verdict(
                 "symmetry", "common_source", 0.5, "the two sides are alike and nothing tells which came first"
             )
         )
-    best = max(weights, key=lambda v: (weights[v], v == "common_source"))
+    best: Verdict = max(weights, key=lambda v: (weights[v], v == "common_source"))
+    if weights["a_from_b"] == weights["b_from_a"] >= weights["common_source"]:
+        best = "common_source"  # evidence for both directions alike: neither is shown to be the source
     strength = min(1.0, top / (2 * related_containment)) if related_containment else 1.0
     confidence = (weights[best] / total) * (0.5 + 0.5 * strength)
     evidence.sort(key=lambda e: -e.weight)

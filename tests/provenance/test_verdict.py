@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from copydesk.provenance.verdict import SideSignals, verdict
+
+
+def run(a: SideSignals, b: SideSignals):  # type: ignore[no-untyped-def]
+    return verdict(a, b, shared_words=200, related_containment=0.2, min_shared_words=12)
+
+
+def test_unrelated_below_threshold() -> None:
+    v, conf, ev = verdict(
+        SideSignals(500, 0.05),
+        SideSignals(400, 0.06),
+        shared_words=25,
+        related_containment=0.2,
+        min_shared_words=12,
+    )
+    assert v == "unrelated" and 0.5 <= conf <= 1.0 and ev[0].kind == "containment"
+
+
+def test_contained_side_is_the_copy() -> None:
+    v, _, _ = run(SideSignals(300, 0.95), SideSignals(900, 0.35))
+    assert v == "a_from_b"
+
+
+def test_dates_decide() -> None:
+    v, _, _ = run(
+        SideSignals(300, 0.8, date=dt.date(2024, 1, 1)), SideSignals(300, 0.8, date=dt.date(2024, 1, 2))
+    )
+    assert v == "b_from_a"
+
+
+def test_third_party_credit_means_common_source() -> None:
+    a = SideSignals(
+        600, 0.5, origins=frozenset({"www.dailymail.co.uk"}), own_names=frozenset({"www.dailymail.co.uk"})
+    )
+    b = SideSignals(280, 0.9, agencies=frozenset({"AFP"}))
+    v, conf, ev = run(a, b)
+    assert v == "common_source" and 0.0 < conf <= 1.0
+    assert any(e.kind == "credit" and "AFP" in e.detail for e in ev)
+
+
+def test_credit_of_the_other_side() -> None:
+    a = SideSignals(300, 0.8, own_names=frozenset({"cpa"}))
+    b = SideSignals(250, 0.9, agencies=frozenset({"CPA"}))
+    assert run(a, b)[0] == "b_from_a"
+
+
+def test_symmetric() -> None:
+    a = SideSignals(300, 0.7, agencies=frozenset({"AP"}), date=dt.date(2024, 5, 1))
+    b = SideSignals(500, 0.4, origins=frozenset({"x.com"}))
+    v1, c1, _ = run(a, b)
+    v2, c2, _ = run(b, a)
+    mirror = {"a_from_b": "b_from_a", "b_from_a": "a_from_b"}
+    assert mirror.get(v1, v1) == v2 and abs(c1 - c2) < 1e-12
