@@ -147,6 +147,8 @@ def evaluate_meter(
         ),
         "binary_f1_pairwise": round(f1(pairwise, gold), 4),
         "pairwise_note": "derived when compare() calls at least one (copy, source) pair related",
+        "all_derived_f1": round(f1([True] * len(gold), gold), 4),
+        "all_derived_note": "F1 of calling every copy derived: the floor any useful decision must be read against",
         "best_f1": round(best_value, 4),
         "best_threshold": round(best_threshold, 4),
         "best_f1_note": "threshold tuned on this very file: for reference, not a headline figure",

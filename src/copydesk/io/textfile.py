@@ -25,7 +25,9 @@ def parse_text(text: str, *, id: str | None = None, path: str | None = None) -> 
     try:
         date = dt.date.fromisoformat(m.group(1))
     except ValueError as exc:
-        raise InputError(f"header date {m.group(1)!r} is not a valid date (YYYY-MM-DD)", path=path, line=1) from exc
+        raise InputError(
+            f"header date {m.group(1)!r} is not a valid date (YYYY-MM-DD)", path=path, line=1
+        ) from exc
     title = (m.group(2) or "").strip() or None
     return Article(text=text, id=id, title=title, date=date, body_start=m.end())
 

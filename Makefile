@@ -1,0 +1,36 @@
+# The two commands of the README: `make demo` (the main job on examples/) and `make test`.
+# Each sets up what it needs on a fresh machine: a virtual environment in .venv with the project installed.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: demo test browser clean
+
+$(BIN)/copydesk: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[web,parquet,dev]'
+	touch $@
+
+demo: $(BIN)/copydesk
+	$(BIN)/copydesk compare examples/wire.txt examples/ledger.txt
+	mkdir -p out
+	$(BIN)/copydesk compare examples/wire.txt examples/ledger.txt --format html -o out/wire-ledger.html
+	$(BIN)/copydesk compare examples/wire.txt examples/weekly.txt --format json -o out/wire-weekly.json
+
+# Debian's Chromium for the browser tests; they skip with a reason where it cannot be installed.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || \
+	  echo "chromium not installed: browser tests will be skipped"; }
+
+test: $(BIN)/copydesk browser
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache
