@@ -46,3 +46,47 @@ class CompareConfig:
         _unit("related_containment", self.related_containment)
         _unit("edited_similarity", self.edited_similarity)
         _unit("rewritten_similarity", self.rewritten_similarity)
+
+
+@dataclass(frozen=True, slots=True)
+class IndexConfig:
+    """Settings of the corpus index (`copydesk add` / `find`). Changing them needs a new index file.
+
+    shingle_size: words per shingle for the index's fingerprints (longer than `compare`'s, so that common
+        phrases do not make candidates), >= 1.
+    num_perm: MinHash permutations per article signature (a multiple of ``bands``).
+    bands: LSH bands; two articles become candidates when one band of their signatures is equal. With
+        ``num_perm / bands`` rows per band, the Jaccard at which half the pairs are found is about
+        ``(1 / bands) ** (bands / num_perm)``.
+    winnow_window: window of the winnowing over shingle hashes: any run of shared text of at least
+        ``winnow_window + shingle_size - 1`` words shares at least one passage fingerprint.
+    min_shared_fingerprints: passage fingerprints two articles must share to be verified as candidates.
+    max_postings: a fingerprint found in more articles than this is too common to propose candidates
+        (boilerplate, stock phrases); it is still stored.
+    seed: seed of the MinHash permutations (the index stores it and refuses another).
+    """
+
+    shingle_size: int = 5
+    num_perm: int = 128
+    bands: int = 32
+    winnow_window: int = 8
+    min_shared_fingerprints: int = 2
+    max_postings: int = 1000
+    seed: int = 1
+
+    def __post_init__(self) -> None:
+        for name in (
+            "shingle_size",
+            "num_perm",
+            "bands",
+            "winnow_window",
+            "min_shared_fingerprints",
+            "max_postings",
+        ):
+            value = getattr(self, name)
+            if not isinstance(value, int) or value < 1:
+                raise ConfigError(f"{name} must be a positive integer, got {value!r}")
+        if self.num_perm % self.bands:
+            raise ConfigError(f"num_perm ({self.num_perm}) must be a multiple of bands ({self.bands})")
+        if not isinstance(self.seed, int) or self.seed < 0:
+            raise ConfigError(f"seed must be a non-negative integer, got {self.seed!r}")

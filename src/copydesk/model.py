@@ -11,6 +11,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+import numpy as np
+import numpy.typing as npt
+
 from copydesk.errors import ConfigError
 
 Side = Literal["a", "b"]
@@ -288,3 +291,29 @@ class Comparison:
             "shared_b": [list(span) for span in self.shared_b],
             "sentences": [s.to_dict() for s in self.sentences],
         }
+
+
+@dataclass(frozen=True, slots=True)
+class Fingerprints:
+    """What the index keeps of one article besides its text (all arrays uint64).
+
+    content_hash: hash of the article's folded words, for "same normalized text" duplicates.
+    words: number of body words.
+    signature: MinHash signature (``IndexConfig.num_perm`` values).
+    band_keys: one LSH key per band (``IndexConfig.bands`` values).
+    passages: winnowed shingle hashes (unique, sorted): the passage fingerprints.
+    """
+
+    content_hash: int
+    words: int
+    signature: npt.NDArray[np.uint64]
+    band_keys: npt.NDArray[np.uint64]
+    passages: npt.NDArray[np.uint64]
+
+
+@dataclass(frozen=True, slots=True)
+class IndexedArticle:
+    """An article with its fingerprints, as the store writes it."""
+
+    article: Article
+    fingerprints: Fingerprints
