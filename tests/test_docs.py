@@ -36,5 +36,12 @@ def test_readme_test_command_is_what_ci_runs() -> None:
 
 
 def test_json_schema_keys_are_documented() -> None:
-    for key in ("verdict", "confidence", "jaccard", "containment_a_in_b", "containment_b_in_a", "counterpart"):
+    for key in (
+        "verdict",
+        "confidence",
+        "jaccard",
+        "containment_a_in_b",
+        "containment_b_in_a",
+        "counterpart",
+    ):
         assert f"`{key}`" in README

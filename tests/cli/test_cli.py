@@ -38,7 +38,9 @@ def test_compare_json_schema(runner: CliRunner, wire_path: Path, ledger_path: Pa
 
 def test_compare_stdin(runner: CliRunner, wire_path: Path, ledger_path: Path) -> None:
     result = runner.invoke(
-        cli, ["compare", str(wire_path), "-", "--format", "json"], input=ledger_path.read_text(encoding="utf-8")
+        cli,
+        ["compare", str(wire_path), "-", "--format", "json"],
+        input=ledger_path.read_text(encoding="utf-8"),
     )
     assert result.exit_code == 0
     assert json.loads(result.output)["b"]["id"] == "stdin"
@@ -46,7 +48,9 @@ def test_compare_stdin(runner: CliRunner, wire_path: Path, ledger_path: Path) ->
 
 def test_compare_html_to_file(runner: CliRunner, wire_path: Path, weekly_path: Path, tmp_path: Path) -> None:
     out = tmp_path / "report.html"
-    result = runner.invoke(cli, ["compare", str(wire_path), str(weekly_path), "--format", "html", "-o", str(out)])
+    result = runner.invoke(
+        cli, ["compare", str(wire_path), str(weekly_path), "--format", "html", "-o", str(out)]
+    )
     assert result.exit_code == 0, result.output
     page = out.read_text(encoding="utf-8")
     assert page.lstrip().lower().startswith("<!doctype html")
@@ -114,5 +118,7 @@ def test_python_m_copydesk_runs() -> None:
     import subprocess
     import sys
 
-    proc = subprocess.run([sys.executable, "-m", "copydesk", "--version"], capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-m", "copydesk", "--version"], capture_output=True, text=True, timeout=60
+    )
     assert proc.returncode == 0 and "copydesk" in proc.stdout
