@@ -41,8 +41,8 @@ fewer than 50 people.
 Electricity supplies in the western regions of Rivne and Zhytomyr were temporarily cut off, local energy \
 authorities said."""
 
-COPY = """Russia today demanded that Kyiv's allies enter into negotiations with Moscow, as the capital of the \
-besieged country fended off a large drone barrage overnight.
+COPY = """Russia today demanded that Kyiv's allies enter into negotiations with Moscow, as the capital \
+of the besieged country fended off a large drone barrage overnight.
 
 Air defence units in Kyiv were heard shooting down drones throughout the night while sirens echoed over \
 the city.
@@ -75,7 +75,7 @@ class Node:
         return set(self.attrs.get("class", "").split())
 
     def text(self, *, skip: frozenset[str] = frozenset()) -> str:
-        """Text content; ``<br>`` and paragraph breaks count as newlines; elements with a class in skip are left out."""
+        """Text content, ``<br>`` and paragraph breaks as newlines, skipping elements with a class in skip."""
         out: list[str] = []
         for child in self.children:
             if isinstance(child, str):
@@ -285,7 +285,8 @@ def test_paragraph_breaks_are_kept() -> None:
 
 def test_text_is_escaped() -> None:
     c = hand_made(
-        a_text='Russia today demanded talks <now> & more.\nShoigu said this.\nPhoto: AFP <script>alert("a")</script>'
+        a_text="Russia today demanded talks <now> & more.\nShoigu said this.\n"
+        'Photo: AFP <script>alert("a")</script>'
     )
     html = render_compare_html(c, title="<script>bad()</script>")
     assert html.count("<script") == 1, "only the page's own script"

@@ -58,7 +58,7 @@ LABEL_NOTES: dict[Label, str] = {
     "dropped": "in the source, left out of the copy",
     "boilerplate": "captions, credits, footers, datelines: set aside from the figures",
 }
-_CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:; base-uri 'none'"
+_CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; base-uri 'none'"
 _NEWLINES = re.compile(r"[^\S\n]*\n\s*")
 _PB = '<span class="pb"></span>'
 
@@ -78,10 +78,6 @@ def _pct(value: float) -> str:
 
 def _width(value: float) -> str:
     return f"{min(max(value, 0.0), 1.0) * 100:.1f}%"
-
-
-def _side_text(c: Comparison, side: Side) -> str:
-    return c.a_text if side == "a" else c.b_text
 
 
 def _order(c: Comparison, side: Side) -> list[int]:
@@ -109,14 +105,8 @@ def _diff_html(ops: Iterable[WordOp]) -> str:
     """The word diff from side a to side b: a-only words struck through, b-only words inserted."""
     parts: list[str] = []
     for op in ops:
-        if op.op == "equal":
-            parts.append(_e(op.a_text))
-        elif op.op == "delete":
-            parts.append(f"<del>{_e(op.a_text)}</del>")
-        elif op.op == "insert":
-            parts.append(f"<ins>{_e(op.b_text)}</ins>")
-        else:
-            parts.append(f"<del>{_e(op.a_text)}</del> <ins>{_e(op.b_text)}</ins>")
+        a, b = _e(op.a_text), _e(op.b_text)
+        parts += [a] if op.op == "equal" else [f"<del>{a}</del>" if a else "", f"<ins>{b}</ins>" if b else ""]
     return " ".join(p for p in parts if p)
 
 
@@ -159,7 +149,9 @@ def _sentence_html(c: Comparison, k: int, s: Sentence, start: int, end: int) -> 
     if s.boilerplate:
         attrs["data-bp"] = s.boilerplate
     attr_html = " ".join(f'{name}="{_e(value)}"' for name, value in attrs.items())
-    html = f"<span {attr_html}>{_sentence_inner(_side_text(c, s.side), start, end, s)}</span>"
+    html = (
+        f"<span {attr_html}>{_sentence_inner(c.a_text if s.side == 'a' else c.b_text, start, end, s)}</span>"
+    )
     if s.diff:
         html += f'<span class="wd" data-for="s{k}"><b>A → B</b> {_diff_html(s.diff)}</span>'
     return html
@@ -167,8 +159,7 @@ def _sentence_html(c: Comparison, k: int, s: Sentence, start: int, end: int) -> 
 
 def _side_body(c: Comparison, side: Side) -> str:
     """The side's text in reading order: plain text between sentences, one span per sentence."""
-    text = _side_text(c, side)
-    summary = c.a if side == "a" else c.b
+    text, summary = (c.a_text, c.a) if side == "a" else (c.b_text, c.b)
     items = [(k, c.sentences[k]) for k in _order(c, side)]
     out: list[str] = []
     first = min(items[0][1].start if items else len(text), len(text))
@@ -189,7 +180,14 @@ def _side_body(c: Comparison, side: Side) -> str:
     return "".join(out)
 
 
-def _meta(summary: ArticleSummary, side: Side) -> str:
+def _role(verdict: Verdict, side: Side) -> str:
+    """What the verdict makes of a side: ``source``, ``copy`` or nothing."""
+    return {"common_source": "copy", "unrelated": ""}.get(
+        verdict, "copy" if verdict.startswith(side) else "source"
+    )
+
+
+def _meta(summary: ArticleSummary, side: Side, role: str) -> str:
     date = None if summary.date is None else summary.date.isoformat()
     facts = [
         ("id", summary.id),
@@ -206,9 +204,10 @@ def _meta(summary: ArticleSummary, side: Side) -> str:
     elif summary.url:  # a "javascript:" or other odd url is shown, never made a link
         rows.append(f"<span><i>url</i> {_e(summary.url)}</span>")
     title = _e(summary.title) if summary.title else '<span class="none">no title</span>'
+    role_html = f"<em>{role}</em>" if role else ""
     return (
         f'<div class="pane-head"><div class="ttl"><span class="side side-{side}">{side.upper()}</span>'
-        f'<h3>{title}</h3></div><div class="facts">{"".join(rows)}</div></div>'
+        f'<h3>{title}</h3>{role_html}</div><div class="facts">{"".join(rows)}</div></div>'
     )
 
 
@@ -222,20 +221,20 @@ def _bar(name: str, value: float, note: str, *, cls: str = "") -> str:
 
 
 def _header(c: Comparison, title: str) -> str:
+    words, note = VERDICT_WORDS[c.verdict]
+    confidence = _bar("Confidence", c.confidence, "how sure the verdict is", cls="big")
     shared = sum(p.words for p in c.passages)
     longest = max((p.words for p in c.passages), default=0)
-    figures = "".join(
-        [
-            _bar("Jaccard", c.jaccard, "shared shingles of all shingles"),
-            _bar("A contained in B", c.containment_a_in_b, "share of A's words also in B"),
-            _bar("B contained in A", c.containment_b_in_a, "share of B's words also in A"),
-        ]
+    figures = (
+        _bar("Jaccard", c.jaccard, "shared shingles of all shingles")
+        + _bar("A contained in B", c.containment_a_in_b, "share of A's words also in B")
+        + _bar("B contained in A", c.containment_b_in_a, "share of B's words also in A")
     )
     return (
         f'<header class="top"><div class="brand">copydesk · compare<span>{_e(title)}</span></div>'
-        f'<div class="verdict-row"><div><h1 class="verdict v-{_e(c.verdict)}">{_e(VERDICT_WORDS[c.verdict][0])}</h1>'
-        f'<p class="vnote">{_e(VERDICT_WORDS[c.verdict][1])}</p></div>'
-        f'<div class="conf">{_bar("Confidence", c.confidence, "how sure the verdict is", cls="big")}</div></div>'
+        f'<div class="verdict-row"><div><h1 class="verdict v-{_e(c.verdict)}">{_e(words)}</h1>'
+        f'<p class="vnote">{_e(note)}</p></div>'
+        f'<div class="conf">{confidence}</div></div>'
         f'</header><section class="cards"><div class="card"><h2>Figures</h2>{figures}'
         f'<p class="note">On {c.shingle_size}-word shingles of the bodies, boilerplate set aside. '
         f"{len(c.passages)} shared passage{'s' if len(c.passages) != 1 else ''}"
@@ -251,11 +250,15 @@ def _evidence(c: Comparison) -> str:
         items.append(
             f'<li class="{agrees}"><div class="ev-h"><span class="kind">{_e(ev.kind)}</span>'
             f'<span class="fav">favours <b>{_e(_FAVOURS[ev.favours])}</b></span>'
-            f'<span class="w" title="weight {ev.weight:.2f} of 1"><i style="width:{_width(ev.weight)}"></i></span>'
+            f'<span class="w" title="weight {ev.weight:.2f} of 1">'
+            f'<i style="width:{_width(ev.weight)}"></i></span>'
             f"</div><p>{_e(ev.detail)}</p></li>"
         )
     body = "".join(items) or '<li class="none">No evidence recorded.</li>'
-    return f'<div class="card"><h2>Evidence <small>strongest first</small></h2><ul class="evidence">{body}</ul></div>'
+    return (
+        '<div class="card"><h2>Evidence <small>strongest first</small></h2>'
+        f'<ul class="evidence">{body}</ul></div>'
+    )
 
 
 def _counts(c: Comparison) -> dict[Side, dict[Label, int]]:
@@ -280,24 +283,13 @@ def _legend(c: Comparison) -> str:
     )
 
 
-def _sentence_at(c: Comparison, side: Side, start: int, end: int) -> int | None:
-    for k, s in enumerate(c.sentences):
-        if s.side == side and s.start < max(end, start + 1) and start < s.end:
-            return k
-    return None
-
-
 def _credits(c: Comparison) -> str:
     cols: list[str] = []
     for side in ("a", "b"):
-        seen: set[tuple[int, int]] = set()
-        found: list[Credit] = []
-        for cr in (x for x in c.credits if x.side == side):
-            # A caption record on the very span of a credit ("Photo: AFP") says nothing more.
-            if cr.kind == "caption" and (cr.start, cr.end) in seen:
-                continue
-            seen.add((cr.start, cr.end))
-            found.append(cr)
+        own = [cr for cr in c.credits if cr.side == side]
+        # A caption record on the very span of a credit ("Photo: AFP") says nothing more.
+        credited = {(cr.start, cr.end) for cr in own if cr.kind != "caption"}
+        found = [cr for cr in own if cr.kind != "caption" or (cr.start, cr.end) not in credited]
         for s in c.side_sentences(side):
             covered = any(cr.start < s.end and s.start < cr.end for cr in found)
             if s.boilerplate and not covered:
@@ -305,11 +297,14 @@ def _credits(c: Comparison) -> str:
         items = []
         # What a side says of its origin first, then captions and other lines set aside.
         for cr in sorted(found, key=lambda x: (x.kind in ("caption", "footer"), x.start, x.end)):
-            k = _sentence_at(c, side, cr.start, cr.end)
-            goto = f' data-goto="s{k}"' if k is not None else ""
+            at = [
+                k for k in _order(c, side) if c.sentences[k].start < cr.end and cr.start < c.sentences[k].end
+            ]
+            goto = f' data-goto="s{at[0]}"' if at else ""
             name = f"<b>{_e(cr.name)}</b>" if cr.name else ""
             items.append(
-                f'<li{goto}><span class="kind">{_e(cr.kind)}</span>{name}<q title="{_e(cr.text)}">{_e(cr.text)}</q></li>'
+                f'<li{goto}><span class="kind">{_e(cr.kind)}</span>{name}'
+                f'<q title="{_e(cr.text)}">{_e(cr.text)}</q></li>'
             )
         body = "".join(items) or '<li class="none">none found</li>'
         cols.append(
@@ -339,31 +334,28 @@ def _toolbar(c: Comparison) -> str:
 
 
 def _panes(c: Comparison) -> str:
+    sides: tuple[tuple[Side, ArticleSummary], ...] = (("a", c.a), ("b", c.b))
+    pane_a, pane_b = (
+        f'<div class="pane" id="pane-{side}">{_meta(summary, side, _role(c.verdict, side))}'
+        f'<div class="text">{_side_body(c, side)}</div></div>'
+        for side, summary in sides
+    )
     return (
-        f'<section class="compare" id="compare">{_toolbar(c)}<div class="panes">'
-        f'<div class="pane" id="pane-a">{_meta(c.a, "a")}<div class="text">{_side_body(c, "a")}</div></div>'
-        '<svg class="gutter" id="gutter" aria-hidden="true"></svg>'
-        f'<div class="pane" id="pane-b">{_meta(c.b, "b")}<div class="text">{_side_body(c, "b")}</div></div>'
-        "</div></section>"
+        f'<section class="compare" id="compare">{_toolbar(c)}<div class="panes">{pane_a}'
+        f'<svg class="gutter" id="gutter" aria-hidden="true"></svg>{pane_b}</div></section>'
     )
 
 
 def _pair_rows(c: Comparison) -> list[tuple[int | None, int | None]]:
     """Rows in A's reading order; B's unpaired sentences go right after the row of the B sentence before."""
     rows: list[tuple[int | None, int | None]] = [(k, _counterpart(c, k)) for k in _order(c, "a")]
-    b_items = _order(c, "b")
-    placed = {b for _, b in rows if b is not None}
-    for pos, k in enumerate(b_items):
-        if k in placed:
-            continue
-        at = 0
-        for prev in reversed(b_items[:pos]):
-            hits = [i for i, (_, b) in enumerate(rows) if b == prev]
-            if hits:
-                at = hits[0] + 1
-                break
-        rows.insert(at, (None, k))
-        placed.add(k)
+    at = 0
+    for k in _order(c, "b"):
+        row = next((i for i, (_, b) in enumerate(rows) if b == k), None)
+        if row is None:
+            rows.insert(at, (None, k))
+            row = at
+        at = row + 1
     return rows
 
 
@@ -381,7 +373,8 @@ def _pairs_table(c: Comparison) -> str:
         if s.similarity is not None and s.similarity < 1.0:
             sim = f"<small>{_pct(s.similarity)} alike</small>"
         rows.append(
-            f'<tr class="r-{s.label}"><td class="lab"><span class="chip l-{s.label}">{s.label}</span>{sim}</td>'
+            f'<tr class="r-{s.label}"><td class="lab">'
+            f'<span class="chip l-{s.label}">{s.label}</span>{sim}</td>'
             f"{_cell(c, a)}{_cell(c, b)}</tr>"
         )
         if s.diff:
@@ -390,8 +383,8 @@ def _pairs_table(c: Comparison) -> str:
             )
     return (
         '<section class="card wide"><h2>Aligned pairs <small>in A\'s order; click a sentence to find it '
-        'above</small></h2><table class="pairs"><thead><tr><th>label</th><th><span class="side side-a">A</span>'
-        '</th><th><span class="side side-b">B</span></th></tr></thead>'
+        'above</small></h2><table class="pairs"><thead><tr><th>label</th>'
+        '<th><span class="side side-a">A</span></th><th><span class="side side-b">B</span></th></tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table></section>"
     )
 

@@ -21,7 +21,7 @@
     return el.closest(".pane");
   }
 
-  /* Scroll el's own pane (not the page) so that el sits in its upper third, if it is not visible. */
+  /* Scroll el's own pane (not the page) so that el sits a quarter down the pane, unless it is in view. */
   function reveal(el, always, instant) {
     var pane = paneOf(el);
     if (!pane) return;
@@ -33,14 +33,22 @@
     pane.scrollTo({ top: pane.scrollTop + r.top - top - (bottom - top) / 4, behavior: instant ? "auto" : "smooth" });
   }
 
+  function esc(text) {
+    return String(text).replace(/[&<>"']/g, function (ch) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[ch];
+    });
+  }
+
+  /* The tooltip is built from the sentence's data attributes (escaped again here, as getAttribute
+     returns them unescaped) and from its word diff, which the page already holds as escaped HTML. */
   function tipHtml(el) {
-    var label = el.getAttribute("data-label");
+    var label = esc(el.getAttribute("data-label"));
     var cp = counterpart(el);
     var side = el.getAttribute("data-side").toUpperCase();
     var other = side === "A" ? "B" : "A";
     var parts = ['<span class="chip l-' + label + '">' + label + "</span>"];
     var bp = el.getAttribute("data-bp");
-    if (bp) parts.push(bp + ", set aside from the figures");
+    if (bp) parts.push(esc(bp) + ", set aside from the figures");
     var sim = el.getAttribute("data-sim");
     if (cp) parts.push("pairs with a sentence of " + other + (sim ? ", " + Math.round(sim * 100) + "% alike" : ""));
     else parts.push("no counterpart in " + other);
