@@ -39,7 +39,7 @@ VERDICT_WORDS: dict[Verdict, tuple[str, str]] = {
     "b_from_a": ("B was copied from A", "A is the source; B is A's text plus edits."),
     "a_from_b": ("A was copied from B", "B is the source; A is B's text plus edits."),
     "unrelated": (
-        "These two texts share no reused text",
+        "The two texts are unrelated",
         "Too little text is shared for one to derive from the other.",
     ),
 }
