@@ -6,26 +6,22 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
-import numpy as np
-
 from copydesk.align.diff import word_diff
-from copydesk.align.passage import coverage, shared_runs
 from copydesk.align.sentence import Pair, Unit, align
 from copydesk.config import CompareConfig
 from copydesk.engine.articles import as_article
+from copydesk.engine.overlap import Prepared, overlap, prepare, spans
 from copydesk.model import (
     Article,
     ArticleSummary,
     Comparison,
     Credit,
     Label,
-    Passage,
     Sentence,
     Side,
 )
 from copydesk.provenance.verdict import SideSignals, verdict
-from copydesk.sketch.shingle import shingles, word_hashes
-from copydesk.text.analysis import Analysis, analyze
+from copydesk.text.analysis import Analysis
 from copydesk.text.boilerplate import canonical_agency
 
 ArticleLike = Article | str | Mapping[str, Any]
@@ -89,17 +85,6 @@ def _summary(article: Article, analysis: Analysis) -> ArticleSummary:
     )
 
 
-def _spans(mask: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> tuple[tuple[int, int], ...]:
-    """Merge runs of consecutive covered words into ``[start, end)`` character spans."""
-    idx = np.flatnonzero(mask)
-    if not len(idx):
-        return ()
-    breaks = np.flatnonzero(np.diff(idx) > 1)
-    first = np.concatenate(([0], breaks + 1))
-    last = np.concatenate((breaks, [len(idx) - 1]))
-    return tuple((int(starts[idx[f]]), int(ends[idx[e]])) for f, e in zip(first, last, strict=True))
-
-
 def compare(a: ArticleLike, b: ArticleLike, *, config: CompareConfig | None = None) -> Comparison:
     """Compare two articles (texts, `Article`s or dicts with at least ``text``) and explain their relation.
 
@@ -108,36 +93,24 @@ def compare(a: ArticleLike, b: ArticleLike, *, config: CompareConfig | None = No
     """
     cfg = config or CompareConfig()
     art_a, art_b = as_article(a, default_id="a"), as_article(b, default_id="b")
-    an_a, an_b = analyze(art_a.text, start=art_a.body_start), analyze(art_b.text, start=art_b.body_start)
-    n = cfg.shingle_size
-    sh_a, sh_b = shingles(word_hashes(an_a.body_words), n), shingles(word_hashes(an_b.body_words), n)
-    set_a, set_b = np.unique(sh_a), np.unique(sh_b)
-    inter = len(np.intersect1d(set_a, set_b, assume_unique=True))
-    union = len(set_a) + len(set_b) - inter
-    jaccard = inter / union if union else 0.0
-    cov_a = coverage(sh_a, set_b, n, len(an_a.body_words))
-    cov_b = coverage(sh_b, set_a, n, len(an_b.body_words))
-    c_a = float(cov_a.mean()) if len(cov_a) else 0.0
-    c_b = float(cov_b.mean()) if len(cov_b) else 0.0
+    return compare_prepared(
+        prepare(art_a, shingle_size=cfg.shingle_size),
+        prepare(art_b, shingle_size=cfg.shingle_size),
+        config=cfg,
+    )
 
-    runs = shared_runs(
-        sh_a,
-        sh_b,
-        n,
-        a_words=len(an_a.body_words),
-        b_words=len(an_b.body_words),
-        min_words=cfg.min_passage_words,
-    )
-    passages = tuple(
-        Passage(
-            int(an_a.body_starts[a0]),
-            int(an_a.body_ends[a1 - 1]),
-            int(an_b.body_starts[b0]),
-            int(an_b.body_ends[b1 - 1]),
-            a1 - a0,
-        )
-        for a0, a1, b0, b1 in runs
-    )
+
+def compare_prepared(pa: Prepared, pb: Prepared, *, config: CompareConfig) -> Comparison:
+    """`compare` on articles already prepared with ``config.shingle_size`` (the index reuses them)."""
+    cfg = config
+    art_a, art_b = pa.article, pb.article
+    an_a, an_b = pa.analysis, pb.analysis
+    n = cfg.shingle_size
+    ov = overlap(pa, pb, config=cfg)
+    cov_a, cov_b = ov.covered_a, ov.covered_b
+    c_a, c_b = ov.containment_a, ov.containment_b
+    jaccard = ov.jaccard
+    passages = ov.passages
 
     units_a = [Unit(s.words, s.boilerplate is not None) for s in an_a.sentences]
     units_b = [Unit(s.words, s.boilerplate is not None) for s in an_b.sentences]
@@ -167,7 +140,7 @@ def compare(a: ArticleLike, b: ArticleLike, *, config: CompareConfig | None = No
 
     sig_a = _signals(art_a, an_a, c_a, unique_words(an_a, paired_a), inserted("a"))
     sig_b = _signals(art_b, an_b, c_b, unique_words(an_b, paired_b), inserted("b"))
-    shared = max(int(cov_a.sum()), int(cov_b.sum()))
+    shared = ov.shared_words
     result, confidence, evidence = verdict(
         sig_a,
         sig_b,
@@ -212,15 +185,24 @@ def compare(a: ArticleLike, b: ArticleLike, *, config: CompareConfig | None = No
             )
         del other
 
-    credits = tuple(
+    found = [
         Credit(side, c.kind, c.name, c.start, c.end, art.text[c.start : c.end])  # type: ignore[arg-type]
         for side, an, art in (("a", an_a, art_a), ("b", an_b, art_b))
         for c in an.credits
-    ) + tuple(
-        Credit(s.side, "caption", None, s.start, s.end, s.text)
-        for s in sentences
-        if s.boilerplate == "caption"
-    )
+    ]
+    # A caption is listed once per paragraph, unless a credit already covers it ("Photo: AFP").
+    captions: dict[tuple[str, int], list[int]] = {}
+    for side, an in (("a", an_a), ("b", an_b)):
+        for s in an.sentences:
+            if s.boilerplate == "caption":
+                captions.setdefault((side, s.paragraph), []).extend((s.start, s.end))
+    for (side, _), bounds in captions.items():
+        start, end = min(bounds), max(bounds)
+        if any(c.side == side and c.start <= start and end <= c.end + 1 for c in found):
+            continue
+        text = art_a.text if side == "a" else art_b.text
+        found.append(Credit(side, "caption", None, start, end, text[start:end]))  # type: ignore[arg-type]
+    credits = tuple(sorted(found, key=lambda c: (c.side, c.start, c.end)))
 
     return Comparison(
         verdict=result,
@@ -234,9 +216,9 @@ def compare(a: ArticleLike, b: ArticleLike, *, config: CompareConfig | None = No
         a_text=art_a.text,
         b_text=art_b.text,
         passages=passages,
-        shared_a=_spans(cov_a, an_a.body_starts, an_a.body_ends),
-        shared_b=_spans(cov_b, an_b.body_starts, an_b.body_ends),
+        shared_a=spans(cov_a, an_a.body_starts, an_a.body_ends),
+        shared_b=spans(cov_b, an_b.body_starts, an_b.body_ends),
         sentences=tuple(sentences),
-        credits=tuple(sorted(credits, key=lambda c: (c.side, c.start, c.end))),
+        credits=credits,
         evidence=tuple(evidence),
     )

@@ -98,9 +98,10 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "footer",
         re.compile(
-            r"(?:\bThis (?:article|story|post|piece) (?:was |is )?)?\b(?:originally|first) "
-            r"(?:published|appeared|posted) (?:by|on|in|at) (?:an? |the )?([\w.:/-]+(?: [A-Z][\w.-]+){0,3})",
-            re.IGNORECASE,
+            r"(?i:\bThis (?:article|story|post|piece) (?:was |is )?)?(?i:\b(?:originally|first) "
+            r"(?:published|appeared|posted) (?:by|on|in|at) (?:an? |the )?)"
+            # a web address, or a name of up to four capitalised words ("The Daily Ledger")
+            r"((?:https?://)?[\w-]+(?:\.[\w-]+)+(?:/[\w./-]*)?(?<![./])|[A-Z][\w&'-]*(?: [A-Z][\w&'-]*){0,3})",
         ),
     ),
     (
