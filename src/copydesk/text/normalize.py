@@ -27,6 +27,10 @@ _FOLD = str.maketrans(
     }
 )
 
+FOLD_TABLE: dict[int, str] = _FOLD
+"""The ``str.translate`` table of the folding (code point -> replacement): typographic quotes, dashes and
+exotic spaces, each one character to one character. Read it, never change it."""
+
 
 @dataclass(frozen=True, slots=True)
 class Folded:
