@@ -1,0 +1,138 @@
+"""Fingerprints of a batch of articles: the fast path of the corpus index (ingest).
+
+Per batch, not per word: words and their hashes (`copydesk.sketch.words`), shingles over the CSR layout,
+MinHash, band keys and winnowing are each a handful of numpy passes over the whole batch; Python runs once
+per article only to build its `Fingerprints` record. Results are identical to
+`copydesk.sketch.reference.fingerprint_reference` applied to each article (the tests check this).
+
+content_hash: xxh3-64 of the article's word hashes as consecutive little-endian uint64 (8 bytes per word),
+so two bodies with the same folded word sequence (whatever their spacing, punctuation, case or quote style)
+share it. A body without words hashes the empty string.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+import xxhash
+
+from copydesk.config import IndexConfig
+from copydesk.model import Fingerprints
+from copydesk.sketch.minhash import band_keys, minhash_batch
+from copydesk.sketch.shingle import _MUL, _mix
+from copydesk.sketch.winnow import winnow_batch
+from copydesk.sketch.words import word_hashes_batch
+
+U64 = npt.NDArray[np.uint64]
+I64 = npt.NDArray[np.int64]
+
+# Characters of text per internal chunk: bounds the working memory (about 40 bytes per character) and keeps
+# the numpy passes close to the caches, while the per-chunk Python overhead stays small.
+_CHUNK_CHARS = 1 << 19
+
+
+def shingles_batch(hashes: U64, offsets: I64, *, n: int) -> tuple[U64, I64]:
+    """`copydesk.sketch.shingle.shingles` of every article of a CSR batch, in CSR layout.
+
+    hashes: word hashes of all articles, concatenated (uint64); offsets: int64, ``len + 1`` entries.
+    Returns ``(shingle_hashes, shingle_offsets)``: article ``i`` has ``max(words - n + 1, 1)`` shingles,
+    none without words; a shingle never spans two articles, and an article shorter than ``n`` words
+    gives one shingle of all its words, as in `shingles`.
+    """
+    if not isinstance(n, int) or n < 1:
+        raise ValueError(f"n must be a positive integer, got {n!r}")
+    x = np.ascontiguousarray(hashes, dtype=np.uint64)
+    offsets = np.asarray(offsets, dtype=np.int64)
+    counts = np.diff(offsets)
+    sizes = np.where(counts >= n, counts - n + 1, np.minimum(counts, 1))
+    out_offsets = np.zeros(len(counts) + 1, dtype=np.int64)
+    np.cumsum(sizes, out=out_offsets[1:])
+    total = len(x)
+    if total == 0:
+        return np.empty(0, dtype=np.uint64), out_offsets
+    article = np.repeat(np.arange(len(counts), dtype=np.int64), counts)
+    keep = np.arange(total, dtype=np.int64) - offsets[article] <= (counts - n)[article]
+    short = np.flatnonzero((counts > 0) & (counts < n))
+    short_first = offsets[short]
+    short_len = counts[short]
+    partial = x[short_first].copy()
+    padded = np.concatenate((x, np.zeros(n - 1, dtype=np.uint64)))
+    acc = x.copy()
+    # The polynomial of `shingles`: acc[i] = ((x[i] * M + x[i+1]) * M + ...) + x[i+n-1], wrapping mod 2**64.
+    # Windows running past an article's end are computed and dropped; a short article keeps the value
+    # after (its length - 1) steps at its first word.
+    with np.errstate(over="ignore"):
+        for k in range(1, n):
+            acc *= _MUL
+            acc += padded[k : k + total]
+            done = short_len == k + 1
+            if done.any():
+                partial[done] = acc[short_first[done]]
+        acc[short_first] = partial
+        keep[short_first] = True
+        return _mix(acc[keep]), out_offsets
+
+
+def _chunks(texts: Sequence[str], starts: Sequence[int] | None) -> list[tuple[int, int]]:
+    """Validate the batch (errors name the index in the whole batch) and cut it into chunks of whole
+    texts of about `_CHUNK_CHARS` characters: ``[lo, hi)`` ranges."""
+    if starts is not None and len(starts) != len(texts):
+        raise ValueError(f"starts must have one offset per text ({len(texts)}), got {len(starts)}")
+    bounds: list[tuple[int, int]] = []
+    lo = size = 0
+    for i, text in enumerate(texts):
+        if not isinstance(text, str):
+            raise TypeError(f"texts[{i}] must be a str, got {type(text).__name__}")
+        if starts is not None:
+            start = starts[i]
+            if not isinstance(start, int | np.integer) or not 0 <= start <= len(text):
+                raise ValueError(f"starts[{i}] must be in [0, {len(text)}], got {start!r}")
+        size += len(text)
+        if size >= _CHUNK_CHARS:
+            bounds.append((lo, i + 1))
+            lo, size = i + 1, 0
+    if lo < len(texts):
+        bounds.append((lo, len(texts)))
+    return bounds
+
+
+def fingerprint_batch(
+    texts: Sequence[str], *, config: IndexConfig, starts: Sequence[int] | None = None
+) -> list[Fingerprints]:
+    """Fingerprints of the bodies ``texts[i][starts[i]:]``, one per text, in order.
+
+    starts: body offsets in characters (to skip a header line), ``0 <= starts[i] <= len(texts[i])``;
+    default all 0. Each record equals ``fingerprint_reference(texts[i], config=config, start=starts[i])``:
+    ``words`` body words, ``signature`` (``config.num_perm`` uint64), ``band_keys`` (``config.bands``
+    uint64), ``passages`` (distinct sorted uint64 winnowed shingle hashes) and ``content_hash``.
+    The arrays of one record are read-only views into arrays shared by its chunk of the batch.
+    Deterministic for ``config.seed``; pure (no I/O, no state kept between calls). Raises TypeError for a
+    text that is not a str and ValueError for a bad ``starts``, naming the index, before any work.
+    """
+    out: list[Fingerprints] = []
+    h = xxhash.xxh3_64_intdigest
+    for lo, hi in _chunks(texts, starts):
+        chunk_starts = None if starts is None else starts[lo:hi]
+        words, word_off = word_hashes_batch(texts[lo:hi], starts=chunk_starts)
+        sh, sh_off = shingles_batch(words, word_off, n=config.shingle_size)
+        signatures = minhash_batch(sh, sh_off, num_perm=config.num_perm, seed=config.seed)
+        keys = band_keys(signatures, bands=config.bands)
+        passages, pass_off = winnow_batch(sh, sh_off, window=config.winnow_window)
+        for shared in (signatures, keys, passages):
+            shared.setflags(write=False)
+        words_le = memoryview(words.astype("<u8", copy=False).tobytes())
+        w = word_off.tolist()
+        p = pass_off.tolist()
+        for i in range(hi - lo):
+            out.append(
+                Fingerprints(
+                    content_hash=h(words_le[8 * w[i] : 8 * w[i + 1]]),
+                    words=w[i + 1] - w[i],
+                    signature=signatures[i],
+                    band_keys=keys[i],
+                    passages=passages[p[i] : p[i + 1]],
+                )
+            )
+    return out
