@@ -1,0 +1,1 @@
+"""Benchmark scripts: labelled corpora, baselines and scoring (run from the repository root)."""
