@@ -1,0 +1,206 @@
+"""The storage layer under the index: a small abstract `Store` and the `open_store` factory.
+
+The engine speaks only to `Store`, so another backend can come later without touching it. Articles are
+named by their external ids (``Article.id``); any internal key stays inside the backend. uint64 arrays are
+numpy ``uint64``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Literal
+
+import numpy as np
+import numpy.typing as npt
+
+from copydesk.config import IndexConfig
+from copydesk.model import Article, Fingerprints, IndexedArticle
+
+U64 = npt.NDArray[np.uint64]
+AddStatus = Literal["added", "duplicate_id", "duplicate_text"]
+DEFAULT_PATH = "copydesk.db"
+
+
+@dataclass(frozen=True, slots=True)
+class AddOutcome:
+    """What `Store.add_batch` did with one item.
+
+    status: ``added``; ``duplicate_id`` (an article with this id is already stored, or earlier in the same
+        batch: the item is not stored, even if its text differs); ``duplicate_text`` (an article with the same
+        content hash and the identical text is stored under another id: the item is not stored).
+    duplicate_of: for ``duplicate_text``, the id of the article already holding that text; else None.
+    """
+
+    id: str
+    status: AddStatus
+    duplicate_of: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AddResult:
+    """The outcome of one `Store.add_batch` call, one `AddOutcome` per item in input order.
+
+    batch: the id of the batch row written (1, 2, ...), or None when the call was given no items.
+    """
+
+    batch: int | None
+    outcomes: tuple[AddOutcome, ...]
+
+    @property
+    def added(self) -> int:
+        return sum(o.status == "added" for o in self.outcomes)
+
+    @property
+    def duplicate_id(self) -> int:
+        return sum(o.status == "duplicate_id" for o in self.outcomes)
+
+    @property
+    def duplicate_text(self) -> int:
+        return sum(o.status == "duplicate_text" for o in self.outcomes)
+
+
+@dataclass(frozen=True, slots=True)
+class StoreStats:
+    """What an index holds.
+
+    outlets: distinct non-null outlets. earliest/latest: publication dates (None when no article has one).
+    bytes_on_disk: the index file plus its write-ahead log. batches: committed `add_batch` calls.
+    segments: postings segments (queries cost grows with them; `Store.compact` makes one).
+    """
+
+    path: str
+    articles: int
+    outlets: int
+    earliest: dt.date | None
+    latest: dt.date | None
+    bytes_on_disk: int
+    batches: int
+    segments: int
+    schema_version: int
+
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as JSON values (dates as ISO 8601 strings)."""
+        return {
+            "path": self.path,
+            "articles": self.articles,
+            "outlets": self.outlets,
+            "earliest": None if self.earliest is None else self.earliest.isoformat(),
+            "latest": None if self.latest is None else self.latest.isoformat(),
+            "bytes_on_disk": self.bytes_on_disk,
+            "batches": self.batches,
+            "segments": self.segments,
+            "schema_version": self.schema_version,
+        }
+
+
+class Store(ABC):
+    """An index of articles and their fingerprints, keyed by article id.
+
+    Writes are all-or-nothing per `add_batch`. Readers (other `Store` objects, other processes) may query
+    while one writer adds; each query sees the index as of one committed batch.
+    """
+
+    @property
+    @abstractmethod
+    def config(self) -> IndexConfig:
+        """The settings the index was built with (query fields as asked when opening)."""
+
+    @property
+    @abstractmethod
+    def path(self) -> str: ...
+
+    @property
+    @abstractmethod
+    def readonly(self) -> bool: ...
+
+    @abstractmethod
+    def add_batch(self, items: Sequence[IndexedArticle]) -> AddResult:
+        """Store the new items in one transaction; already stored ids and texts are reported, not stored.
+
+        On any failure nothing of the batch is stored and StoreError is raised (with the cause chained).
+        """
+
+    @abstractmethod
+    def get(self, id: str) -> Article:
+        """The stored article, or ArticleNotFound naming ``id``."""
+
+    @abstractmethod
+    def get_many(self, ids: Iterable[str]) -> list[Article]:
+        """The stored articles in the order of ``ids``; ArticleNotFound names the first id not stored."""
+
+    @abstractmethod
+    def known(self, ids: Iterable[str]) -> set[str]:
+        """Those of ``ids`` that are stored (to skip fingerprinting them again)."""
+
+    @abstractmethod
+    def fingerprints(self, id: str) -> Fingerprints:
+        """The stored fingerprints of article ``id``, or ArticleNotFound."""
+
+    @abstractmethod
+    def band_candidates(self, band_keys: U64, *, exclude: str | None = None) -> dict[str, int]:
+        """Ids of stored articles sharing at least one LSH band key, with the number of keys shared.
+
+        Duplicate keys in ``band_keys`` count once. ``exclude``: an id left out (the query article).
+        """
+
+    @abstractmethod
+    def passage_candidates(
+        self, fps: U64, *, max_postings: int, exclude: str | None = None
+    ) -> dict[str, int]:
+        """Ids of stored articles sharing passage fingerprints, with the number shared.
+
+        A fingerprint stored for more than ``max_postings`` articles is ignored (boilerplate, stock
+        phrases). Duplicate values in ``fps`` count once. ``exclude``: an id left out.
+        """
+
+    @abstractmethod
+    def count(self) -> int:
+        """Number of stored articles."""
+
+    @abstractmethod
+    def stats(self) -> StoreStats: ...
+
+    @abstractmethod
+    def ids(self) -> Iterator[str]:
+        """Every stored id, in insertion order (streamed)."""
+
+    @abstractmethod
+    def iter_articles(self, batch_size: int = 1000) -> Iterator[list[Article]]:
+        """Every stored article in insertion order, as lists of at most ``batch_size`` (streamed)."""
+
+    @abstractmethod
+    def compact(self) -> None:
+        """Reorganize for the fastest queries (for example after a large ingest); contents do not change."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Release the file. Closing twice is allowed; any other use after closing raises StoreError."""
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def open_store(
+    path: str | Path = DEFAULT_PATH, *, config: IndexConfig | None = None, readonly: bool = False
+) -> Store:
+    """Open the index at ``path`` (an SQLite file), creating it unless ``readonly``.
+
+    config: None uses the stored settings (or the defaults for a new index); otherwise it must agree with
+    the stored ones (StoreError says what differs).
+    """
+    from copydesk.store.sqlite import SqliteStore  # the factory knows its backends; the backends know base
+
+    return SqliteStore(path, config=config, readonly=readonly)

@@ -1,0 +1,159 @@
+"""How records become SQLite values and back.
+
+- uint64 values (content hashes, band keys, passage fingerprints) are stored as SQLite's signed 64-bit
+  INTEGER: the same 64 bits read as two's complement (``np.uint64`` viewed as ``np.int64``), so they
+  round-trip exactly and sort as signed integers.
+- uint64 arrays (signature, band keys, passages of one article) are BLOBs of 8-byte little-endian values.
+- ``Article.text`` is a BLOB: zlib (RFC 1950) of its UTF-8 bytes, lone surrogates kept (``surrogatepass``).
+- ``Article.date`` is ISO 8601 TEXT ``YYYY-MM-DD`` (it sorts by date); ``Article.meta`` is a JSON object
+  TEXT, NULL when empty.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from copydesk.config import IndexConfig
+from copydesk.errors import StoreError
+from copydesk.model import Article, IndexedArticle
+
+U64 = npt.NDArray[np.uint64]
+I64 = npt.NDArray[np.int64]
+
+_TWO_64 = 1 << 64
+_TWO_63 = 1 << 63
+ZLIB_LEVEL = 1
+
+
+def to_signed(value: int) -> int:
+    """The SQLite INTEGER that stores the uint64 ``value`` (same 64 bits)."""
+    return value - _TWO_64 if value >= _TWO_63 else value
+
+
+def to_unsigned(value: int) -> int:
+    """The uint64 stored as the SQLite INTEGER ``value``."""
+    return value + _TWO_64 if value < 0 else value
+
+
+def signed_array(values: npt.ArrayLike) -> I64:
+    """uint64 values as the int64 values that store them (a view when already uint64)."""
+    return np.asarray(values, dtype=np.uint64).view(np.int64)
+
+
+def array_blob(values: U64) -> bytes:
+    return np.ascontiguousarray(values, dtype="<u8").tobytes()
+
+
+def blob_array(blob: bytes) -> U64:
+    return np.frombuffer(blob, dtype="<u8").astype(np.uint64)
+
+
+def pack_text(text: str) -> bytes:
+    return zlib.compress(text.encode("utf-8", "surrogatepass"), ZLIB_LEVEL)
+
+
+def unpack_text(blob: bytes) -> str:
+    return zlib.decompress(blob).decode("utf-8", "surrogatepass")
+
+
+def row_article(row: Sequence[Any]) -> Article:
+    """An `Article` from ``id, title, date, url, outlet, body_start, meta, text`` columns."""
+    id_, title, date, url, outlet, body_start, meta, text = row
+    return Article(
+        text=unpack_text(text),
+        id=id_,
+        title=title,
+        date=None if date is None else dt.date.fromisoformat(date),
+        url=url,
+        outlet=outlet,
+        body_start=body_start,
+        meta={} if meta is None else json.loads(meta),
+    )
+
+
+ARTICLE_COLUMNS = "id, title, date, url, outlet, body_start, meta, text"
+
+
+@dataclass(frozen=True, slots=True)
+class EncodedItem:
+    """One `IndexedArticle` as column values (uint64 already as int64), ready for the store."""
+
+    id: str
+    article: tuple[Any, ...]  # title, date, url, outlet, body_start, meta, text, content_hash, words
+    text: str
+    content_hash: int
+    signature: bytes
+    band_keys: I64
+    passages: I64
+
+
+def encode_items(items: Sequence[IndexedArticle], config: IndexConfig) -> list[EncodedItem]:
+    """Check every item against the index's settings and encode it; StoreError names the first bad one."""
+    return [_encode(i, item, config) for i, item in enumerate(items)]
+
+
+def _encode(position: int, item: IndexedArticle, config: IndexConfig) -> EncodedItem:
+    if not isinstance(item, IndexedArticle):
+        raise StoreError(f"item {position} must be an IndexedArticle, got {type(item).__name__}")
+    article, fp = item.article, item.fingerprints
+    where = f"item {position} (id {article.id!r})"
+    if not isinstance(article.id, str) or not article.id:
+        raise StoreError(f"{where} has no id: give every article a non-empty string id before adding it")
+    if not isinstance(fp.content_hash, int | np.integer) or not 0 <= int(fp.content_hash) < _TWO_64:
+        raise StoreError(f"{where}: content_hash must be an integer in [0, 2**64), got {fp.content_hash!r}")
+    if not isinstance(fp.words, int | np.integer) or int(fp.words) < 0:
+        raise StoreError(f"{where}: words must be a non-negative integer, got {fp.words!r}")
+    signature = _u64(where, "signature", fp.signature, config.num_perm)
+    band_keys = _u64(where, "band_keys", fp.band_keys, config.bands)
+    passages = _u64(where, "passages", fp.passages, None)
+    try:
+        meta = json.dumps(dict(article.meta), ensure_ascii=False) if article.meta else None
+    except (TypeError, ValueError) as exc:
+        raise StoreError(
+            f"{where}: meta must hold JSON values (str, number, bool, None, list, dict), got {article.meta!r}"
+        ) from exc
+    content_hash = to_signed(int(fp.content_hash))
+    columns = (
+        article.title,
+        None if article.date is None else article.date.isoformat(),
+        article.url,
+        article.outlet,
+        article.body_start,
+        meta,
+        pack_text(article.text),
+        content_hash,
+        int(fp.words),
+    )
+    return EncodedItem(
+        id=article.id,
+        article=columns,
+        text=article.text,
+        content_hash=content_hash,
+        signature=array_blob(signature),
+        band_keys=signed_array(band_keys),
+        passages=signed_array(passages),
+    )
+
+
+def _u64(where: str, name: str, values: Any, size: int | None) -> U64:
+    if not isinstance(values, np.ndarray) or values.dtype != np.uint64 or values.ndim != 1:
+        got = (
+            f"{values.dtype} array of shape {values.shape}"
+            if isinstance(values, np.ndarray)
+            else repr(values)
+        )
+        raise StoreError(f"{where}: {name} must be a 1-D uint64 numpy array, got {got}")
+    if size is not None and len(values) != size:
+        raise StoreError(
+            f"{where}: {name} has {len(values)} values, the index's IndexConfig needs {size}: "
+            "fingerprint with the settings the index was built with (store.config)"
+        )
+    return values

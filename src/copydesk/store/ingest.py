@@ -1,0 +1,87 @@
+"""One `add_batch` inside its write transaction: which items are new, and writing them.
+
+An item is a ``duplicate_id`` when its id is stored or came earlier in the batch (the first one wins, even
+if the texts differ), a ``duplicate_text`` when an article with the same content hash and the identical
+original text (``Article.text``, compared in full, so a hash collision cannot drop an article) is stored or
+came earlier in the batch under another id; otherwise it is added.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+
+from copydesk.store import postings
+from copydesk.store.base import AddOutcome, AddResult
+from copydesk.store.codec import EncodedItem, unpack_text
+
+
+def now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
+
+
+def stored_ids(con: sqlite3.Connection, ids: list[str]) -> set[str]:
+    rows = con.execute(
+        "SELECT a.id FROM json_each(?) AS j CROSS JOIN articles AS a ON a.id = j.value", (json.dumps(ids),)
+    )
+    return {id_ for (id_,) in rows}
+
+
+def add(con: sqlite3.Connection, items: list[EncodedItem], started: str) -> AddResult:
+    """Decide each item's fate against the stored articles and the earlier items, then write the new ones."""
+    stored = stored_ids(con, [item.id for item in items])
+    fresh_hashes = sorted({item.content_hash for item in items if item.id not in stored})
+    stored_texts: dict[int, list[tuple[str, bytes]]] = {}
+    rows = con.execute(
+        "SELECT a.content_hash, a.id, a.text FROM json_each(?) AS j "
+        "CROSS JOIN articles AS a ON a.content_hash = j.value",
+        (json.dumps(fresh_hashes),),
+    )
+    for content_hash, id_, text in rows:
+        stored_texts.setdefault(content_hash, []).append((id_, text))
+
+    seen: set[str] = set()
+    batch_texts: dict[int, list[tuple[str, str]]] = {}
+    outcomes: list[AddOutcome] = []
+    new: list[EncodedItem] = []
+    for item in items:
+        if item.id in stored or item.id in seen:
+            outcomes.append(AddOutcome(item.id, "duplicate_id"))
+            continue
+        seen.add(item.id)
+        same = next((i for i, t in batch_texts.get(item.content_hash, ()) if t == item.text), None)
+        if same is None:
+            same = next(
+                (i for i, t in stored_texts.get(item.content_hash, ()) if unpack_text(t) == item.text), None
+            )
+        if same is not None:
+            outcomes.append(AddOutcome(item.id, "duplicate_text", same))
+            continue
+        batch_texts.setdefault(item.content_hash, []).append((item.id, item.text))
+        outcomes.append(AddOutcome(item.id, "added"))
+        new.append(item)
+
+    (batch,) = con.execute("SELECT coalesce(max(batch), 0) + 1 FROM batches").fetchone()
+    (first,) = con.execute("SELECT coalesce(max(doc), 0) + 1 FROM articles").fetchone()
+    docs = list(range(first, first + len(new)))
+    con.executemany(
+        "INSERT INTO articles (doc, id, title, date, url, outlet, body_start, meta, text, content_hash, words, "
+        "added_batch) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        ((doc, item.id, *item.article, batch) for doc, item in zip(docs, new, strict=True)),
+    )
+    con.executemany(
+        "INSERT INTO fingerprints (doc, signature, band_keys, passages) VALUES (?, ?, ?, ?)",
+        (
+            (doc, item.signature, item.band_keys.tobytes(), item.passages.tobytes())
+            for doc, item in zip(docs, new, strict=True)
+        ),
+    )
+    if new:
+        postings.write_segment(con, docs, [i.band_keys for i in new], [i.passages for i in new])
+    result = AddResult(batch=int(batch), outcomes=tuple(outcomes))
+    con.execute(
+        "INSERT INTO batches VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (batch, started, now(), len(items), result.added, result.duplicate_id, result.duplicate_text),
+    )
+    return result

@@ -1,0 +1,151 @@
+"""The SQLite schema of the index file, and the checks made when one is opened.
+
+Schema version 1 (``meta.schema_version``):
+
+``meta(key TEXT PRIMARY KEY, value TEXT)``
+    ``schema_version``, ``config`` (the `IndexConfig` as a JSON object), ``created`` (ISO 8601 UTC).
+``batches(batch INTEGER PRIMARY KEY, started, finished, items, added, duplicate_id, duplicate_text)``
+    one row per committed `add_batch` call; started/finished are ISO 8601 UTC timestamps.
+``articles(doc INTEGER PRIMARY KEY, id TEXT UNIQUE, title, date, url, outlet, body_start, meta, text,
+content_hash, words, added_batch)``
+    ``doc`` is the internal key (1, 2, ... in insertion order, never reused); formats in `codec`.
+``fingerprints(doc INTEGER PRIMARY KEY, signature BLOB, band_keys BLOB, passages BLOB)``
+    the article's uint64 arrays, 8-byte little-endian.
+``segments(seg INTEGER PRIMARY KEY, level, docs, band_rows, passage_rows)``
+``bands(seg, band_key, doc)`` and ``passages(seg, fp, doc)``, WITHOUT ROWID, primary key in that order
+    the postings (band key -> doc, passage fingerprint -> doc), in segments: see `postings`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import sqlite3
+from typing import Any
+
+from copydesk.config import IndexConfig
+from copydesk.errors import StoreError
+
+SCHEMA_VERSION = 1
+# 'CPDK' in the SQLite header (PRAGMA application_id), so `file` and other tools can tell what the file is.
+APPLICATION_ID = 0x4350444B
+# Settings that only steer queries; an index may be opened with other values of these. Every other field of
+# IndexConfig shapes what is stored, so it must match (a field added later is strict by default).
+QUERY_FIELDS = frozenset({"min_shared_fingerprints", "max_postings"})
+
+DDL = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE batches (
+    batch INTEGER PRIMARY KEY,
+    started TEXT NOT NULL,
+    finished TEXT NOT NULL,
+    items INTEGER NOT NULL,
+    added INTEGER NOT NULL,
+    duplicate_id INTEGER NOT NULL,
+    duplicate_text INTEGER NOT NULL
+);
+CREATE TABLE articles (
+    doc INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    title TEXT,
+    date TEXT,
+    url TEXT,
+    outlet TEXT,
+    body_start INTEGER NOT NULL,
+    meta TEXT,
+    text BLOB NOT NULL,
+    content_hash INTEGER NOT NULL,
+    words INTEGER NOT NULL,
+    added_batch INTEGER NOT NULL
+);
+CREATE INDEX articles_content_hash ON articles (content_hash);
+CREATE INDEX articles_outlet ON articles (outlet);
+CREATE INDEX articles_date ON articles (date);
+CREATE TABLE fingerprints (
+    doc INTEGER PRIMARY KEY,
+    signature BLOB NOT NULL,
+    band_keys BLOB NOT NULL,
+    passages BLOB NOT NULL
+);
+CREATE TABLE segments (
+    seg INTEGER PRIMARY KEY,
+    level INTEGER NOT NULL,
+    docs INTEGER NOT NULL,
+    band_rows INTEGER NOT NULL,
+    passage_rows INTEGER NOT NULL
+);
+CREATE TABLE bands (
+    seg INTEGER NOT NULL,
+    band_key INTEGER NOT NULL,
+    doc INTEGER NOT NULL,
+    PRIMARY KEY (seg, band_key, doc)
+) WITHOUT ROWID;
+CREATE TABLE passages (
+    seg INTEGER NOT NULL,
+    fp INTEGER NOT NULL,
+    doc INTEGER NOT NULL,
+    PRIMARY KEY (seg, fp, doc)
+) WITHOUT ROWID;
+"""
+
+
+def config_dict(config: IndexConfig) -> dict[str, Any]:
+    return dataclasses.asdict(config)
+
+
+def create(con: sqlite3.Connection, config: IndexConfig) -> None:
+    """Create the schema in an empty database (inside the caller's transaction)."""
+    for statement in DDL.split(";"):
+        if statement.strip():
+            con.execute(statement)
+    con.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    con.executemany(
+        "INSERT INTO meta (key, value) VALUES (?, ?)",
+        [
+            ("schema_version", str(SCHEMA_VERSION)),
+            ("config", json.dumps(config_dict(config), sort_keys=True)),
+            ("created", dt.datetime.now(dt.UTC).isoformat(timespec="seconds")),
+        ],
+    )
+
+
+def check(con: sqlite3.Connection, path: str, config: IndexConfig | None) -> IndexConfig:
+    """The settings to use with this index, or StoreError saying what differs and what to do.
+
+    ``config`` None takes the stored settings. Otherwise the fields that shape what is stored must equal the
+    stored ones; the query fields (`QUERY_FIELDS`) are taken from ``config``.
+    """
+    tables = {row[0] for row in con.execute("SELECT name FROM sqlite_schema WHERE type = 'table'")}
+    if "meta" not in tables:
+        raise StoreError(
+            f"{path} is an SQLite database but not a copydesk index (no meta table, tables: "
+            f"{sorted(tables)}): pass another index path"
+        )
+    meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
+    version = meta.get("schema_version")
+    if version != str(SCHEMA_VERSION):
+        raise StoreError(
+            f"{path} has index schema version {version}, this copydesk reads version {SCHEMA_VERSION}: "
+            "use the copydesk version that made it, or build a new index (copydesk add into a new --db path)"
+        )
+    try:
+        stored = IndexConfig(**json.loads(meta["config"]))
+    except (KeyError, TypeError, ValueError) as exc:
+        raise StoreError(
+            f"{path}: the stored index settings are unreadable ({meta.get('config')!r}): build a new index"
+        ) from exc
+    if config is None:
+        return stored
+    ours, theirs = config_dict(stored), config_dict(config)
+    differ = [
+        f"{k}={ours[k]!r} (asked {theirs[k]!r})"
+        for k in ours
+        if k not in QUERY_FIELDS and ours[k] != theirs[k]
+    ]
+    if differ:
+        raise StoreError(
+            f"{path} was built with other index settings: {', '.join(differ)}; open it without a config to "
+            "use its own settings, or build a new index file for the new ones"
+        )
+    return dataclasses.replace(stored, **{k: theirs[k] for k in QUERY_FIELDS})

@@ -1,0 +1,358 @@
+"""`SqliteStore`: the index in one SQLite file (schema in `schema`, value formats in `codec`).
+
+The file is in WAL mode with ``synchronous=NORMAL``: a committed batch survives the process being killed
+(the operating system still holds the log), and readers in other connections or processes query a
+consistent snapshot while one writer adds. A power failure may lose the last batches committed before it,
+never leave a partial one. Writers wait up to ``timeout`` seconds for each other.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TypeVar
+
+from copydesk.config import IndexConfig
+from copydesk.errors import ArticleNotFound, StoreError
+from copydesk.model import Article, Fingerprints, IndexedArticle
+from copydesk.store import ingest, postings, schema
+from copydesk.store.base import U64, AddResult, Store, StoreStats
+from copydesk.store.codec import (
+    ARTICLE_COLUMNS,
+    blob_array,
+    encode_items,
+    row_article,
+    signed_array,
+    to_unsigned,
+)
+
+T = TypeVar("T")
+_HEADER = b"SQLite format 3\x00"
+_PAGE = 10_000
+# 8 KiB pages: a fingerprints row (~1.6 KB) wastes a third of a 4 KiB page, a fifth of an 8 KiB one.
+PAGE_SIZE = 8192  # rows per page when streaming ids
+
+
+class SqliteStore(Store):
+    """The index in the SQLite file ``path``, created unless ``readonly``.
+
+    config: None uses the stored settings (the defaults for a new file); otherwise it must agree with them.
+    timeout: seconds a write waits for another writer before StoreError.
+    merge_factor: postings segments per level before they are merged (see `postings`), >= 2.
+    cache_mb: SQLite page cache of this connection, in MiB.
+    """
+
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        config: IndexConfig | None = None,
+        readonly: bool = False,
+        timeout: float = 60.0,
+        merge_factor: int = 8,
+        cache_mb: int = 256,
+    ) -> None:
+        if not isinstance(merge_factor, int) or merge_factor < 2:
+            raise StoreError(f"merge_factor must be an integer >= 2, got {merge_factor!r}")
+        self._path = Path(path)
+        self._readonly = readonly
+        self._factor = merge_factor
+        self._lock = threading.RLock()
+        self._sniff()
+        try:
+            self._con: sqlite3.Connection | None = self._connect(timeout, cache_mb)
+            self._config = self._prepare(config)
+        except sqlite3.Error as exc:
+            self.close()
+            raise StoreError(
+                f"{self._path} cannot be opened as a copydesk index ({exc}): pass another index path, or move "
+                "the damaged file away and rebuild it"
+            ) from exc
+        except StoreError:
+            self.close()
+            raise
+
+    # -- opening -------------------------------------------------------------------------------------------
+
+    def _sniff(self) -> None:
+        path = self._path
+        if path.is_dir():
+            raise StoreError(
+                f"{path} is a directory, not an index file: pass a file path such as copydesk.db"
+            )
+        if not path.exists() or path.stat().st_size == 0:
+            if self._readonly:
+                raise StoreError(
+                    f"no index at {path}: add articles first (copydesk add), or pass the right path"
+                )
+            if not path.parent.is_dir():
+                raise StoreError(f"cannot create the index {path}: the folder {path.parent} does not exist")
+            return
+        with path.open("rb") as f:
+            head = f.read(len(_HEADER))
+        if head != _HEADER:
+            raise StoreError(
+                f"{path} is not a copydesk index (not an SQLite database file): pass another index path, "
+                "or move this file away"
+            )
+
+    def _connect(self, timeout: float, cache_mb: int) -> sqlite3.Connection:
+        target = f"{self._path.resolve().as_uri()}?mode=ro" if self._readonly else str(self._path)
+        con = sqlite3.connect(
+            target, uri=self._readonly, timeout=timeout, isolation_level=None, check_same_thread=False
+        )
+        try:
+            con.execute(f"PRAGMA page_size = {PAGE_SIZE}")  # takes effect only when the file is created
+            con.execute(f"PRAGMA cache_size = {-1024 * int(cache_mb)}")
+            con.execute("PRAGMA mmap_size = 268435456")
+            if not self._readonly:
+                con.execute("PRAGMA journal_mode = WAL")
+                con.execute("PRAGMA journal_size_limit = 67108864")
+            con.execute("PRAGMA synchronous = NORMAL")
+        except BaseException:
+            con.close()
+            raise
+        return con
+
+    def _prepare(self, config: IndexConfig | None) -> IndexConfig:
+        con = self._connection()
+        if not self._readonly and self._empty(con):
+            con.execute("BEGIN IMMEDIATE")
+            try:
+                if self._empty(con):  # another process may have created it while we waited
+                    schema.create(con, config or IndexConfig())
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+        elif self._empty(con):
+            raise StoreError(
+                f"no index at {self._path}: add articles first (copydesk add), or pass the right path"
+            )
+        return schema.check(con, str(self._path), config)
+
+    @staticmethod
+    def _empty(con: sqlite3.Connection) -> bool:
+        return bool(con.execute("SELECT count(*) FROM sqlite_schema").fetchone()[0] == 0)
+
+    # -- plumbing ------------------------------------------------------------------------------------------
+
+    def _connection(self) -> sqlite3.Connection:
+        if self._con is None:
+            raise StoreError(f"the index {self._path} is closed: open it again with open_store")
+        return self._con
+
+    @contextmanager
+    def _read(self) -> Iterator[sqlite3.Connection]:
+        """One read transaction: every statement in it sees the same committed state."""
+        with self._lock:
+            con = self._connection()
+            try:
+                con.execute("BEGIN")
+                try:
+                    yield con
+                finally:
+                    con.execute("COMMIT")
+            except sqlite3.Error as exc:
+                raise StoreError(f"reading the index {self._path} failed: {exc}") from exc
+
+    def _write(self, what: str, work: Callable[[sqlite3.Connection], T]) -> T:
+        """Run ``work`` in one write transaction: all of it is committed, or none of it."""
+        if self._readonly:
+            raise StoreError(
+                f"the index {self._path} was opened read-only: open it with readonly=False to write"
+            )
+        with self._lock:
+            con = self._connection()
+            try:
+                con.execute("BEGIN IMMEDIATE")
+                try:
+                    result = work(con)
+                    con.execute("COMMIT")
+                except BaseException:
+                    if con.in_transaction:
+                        con.execute("ROLLBACK")
+                    raise
+            except StoreError:
+                raise
+            except Exception as exc:
+                hint = ""
+                if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
+                    hint = ": another process is writing to this index; wait for it, or open with a longer timeout"
+                raise StoreError(
+                    f"{what} in {self._path} failed, nothing of it was stored ({exc}){hint}"
+                ) from exc
+            return result
+
+    # -- Store ---------------------------------------------------------------------------------------------
+
+    @property
+    def config(self) -> IndexConfig:
+        return self._config
+
+    @property
+    def path(self) -> str:
+        return str(self._path)
+
+    @property
+    def readonly(self) -> bool:
+        return self._readonly
+
+    def add_batch(self, items: Sequence[IndexedArticle]) -> AddResult:
+        if self._readonly:
+            raise StoreError(
+                f"the index {self._path} was opened read-only: open it with readonly=False to add"
+            )
+        if not items:
+            return AddResult(batch=None, outcomes=())
+        encoded = encode_items(items, self._config)
+        started = ingest.now()
+        result = self._write(
+            f"adding a batch of {len(items)} articles", lambda con: ingest.add(con, encoded, started)
+        )
+        self._merge_segments(result.batch)
+        return result
+
+    def _merge_segments(self, batch: int | None) -> None:
+        with self._lock:
+            if not postings.needs_merge(self._connection(), self._factor):
+                return
+        try:
+            self._write("merging postings segments", lambda con: postings.merge_levels(con, self._factor))
+        except StoreError as exc:
+            raise StoreError(
+                f"batch {batch} was stored, but then {exc}; the index is consistent and the next add retries"
+            ) from exc
+
+    def compact(self) -> None:
+        self._write("compacting postings", postings.merge_all)
+
+    def get(self, id: str) -> Article:
+        with self._read() as con:
+            row = con.execute(f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE id = ?", (id,)).fetchone()
+        if row is None:
+            raise ArticleNotFound(f"no article with id {id!r} in the index {self._path}")
+        return row_article(row)
+
+    def get_many(self, ids: Iterable[str]) -> list[Article]:
+        wanted = list(ids)
+        with self._read() as con:
+            rows = con.execute(
+                f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE id IN (SELECT value FROM json_each(?))",
+                (json.dumps(wanted),),
+            ).fetchall()
+        found = {row[0]: row for row in rows}
+        for id_ in wanted:
+            if id_ not in found:
+                raise ArticleNotFound(f"no article with id {id_!r} in the index {self._path}")
+        articles = {id_: row_article(row) for id_, row in found.items()}
+        return [articles[id_] for id_ in wanted]
+
+    def known(self, ids: Iterable[str]) -> set[str]:
+        with self._read() as con:
+            return ingest.stored_ids(con, list(ids))
+
+    def fingerprints(self, id: str) -> Fingerprints:
+        with self._read() as con:
+            row = con.execute(
+                "SELECT a.content_hash, a.words, f.signature, f.band_keys, f.passages "
+                "FROM articles AS a JOIN fingerprints AS f USING (doc) WHERE a.id = ?",
+                (id,),
+            ).fetchone()
+        if row is None:
+            raise ArticleNotFound(f"no article with id {id!r} in the index {self._path}")
+        content_hash, words, signature, band_keys, passages = row
+        return Fingerprints(
+            content_hash=to_unsigned(content_hash),
+            words=words,
+            signature=blob_array(signature),
+            band_keys=blob_array(band_keys),
+            passages=blob_array(passages),
+        )
+
+    def band_candidates(self, band_keys: U64, *, exclude: str | None = None) -> dict[str, int]:
+        with self._read() as con:
+            counts = postings.band_docs(con, signed_array(band_keys))
+            return _by_id(con, counts, exclude)
+
+    def passage_candidates(
+        self, fps: U64, *, max_postings: int, exclude: str | None = None
+    ) -> dict[str, int]:
+        if not isinstance(max_postings, int) or max_postings < 1:
+            raise StoreError(f"max_postings must be a positive integer, got {max_postings!r}")
+        with self._read() as con:
+            counts = postings.passage_docs(con, signed_array(fps), max_postings)
+            return _by_id(con, counts, exclude)
+
+    def count(self) -> int:
+        with self._read() as con:
+            return int(con.execute("SELECT coalesce(sum(added), 0) FROM batches").fetchone()[0])
+
+    def stats(self) -> StoreStats:
+        with self._read() as con:
+            articles, batches = con.execute(
+                "SELECT coalesce(sum(added), 0), count(*) FROM batches"
+            ).fetchone()
+            (outlets,) = con.execute("SELECT count(DISTINCT outlet) FROM articles").fetchone()
+            earliest, latest = con.execute("SELECT min(date), max(date) FROM articles").fetchone()
+            (segments,) = con.execute("SELECT count(*) FROM segments").fetchone()
+        wal = self._path.with_name(self._path.name + "-wal")
+        size = self._path.stat().st_size + (wal.stat().st_size if wal.exists() else 0)
+        return StoreStats(
+            path=str(self._path),
+            articles=articles,
+            outlets=outlets,
+            earliest=None if earliest is None else dt.date.fromisoformat(earliest),
+            latest=None if latest is None else dt.date.fromisoformat(latest),
+            bytes_on_disk=size,
+            batches=batches,
+            segments=segments,
+            schema_version=schema.SCHEMA_VERSION,
+        )
+
+    def ids(self) -> Iterator[str]:
+        last = 0
+        while True:
+            with self._read() as con:
+                rows = con.execute(
+                    "SELECT doc, id FROM articles WHERE doc > ? ORDER BY doc LIMIT ?", (last, _PAGE)
+                ).fetchall()
+            if not rows:
+                return
+            yield from (id_ for _, id_ in rows)
+            last = rows[-1][0]
+
+    def iter_articles(self, batch_size: int = 1000) -> Iterator[list[Article]]:
+        if not isinstance(batch_size, int) or batch_size < 1:
+            raise StoreError(f"batch_size must be a positive integer, got {batch_size!r}")
+        last = 0
+        while True:
+            with self._read() as con:
+                rows = con.execute(
+                    f"SELECT doc, {ARTICLE_COLUMNS} FROM articles WHERE doc > ? ORDER BY doc LIMIT ?",
+                    (last, batch_size),
+                ).fetchall()
+            if not rows:
+                return
+            yield [row_article(row[1:]) for row in rows]
+            last = rows[-1][0]
+
+    def close(self) -> None:
+        with self._lock:
+            con, self._con = getattr(self, "_con", None), None
+            if con is not None:
+                con.close()  # the last connection to close checkpoints the log into the file and removes it
+
+    def __repr__(self) -> str:
+        return f"SqliteStore({str(self._path)!r}, readonly={self._readonly})"
+
+
+def _by_id(con: sqlite3.Connection, counts: Counter[int], exclude: str | None) -> dict[str, int]:
+    names = postings.doc_ids(con, list(counts))
+    return {names[doc]: n for doc, n in counts.items() if names[doc] != exclude}
