@@ -1,0 +1,92 @@
+"""Two connections on one index file: a reader during a write, two writers, one store shared by threads."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from copydesk.store import SqliteStore, open_store
+from tests.store.ingest_script import CONFIG, make_batch
+
+BATCH = 500
+
+
+def test_reader_sees_whole_batches_while_a_writer_adds(tmp_path: Path) -> None:
+    path = tmp_path / "index.db"
+    batches = [make_batch(k, BATCH) for k in range(10)]
+    errors: list[BaseException] = []
+    with open_store(path, config=CONFIG) as writer, open_store(path, readonly=True) as reader:
+
+        def write() -> None:
+            try:
+                for batch in batches:
+                    writer.add_batch(batch)
+            except BaseException as exc:  # reported by the main thread
+                errors.append(exc)
+
+        thread = threading.Thread(target=write)
+        thread.start()
+        seen = []
+        while thread.is_alive():
+            count = reader.count()
+            assert count % BATCH == 0
+            ids = (
+                reader.known(i.article.id for i in batches[count // BATCH - 1] if i.article.id)
+                if count
+                else set()
+            )
+            assert len(ids) == (BATCH if count else 0)
+            seen.append(count)
+        thread.join()
+        assert not errors, errors
+        assert seen == sorted(seen)
+        assert reader.count() == 10 * BATCH
+
+
+def test_two_writers_take_turns(tmp_path: Path) -> None:
+    path = tmp_path / "index.db"
+    open_store(path, config=CONFIG).close()
+    errors: list[BaseException] = []
+
+    def write(ks: range) -> None:
+        try:
+            with SqliteStore(path, timeout=30) as store:
+                for k in ks:
+                    store.add_batch(make_batch(k, BATCH))
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=write, args=(ks,)) for ks in (range(0, 6), range(6, 12))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors
+    with open_store(path, readonly=True) as store:
+        assert store.count() == 12 * BATCH and store.stats().batches == 12
+
+
+def test_one_store_shared_by_threads(tmp_path: Path) -> None:
+    probe = make_batch(0, BATCH)[0]
+    with open_store(tmp_path / "index.db", config=CONFIG) as store:
+        store.add_batch(make_batch(0, BATCH))
+        errors: list[BaseException] = []
+
+        def work(k: int) -> None:
+            try:
+                store.add_batch(make_batch(k, BATCH))
+                assert (
+                    store.band_candidates(probe.fingerprints.band_keys)[probe.article.id or ""]
+                    == CONFIG.bands
+                )
+                assert sum(len(batch) for batch in store.iter_articles(700)) >= 2 * BATCH
+            except BaseException as exc:
+                errors.append(exc)
+
+        threads = [threading.Thread(target=work, args=(k,)) for k in range(1, 5)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert not errors, errors
+        assert store.count() == 5 * BATCH
