@@ -90,7 +90,7 @@ class EncodedItem:
     article: tuple[Any, ...]  # title, date, url, outlet, body_start, meta, text, content_hash, words
     text: str
     content_hash: int
-    signature: bytes
+    blobs: tuple[bytes, bytes, bytes]  # signature, band_keys, passages: the fingerprints row
     band_keys: I64
     passages: I64
 
@@ -137,7 +137,7 @@ def _encode(position: int, item: IndexedArticle, config: IndexConfig) -> Encoded
         article=columns,
         text=article.text,
         content_hash=content_hash,
-        signature=array_blob(signature),
+        blobs=(array_blob(signature), array_blob(band_keys), array_blob(passages)),
         band_keys=signed_array(band_keys),
         passages=signed_array(passages),
     )

@@ -72,10 +72,7 @@ def add(con: sqlite3.Connection, items: list[EncodedItem], started: str) -> AddR
     )
     con.executemany(
         "INSERT INTO fingerprints (doc, signature, band_keys, passages) VALUES (?, ?, ?, ?)",
-        (
-            (doc, item.signature, item.band_keys.tobytes(), item.passages.tobytes())
-            for doc, item in zip(docs, new, strict=True)
-        ),
+        ((doc, *item.blobs) for doc, item in zip(docs, new, strict=True)),
     )
     if new:
         postings.write_segment(con, docs, [i.band_keys for i in new], [i.passages for i in new])

@@ -56,7 +56,7 @@ class SqliteStore(Store):
         readonly: bool = False,
         timeout: float = 60.0,
         merge_factor: int = 8,
-        cache_mb: int = 256,
+        cache_mb: int = 64,
     ) -> None:
         if not isinstance(merge_factor, int) or merge_factor < 2:
             raise StoreError(f"merge_factor must be an integer >= 2, got {merge_factor!r}")
@@ -110,7 +110,6 @@ class SqliteStore(Store):
         try:
             con.execute(f"PRAGMA page_size = {PAGE_SIZE}")  # takes effect only when the file is created
             con.execute(f"PRAGMA cache_size = {-1024 * int(cache_mb)}")
-            con.execute("PRAGMA mmap_size = 268435456")
             if not self._readonly:
                 con.execute("PRAGMA journal_mode = WAL")
                 con.execute("PRAGMA journal_size_limit = 67108864")
