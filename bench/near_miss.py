@@ -1,11 +1,13 @@
-"""Near-miss articles: real sentences on the same subject as a target article, sharing no 8-word run with it.
+"""Near-miss articles: real sentences on the same subject as a target article, sharing no 6-word run with it.
 
 The Reuters JSONL carries no TOPICS or PLACES fields (only id, date, title, text), so "the same topic" is
 read from the words: the target's most distinctive content words (term frequency times inverse document
 frequency over the pool) pick the held-out sentences that contain most of them. Held-out sentences come
-from documents that never enter the corpus, each is used by at most one near-miss, and none shares an 8-word
-run with any base original, so a near-miss is unrelated to every article by construction (apart from stock
-phrases shorter than 8 words, which is what makes it a near miss).
+from documents that never enter the corpus, each is used by at most one near-miss, and none shares a 6-word
+run with any base original or with another held-out sentence kept for near-misses, so a near-miss is
+unrelated to every article by construction (apart from stock phrases of five words or fewer, which is what
+makes it a near miss). Six rather than eight: the sentences that best match a target's words are often
+from another wire story on the same event, which shares many runs of six or seven words with it.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import numpy as np
 from bench.corpus_edits import regroup
 from bench.corpus_pool import Doc, ngram_hashes, words
 
-RUN = 8
+RUN = 6
 _STOP = frozenset(
     "about above after again against also been before being below between both could does doing down during "
     "each from further have having here into more most other over same should some such than that their "
@@ -36,8 +38,8 @@ def content_words(tokens: list[str]) -> list[str]:
 class NearMissMaker:
     """Builds near-misses from the held-out ``near`` documents; sentences are used at most once.
 
-    ``base_grams``: sorted unique hashes of the 8-word runs of every base original (this process's ``hash``);
-    a sentence containing one is never used.
+    ``base_grams``: sorted unique hashes of the ``RUN``-word runs of every base original (this process's
+    ``hash``); a sentence containing one is never used.
     """
 
     def __init__(self, near: list[Doc], base_grams: np.ndarray, idf: dict[str, float]) -> None:
@@ -45,11 +47,14 @@ class NearMissMaker:
         self.base_grams = base_grams
         self.sentences: list[str] = []
         self.index: dict[str, list[int]] = {}
+        taken: set[int] = set()
         for doc in near:
             for s in doc.sentences:
                 toks = words(s)
-                if len(s.split()) < 6 or _shares(ngram_hashes(toks, RUN), base_grams):
+                grams = ngram_hashes(toks, RUN)
+                if len(s.split()) < 6 or _shares(grams, base_grams) or taken.intersection(grams.tolist()):
                     continue
+                taken.update(grams.tolist())
                 sid = len(self.sentences)
                 self.sentences.append(s)
                 for w in set(content_words(toks)):
