@@ -84,7 +84,7 @@ _MONTH_NAMES = "Jan|Feb|March|April|May|June|July|Aug|Sept|Oct|Nov|Dec".split("|
 def swap_quotes(text: str) -> str:
     """Straight quotes become curly ones, or curly ones straight when the text already has them."""
     if any(c in text for c in "“”‘’"):
-        return text.translate(str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"}))
+        return text.translate(str.maketrans("“”‘’", "\"\"''"))
     out: list[str] = []
     opened = False
     for i, c in enumerate(text):

@@ -70,11 +70,11 @@ class NearMissMaker:
         """Paragraphs of about ``length`` words on the subject of ``target`` (its tokens)."""
         tf = Counter(content_words(target))
         top = sorted(tf, key=lambda w: (-tf[w] * self.idf.get(w, 0.0), w))[:12]
-        score: Counter[int] = Counter()
+        score: dict[int, float] = {}
         for w in top:
             for sid in self.index.get(w, ()):
                 if not self.used[sid]:
-                    score[sid] += self.idf.get(w, 0.0)
+                    score[sid] = score.get(sid, 0.0) + self.idf.get(w, 0.0)
         ranked = sorted(score, key=lambda sid: (-score[sid], rng.random()))
         target_grams = np.unique(ngram_hashes(target, RUN))
         chosen = self._take(ranked, target_grams, length)
