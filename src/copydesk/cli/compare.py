@@ -16,7 +16,7 @@ from copydesk.io.textfile import decode, parse_text, read_text_file
 from copydesk.model import Article
 
 
-def _load(arg: str) -> Article:
+def load_article(arg: str) -> Article:
     if arg == "-":
         text = decode(sys.stdin.buffer.read(), path="<stdin>").replace("\r\n", "\n")
         return parse_text(text, id="stdin", path="<stdin>")
@@ -52,7 +52,7 @@ def compare_cmd(a: str, b: str, fmt: str, output: Path | None, shingle_size: int
     """
     if a == "-" and b == "-":
         raise click.UsageError("only one of A and B can be '-' (standard input)")
-    result = compare(_load(a), _load(b), config=CompareConfig(shingle_size=shingle_size))
+    result = compare(load_article(a), load_article(b), config=CompareConfig(shingle_size=shingle_size))
     if fmt == "text" and output is None:
         print_comparison(result)
         return

@@ -49,7 +49,7 @@ def _own_names(article: Article, analysis: Analysis) -> frozenset[str]:
     return frozenset(names)
 
 
-def _signals(
+def signals(
     article: Article, analysis: Analysis, containment: float, unique: int, inserted: int
 ) -> SideSignals:
     agencies = frozenset(
@@ -138,8 +138,8 @@ def compare_prepared(pa: Prepared, pb: Prepared, *, config: CompareConfig) -> Co
             total += round((len(sa.words) if side == "a" else len(sb.words)) - lcs)
         return total
 
-    sig_a = _signals(art_a, an_a, c_a, unique_words(an_a, paired_a), inserted("a"))
-    sig_b = _signals(art_b, an_b, c_b, unique_words(an_b, paired_b), inserted("b"))
+    sig_a = signals(art_a, an_a, c_a, unique_words(an_a, paired_a), inserted("a"))
+    sig_b = signals(art_b, an_b, c_b, unique_words(an_b, paired_b), inserted("b"))
     shared = ov.shared_words
     result, confidence, evidence = verdict(
         sig_a,

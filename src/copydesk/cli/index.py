@@ -1,0 +1,237 @@
+"""`copydesk add`, `copydesk find`, `copydesk stats`: the corpus index."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
+
+from copydesk.cli.app import cli
+from copydesk.cli.compare import load_article
+from copydesk.cli.render import print_comparison
+from copydesk.engine.index import AddSummary, Hit, Index
+from copydesk.io import FieldMap, read
+from copydesk.model import Article
+
+DB_OPTION = click.option(
+    "--db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("copydesk.db"),
+    show_default=True,
+    help="The index file.",
+)
+
+
+def _plain_size(paths: tuple[str, ...]) -> int | None:
+    """Total bytes of uncompressed inputs, for an ETA; None when any input is compressed."""
+    total = 0
+    for p in map(Path, paths):
+        files = [p] if p.is_file() else [f for f in p.rglob("*") if f.is_file()] if p.is_dir() else []
+        for f in files:
+            if f.name.endswith(".gz"):
+                return None
+            total += f.stat().st_size
+    return total or None
+
+
+@cli.command("add")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@DB_OPTION
+@click.option(
+    "--field",
+    "fields",
+    multiple=True,
+    metavar="NAME=COLUMN",
+    help="Map an article field (id, text, title, date, url, outlet) to an input column, e.g. --field text=body.",
+)
+@click.option("--batch-size", type=click.IntRange(1, 1_000_000), default=2000, show_default=True)
+@click.option(
+    "--max-chars",
+    type=click.IntRange(1),
+    default=5_000_000,
+    show_default=True,
+    help="Longer articles are skipped.",
+)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
+def add_cmd(
+    paths: tuple[str, ...],
+    db: Path,
+    fields: tuple[str, ...],
+    batch_size: int,
+    max_chars: int,
+    fmt: str,
+    quiet: bool,
+) -> None:
+    """Add articles to the index: folders of .txt (recursive), .jsonl(.gz), .csv, .parquet, .html, .warc(.gz).
+
+    Each batch is one transaction: a killed run leaves the index as after its last committed batch, and
+    running the same command again adds only what is missing. Bad input is reported with its file and line
+    and skipped; the rest goes on.
+    """
+    logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
+    field_map = FieldMap.parse(list(fields)) if fields else FieldMap()
+    records = read(paths, fields=field_map, max_chars=max_chars)
+    err = Console(stderr=True)
+    total = _plain_size(paths)
+    show = not quiet and err.is_terminal
+    with Index(db) as index:
+        if show:
+            with Progress(
+                SpinnerColumn(),
+                TextColumn("{task.fields[articles]:,} articles"),
+                BarColumn(),
+                TextColumn("{task.fields[rate]:,.0f} articles/s  {task.fields[mbps]:.1f} MB/s"),
+                TimeElapsedColumn(),
+                TimeRemainingColumn(),
+                console=err,
+                transient=True,
+            ) as bar:
+                task = bar.add_task("add", total=total, articles=0, rate=0.0, mbps=0.0)
+
+                def progress(s: AddSummary) -> None:
+                    rate = s.read / s.seconds if s.seconds else 0.0
+                    bar.update(
+                        task,
+                        completed=s.chars,
+                        articles=s.read,
+                        rate=rate,
+                        mbps=s.chars / 1e6 / max(s.seconds, 1e-9),
+                    )
+
+                summary = index.add(records, batch_size=batch_size, progress=progress)
+        else:
+            summary = index.add(records, batch_size=batch_size)
+        stats = index.stats()
+    if fmt == "json":
+        click.echo(
+            json.dumps({**summary.to_dict(), "index_articles": stats.articles, "db": str(db)}, indent=2)
+        )
+        return
+    for s in summary.skipped:
+        err.print(f"[yellow]skipped[/] {s.message}", highlight=False, markup=True)
+    rate = f", {summary.read / summary.seconds:,.0f} articles/s" if summary.seconds else ""
+    click.echo(
+        f"added {summary.added:,}; already present {summary.duplicate_id:,} (same id), "
+        f"{summary.duplicate_text:,} (same text); skipped {len(summary.skipped):,}; "
+        f"{summary.seconds:.1f} s{rate}. The index {db} holds {stats.articles:,} articles."
+    )
+
+
+def _query(index: Index, arg: str) -> Article | str:
+    if arg == "-" or Path(arg).is_file():
+        return load_article(arg)
+    return arg  # an id in the index
+
+
+def _print_hits(query: str, hits: list[Hit]) -> None:
+    con = Console()
+    if not hits:
+        con.print(f"No article in the index shares reused text with {query}.")
+        return
+    table = Table(
+        title=f"Articles sharing text with {query} (best first; figures in 0..1)", title_justify="left"
+    )
+    for col, just in (
+        ("id", "left"),
+        ("date", "left"),
+        ("outlet", "left"),
+        ("direction", "left"),
+        ("jaccard", "right"),
+        ("query in hit", "right"),
+        ("hit in query", "right"),
+        ("passages", "right"),
+        ("where (query)", "left"),
+    ):
+        table.add_column(col, justify=just, overflow="fold")  # type: ignore[arg-type]
+    for h in hits:
+        where = ", ".join(f"[{p.a_start},{p.a_end})" for p in h.passages[:3]) + (
+            " ..." if len(h.passages) > 3 else ""
+        )
+        table.add_row(
+            h.id,
+            h.date or "",
+            h.outlet or "",
+            h.direction,
+            f"{h.jaccard:.3f}",
+            f"{h.containment_query:.3f}",
+            f"{h.containment_hit:.3f}",
+            str(len(h.passages)),
+            where,
+        )
+    con.print(table)
+
+
+@cli.command("find")
+@click.argument("article", metavar="ARTICLE")
+@DB_OPTION
+@click.option(
+    "--min-containment",
+    type=click.FloatRange(0, 1),
+    default=None,
+    help="Keep hits whose larger containment reaches this (default: the engine's decision, 0.2).",
+)
+@click.option("--limit", type=click.IntRange(1), default=20, show_default=True)
+@click.option(
+    "--explain", "explain", metavar="ID", help="Print the full compare report between ARTICLE and this hit."
+)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def find_cmd(
+    article: str, db: Path, min_containment: float | None, limit: int, explain: str | None, fmt: str
+) -> None:
+    """List the indexed articles that share reused text with ARTICLE (an id in the index, a file, or - for stdin).
+
+    Each hit has its Jaccard, containment both ways, a direction guess (source: ARTICLE derives from it;
+    copy: it derives from ARTICLE; sibling: both from a common parent) and the shared passages.
+    """
+    if not db.exists():
+        raise click.UsageError(f"no index at {db}: build one with  copydesk add PATH... --db {db}")
+    with Index(db, readonly=True) as index:
+        query = _query(index, article)
+        if explain is not None:
+            result = index.explain(query, explain)
+            if fmt == "json":
+                click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+            else:
+                print_comparison(result)
+            return
+        hits = index.find(query, min_containment=min_containment, limit=limit)
+    if fmt == "json":
+        click.echo(
+            json.dumps({"query": article, "hits": [h.to_dict() for h in hits]}, ensure_ascii=False, indent=2)
+        )
+    else:
+        _print_hits(article, hits)
+
+
+@cli.command("stats")
+@DB_OPTION
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def stats_cmd(db: Path, fmt: str) -> None:
+    """What the index holds: articles, outlets, date range, size on disk."""
+    if not db.exists():
+        raise click.UsageError(f"no index at {db}: build one with  copydesk add PATH... --db {db}")
+    with Index(db, readonly=True) as index:
+        stats = index.stats()
+    data = stats.to_dict()
+    if fmt == "json":
+        click.echo(json.dumps(data, indent=2))
+        return
+    for key, value in data.items():
+        click.echo(
+            f"{key.replace('_', ' ')}: {value:,}"
+            if isinstance(value, int)
+            else f"{key.replace('_', ' ')}: {value}"
+        )

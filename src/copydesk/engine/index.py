@@ -1,0 +1,267 @@
+"""The corpus index: `Index.add` fingerprints and stores articles in batches, `Index.find` lists where else an
+article's text appears.
+
+Candidates come from two fingerprints: LSH bands over MinHash signatures (near-duplicates) and winnowed
+passage fingerprints (partial reuse: a few paragraphs inside a longer article). Candidates only propose:
+every hit is verified on the real shingle sets of both texts, exactly as `compare` computes its figures.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from copydesk.config import CompareConfig, IndexConfig
+from copydesk.engine.articles import as_article
+from copydesk.engine.compare import compare_prepared, signals
+from copydesk.engine.overlap import Prepared, overlap, prepare
+from copydesk.errors import ArticleNotFound
+from copydesk.io.record import Skipped
+from copydesk.model import Article, Comparison, IndexedArticle, Passage
+from copydesk.provenance.verdict import verdict
+from copydesk.sketch.batch import fingerprint_batch
+from copydesk.store import Store, StoreStats, open_store
+
+Direction = Literal["source", "copy", "sibling"]
+ArticleLike = Article | str | Mapping[str, Any]
+_DIRECTION: dict[str, Direction] = {"a_from_b": "source", "b_from_a": "copy", "common_source": "sibling"}
+# Most candidates verified per query: ranked by shared fingerprints, the rest are weaker than these.
+_MAX_VERIFY = 200
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One article that shares reused text with the query.
+
+    containment_query / containment_hit: share of the query's (of the hit's) body words found in the other,
+        in [0, 1]; jaccard in [0, 1]. direction: what the hit is to the query (``source``: the query derives
+        from it; ``copy``: it derives from the query; ``sibling``: both from a parent not in the pair), a
+        guess from dates, containment asymmetry and credits. passages: shared runs, side a = the query,
+        side b = the hit, offsets into each original text.
+    """
+
+    id: str
+    title: str | None
+    date: str | None
+    outlet: str | None
+    url: str | None
+    jaccard: float
+    containment_query: float
+    containment_hit: float
+    direction: Direction
+    confidence: float
+    passages: tuple[Passage, ...]
+
+    @property
+    def score(self) -> float:
+        return max(self.containment_query, self.containment_hit)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "date": self.date,
+            "outlet": self.outlet,
+            "url": self.url,
+            "jaccard": round(self.jaccard, 4),
+            "containment_query_in_hit": round(self.containment_query, 4),
+            "containment_hit_in_query": round(self.containment_hit, 4),
+            "direction": self.direction,
+            "confidence": round(self.confidence, 4),
+            "passage_count": len(self.passages),
+            "passages": [p.to_dict() for p in self.passages],
+        }
+
+
+@dataclass(slots=True)
+class AddSummary:
+    """What one `add` did: counts, the skipped inputs with where and why, and how long it took."""
+
+    added: int = 0
+    duplicate_id: int = 0
+    duplicate_text: int = 0
+    skipped: list[Skipped] = field(default_factory=list)
+    chars: int = 0
+    seconds: float = 0.0
+
+    @property
+    def read(self) -> int:
+        return self.added + self.duplicate_id + self.duplicate_text
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "added": self.added,
+            "already_present_same_id": self.duplicate_id,
+            "already_present_same_text": self.duplicate_text,
+            "skipped": len(self.skipped),
+            "skipped_reasons": [s.message for s in self.skipped],
+            "seconds": round(self.seconds, 3),
+            "articles_per_second": round(self.read / self.seconds, 1) if self.seconds else None,
+        }
+
+
+def _batches(records: Iterable[Article | Skipped], size: int, summary: AddSummary) -> Iterator[list[Article]]:
+    batch: list[Article] = []
+    for r in records:
+        if isinstance(r, Skipped):
+            summary.skipped.append(r)
+            continue
+        batch.append(r)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+class Index:
+    """An index of articles in one SQLite file (see `copydesk.store`)."""
+
+    def __init__(
+        self,
+        path: str | Path = "copydesk.db",
+        *,
+        config: IndexConfig | None = None,
+        compare_config: CompareConfig | None = None,
+        readonly: bool = False,
+    ) -> None:
+        self.store: Store = open_store(path, config=config, readonly=readonly)
+        self.config = self.store.config
+        self.compare_config = compare_config or CompareConfig()
+
+    def __enter__(self) -> Index:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.store.close()
+
+    def add(
+        self,
+        articles: Iterable[Article | Skipped | Mapping[str, Any]],
+        *,
+        batch_size: int = 2000,
+        progress: Callable[[AddSummary], None] | None = None,
+    ) -> AddSummary:
+        """Fingerprint and store ``articles`` in batches of ``batch_size``, each batch one transaction.
+
+        Articles already present (same id, or same folded text under another id) are counted, not added
+        again; `Skipped` records from the readers are collected in the summary. ``progress`` is called after
+        each committed batch.
+        """
+        summary = AddSummary()
+        start = time.perf_counter()
+        records = (r if isinstance(r, Article | Skipped) else as_article(r) for r in articles)
+        for batch in _batches(records, batch_size, summary):
+            for i, art in enumerate(batch):
+                if art.id is None:
+                    raise ValueError(f"article {i} of the batch has no id: every indexed article needs one")
+            fps = fingerprint_batch(
+                [a.text for a in batch], config=self.config, starts=[a.body_start for a in batch]
+            )
+            result = self.store.add_batch([IndexedArticle(a, f) for a, f in zip(batch, fps, strict=True)])
+            summary.added += result.added
+            summary.duplicate_id += result.duplicate_id
+            summary.duplicate_text += result.duplicate_text
+            summary.chars += sum(len(a.text) for a in batch)
+            summary.seconds = time.perf_counter() - start
+            if progress is not None:
+                progress(summary)
+        summary.seconds = time.perf_counter() - start
+        return summary
+
+    def get(self, id: str) -> Article:
+        return self.store.get(id)
+
+    def stats(self) -> StoreStats:
+        return self.store.stats()
+
+    def resolve(self, article: ArticleLike) -> Article:
+        """An article given as an `Article`, a mapping, or a plain string naming an id in the index."""
+        if isinstance(article, str):
+            return self.store.get(article)
+        return as_article(article, default_id=None)
+
+    def candidates(self, article: Article) -> dict[str, int]:
+        """Ids proposed by the fingerprints, with the number of bands and passage fingerprints shared."""
+        fp = fingerprint_batch([article.text], config=self.config, starts=[article.body_start])[0]
+        found = dict(self.store.band_candidates(fp.band_keys))
+        for id_, n in self.store.passage_candidates(
+            fp.passages, max_postings=self.config.max_postings
+        ).items():
+            if n >= self.config.min_shared_fingerprints:
+                found[id_] = found.get(id_, 0) + n
+        if article.id is not None:
+            found.pop(article.id, None)
+        return found
+
+    def find(
+        self, article: ArticleLike, *, min_containment: float | None = None, limit: int | None = 20
+    ) -> list[Hit]:
+        """Articles that share reused text with ``article``, best first (by the larger containment).
+
+        Each hit is verified on the real shingles; it is kept when the engine calls the pair related and
+        its larger containment reaches ``min_containment`` (default: the engine's decision threshold).
+        """
+        query = self.resolve(article)
+        cfg = self.compare_config
+        floor = cfg.related_containment if min_containment is None else min_containment
+        ranked = sorted(self.candidates(query).items(), key=lambda kv: (-kv[1], kv[0]))[:_MAX_VERIFY]
+        pq = prepare(query, shingle_size=cfg.shingle_size)
+        hits: list[Hit] = []
+        for other in self.store.get_many([id_ for id_, _ in ranked]):
+            po = prepare(other, shingle_size=cfg.shingle_size)
+            ov = overlap(pq, po, config=cfg)
+            if not ov.related(cfg) or max(ov.containment_a, ov.containment_b) < floor:
+                continue
+            guess, confidence = _direction(pq, po, ov.containment_a, ov.containment_b, ov.shared_words, cfg)
+            hits.append(
+                Hit(
+                    id=other.id or "",
+                    title=other.title,
+                    date=None if other.date is None else other.date.isoformat(),
+                    outlet=other.outlet,
+                    url=other.url,
+                    jaccard=ov.jaccard,
+                    containment_query=ov.containment_a,
+                    containment_hit=ov.containment_b,
+                    direction=guess,
+                    confidence=confidence,
+                    passages=ov.passages,
+                )
+            )
+        hits.sort(key=lambda h: (-h.score, h.id))
+        return hits if limit is None else hits[:limit]
+
+    def explain(self, article: ArticleLike, hit_id: str) -> Comparison:
+        """The full `compare` report between ``article`` (side a) and the indexed article ``hit_id`` (side b)."""
+        cfg = self.compare_config
+        query = self.resolve(article)
+        try:
+            other = self.store.get(hit_id)
+        except KeyError as exc:
+            raise ArticleNotFound(f"no article with id {hit_id!r} in the index") from exc
+        return compare_prepared(
+            prepare(query, shingle_size=cfg.shingle_size),
+            prepare(other, shingle_size=cfg.shingle_size),
+            config=cfg,
+        )
+
+
+def _direction(
+    pq: Prepared, po: Prepared, c_q: float, c_o: float, shared: int, cfg: CompareConfig
+) -> tuple[Direction, float]:
+    """A quick direction guess for a hit from dates, containment asymmetry and credits (no alignment)."""
+    v, confidence, _ = verdict(
+        signals(pq.article, pq.analysis, c_q, 0, 0),
+        signals(po.article, po.analysis, c_o, 0, 0),
+        shared_words=shared,
+        related_containment=cfg.related_containment,
+        min_shared_words=cfg.min_shared_words,
+    )
+    return _DIRECTION.get(v, "sibling"), confidence
