@@ -29,7 +29,9 @@ Direction = Literal["source", "copy", "sibling"]
 ArticleLike = Article | str | Mapping[str, Any]
 _DIRECTION: dict[str, Direction] = {"a_from_b": "source", "b_from_a": "copy", "common_source": "sibling"}
 # Most candidates verified per query: ranked by shared fingerprints, the rest are weaker than these.
-_MAX_VERIFY = 200
+_MAX_VERIFY = 100
+# Share of the query's passage fingerprints a passage candidate must share (see `Index.candidates`).
+_MIN_FP_SHARE = 0.04
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,12 +80,16 @@ class Hit:
 
 @dataclass(slots=True)
 class AddSummary:
-    """What one `add` did: counts, the skipped inputs with where and why, and how long it took."""
+    """What one `add` did: counts, the skipped inputs with where and why, and how long it took.
+
+    duplicate_of: for each article not stored because the same text is already indexed, the id holding it.
+    """
 
     added: int = 0
     duplicate_id: int = 0
     duplicate_text: int = 0
     skipped: list[Skipped] = field(default_factory=list)
+    duplicate_of: dict[str, str] = field(default_factory=dict)
     chars: int = 0
     seconds: float = 0.0
 
@@ -168,6 +174,7 @@ class Index:
             summary.added += result.added
             summary.duplicate_id += result.duplicate_id
             summary.duplicate_text += result.duplicate_text
+            summary.duplicate_of.update({o.id: o.duplicate_of for o in result.outcomes if o.duplicate_of})
             summary.chars += sum(len(a.text) for a in batch)
             summary.seconds = time.perf_counter() - start
             if progress is not None:
@@ -188,13 +195,21 @@ class Index:
         return as_article(article, default_id=None)
 
     def candidates(self, article: Article) -> dict[str, int]:
-        """Ids proposed by the fingerprints, with the number of bands and passage fingerprints shared."""
+        """Ids proposed by the fingerprints, with the number of bands and passage fingerprints shared.
+
+        A passage candidate must share at least ``min_shared_fingerprints`` fingerprints, and at least
+        `_MIN_FP_SHARE` of the query's: too few to reach the engine's decision on any but a tiny article
+        otherwise, so not worth verifying.
+        """
         fp = fingerprint_batch([article.text], config=self.config, starts=[article.body_start])[0]
+        if fp.words == 0:
+            return {}
         found = dict(self.store.band_candidates(fp.band_keys))
+        floor = max(self.config.min_shared_fingerprints, _MIN_FP_SHARE * len(fp.passages))
         for id_, n in self.store.passage_candidates(
             fp.passages, max_postings=self.config.max_postings
         ).items():
-            if n >= self.config.min_shared_fingerprints:
+            if n >= floor:
                 found[id_] = found.get(id_, 0) + n
         if article.id is not None:
             found.pop(article.id, None)

@@ -111,6 +111,8 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     # "By Stephen Howard, PA News"
     ("byline", re.compile(rf"^\W*By ([A-Z][\w.'-]+(?: [A-Z][\w.'-]+){{0,3}})(?:,\s*({_AGENCY}))?\W*$", re.M)),
 )
+_CAPTION_WORDS = 50
+_CAPTION_INSIDE = re.compile(r"(?<=[.!?] )(?:Picture|Pictured|Photo|Photograph|Image)\s*:")
 _CAPTION_START = re.compile(
     r"^\W*(?:Picture|Pictured|Photo|Photograph|Image|Above|Top|Left|Right|Inset)\s*:", re.I
 )
@@ -190,9 +192,11 @@ def boilerplate_kinds(
         byline = credit_in("byline", p.start, p.end)
         if byline is not None and byline.end - byline.start >= 0.8 * (p.end - p.start):
             kind = "byline"
-        elif _CAPTION_START.match(body) or credit_in("photo", p.start, p.end):
+        elif _CAPTION_START.match(body) or _CAPTION_INSIDE.search(body) or credit_in("photo", p.start, p.end):
             kind = "caption"
-        elif not terminated[i] and prose:
+        elif not terminated[i] and prose and len(body.split()) <= _CAPTION_WORDS:
+            # Short and unterminated among prose paragraphs: a spliced caption. A long one is running text
+            # cut short (an excerpt, a truncated page), and stays body.
             kind = "heading" if i < first_prose else "caption"
         para_kind.append(kind)
 

@@ -1,0 +1,141 @@
+"""copydesk add / find on a labelled corpus, with datasketch and rensa on the same corpus in the same run.
+
+Usage (from the repository root)::
+
+    python bench/corpus_bench.py DIR [DIR ...] [--baselines datasketch,rensa] [--queries 5000] [--out FILE]
+
+Each ``DIR`` holds ``articles.jsonl`` and ``labels.jsonl`` from ``bench/make_corpus.py``. For each corpus,
+in a fresh process (so that its peak RSS is its own): ``copydesk`` ingests ``articles.jsonl`` end to end
+into a new index file (read, parse, fingerprint, commit), then runs ``find`` for the labelled queries
+(derived articles, near-misses, then sources; at most ``--queries``), timing each. Articles whose text is
+already indexed under another id are not stored again (``add`` reports them as already present); a query
+by such an id is answered for the id that holds the text, and a match of that id stands for all its
+aliases. Scores come from ``bench/scoring.py``, the same code the baselines use. Prints one JSON object
+per corpus and a table of the headline figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench.baselines import query_ids, run_isolated  # noqa: E402
+from bench.scoring import Labels, score  # noqa: E402
+
+
+def run_copydesk(corpus: Path, *, queries: int) -> dict[str, Any]:
+    """Ingest and query with copydesk in this process; a JSON-ready dict."""
+    from copydesk.engine.index import Index
+    from copydesk.io import read
+
+    labels = Labels.load(corpus / "labels.jsonl")
+    path = corpus / "articles.jsonl"
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "index.db"
+        with Index(db) as index:
+            t0 = time.perf_counter()
+            summary = index.add(read([path]))
+            ingest_s = time.perf_counter() - t0
+            size = sum(p.stat().st_size for p in Path(tmp).iterdir())
+            aliases: dict[str, list[str]] = {}
+            for dup, canon in summary.duplicate_of.items():
+                aliases.setdefault(canon, []).append(dup)
+            results: list[tuple[str, list[str]]] = []
+            latencies: list[float] = []
+            for qid in query_ids(labels)[:queries]:
+                target = summary.duplicate_of.get(qid, qid)
+                t = time.perf_counter()
+                hits = index.find(target, limit=None)
+                latencies.append(time.perf_counter() - t)
+                found = [h.id for h in hits] + [a for h in hits for a in aliases.get(h.id, ())]
+                if target != qid:
+                    found.append(target)
+                found += [a for a in aliases.get(target, ()) if a != qid]
+                results.append((qid, found))
+    lat = np.array(latencies) * 1000
+    articles = summary.read
+    return {
+        "engine": "copydesk",
+        "corpus": str(corpus),
+        "articles": articles,
+        "ingest": {
+            "seconds": round(ingest_s, 2),
+            "articles_per_s": round(articles / ingest_s, 1),
+            "mb_per_s": round(path.stat().st_size / 1e6 / ingest_s, 2),
+            "input_mb": round(path.stat().st_size / 1e6, 1),
+            "index_bytes_per_article": round(size / max(summary.added, 1)),
+            "stored": summary.added,
+            "already_present_same_text": summary.duplicate_text,
+        },
+        "query": {
+            "queries": len(lat),
+            "p50_ms": round(float(np.percentile(lat, 50)), 3) if len(lat) else None,
+            "p99_ms": round(float(np.percentile(lat, 99)), 3) if len(lat) else None,
+        },
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "scores": score(results, labels),
+    }
+
+
+def _isolated(corpus: Path, queries: int) -> dict[str, Any]:
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--one", str(corpus), "--queries", str(queries)]
+    done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    if done.returncode:
+        raise RuntimeError(f"copydesk run failed (exit {done.returncode}): {done.stderr.strip()[-800:]}")
+    result: dict[str, Any] = json.loads(done.stdout)
+    return result
+
+
+def _row(r: dict[str, Any]) -> str:
+    rec = {k: v["either"] for k, v in r["scores"]["recall"].items() if v.get("either") is not None}
+    recall = " ".join(f"{k}={v:.3f}" for k, v in rec.items())
+    return (
+        f"{r['engine']:<11} {r['articles']:>9,} {r['ingest']['articles_per_s']:>10,.0f} {r['ingest']['mb_per_s']:>6.1f} "
+        f"{r['peak_rss_mb']:>8.0f} {r['query']['p50_ms']:>7.2f} {r['query']['p99_ms']:>7.2f} "
+        f"{r['scores']['precision']:>6.4f}  {recall}"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("corpora", nargs="*", type=Path)
+    ap.add_argument("--baselines", default="datasketch,rensa", help="comma-separated; empty for none")
+    ap.add_argument("--queries", type=int, default=5000)
+    ap.add_argument("--out", type=Path, help="also write the JSON results here")
+    ap.add_argument("--one", type=Path, help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args.one is not None:
+        print(json.dumps(run_copydesk(args.one, queries=args.queries)))
+        return 0
+    results = []
+    for corpus in args.corpora:
+        results.append(_isolated(corpus, args.queries))
+        for engine in filter(None, args.baselines.split(",")):
+            results.append(run_isolated(corpus, engine))
+    print(json.dumps(results, indent=2))
+    print(
+        f"\n{'engine':<11} {'articles':>9} {'ingest/s':>10} {'MB/s':>6} {'RSS MB':>8} {'p50 ms':>7} {'p99 ms':>7} {'prec':>6}  recall",
+        file=sys.stderr,
+    )
+    for r in results:
+        print(_row(r), file=sys.stderr)
+    if args.out:
+        args.out.write_text(json.dumps(results, indent=2), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
