@@ -144,34 +144,25 @@ def _print_hits(query: str, hits: list[Hit]) -> None:
     table = Table(
         title=f"Articles sharing text with {query} (best first; figures in 0..1)", title_justify="left"
     )
-    for col, just in (
-        ("id", "left"),
-        ("date", "left"),
-        ("outlet", "left"),
-        ("direction", "left"),
-        ("jaccard", "right"),
-        ("query in hit", "right"),
-        ("hit in query", "right"),
-        ("passages", "right"),
-        ("where (query)", "left"),
-    ):
-        table.add_column(col, justify=just, overflow="fold")  # type: ignore[arg-type]
+    table.add_column("id", no_wrap=True)
+    table.add_column("date", no_wrap=True)
+    table.add_column("direction")
+    for col in ("jaccard", "query in hit", "hit in query", "passages"):
+        table.add_column(col, justify="right")
     for h in hits:
-        where = ", ".join(f"[{p.a_start},{p.a_end})" for p in h.passages[:3]) + (
-            " ..." if len(h.passages) > 3 else ""
-        )
         table.add_row(
             h.id,
             h.date or "",
-            h.outlet or "",
             h.direction,
             f"{h.jaccard:.3f}",
             f"{h.containment_query:.3f}",
             f"{h.containment_hit:.3f}",
             str(len(h.passages)),
-            where,
         )
     con.print(table)
+    con.print(
+        "direction: what the hit is to the query. Passages and offsets: --format json; one hit in full: --explain ID"
+    )
 
 
 @cli.command("find")
