@@ -18,6 +18,9 @@ demo: $(BIN)/copydesk
 	mkdir -p out
 	$(BIN)/copydesk compare examples/wire.txt examples/ledger.txt --format html -o out/wire-ledger.html
 	$(BIN)/copydesk compare examples/wire.txt examples/weekly.txt --format json -o out/wire-weekly.json
+	rm -f out/examples.db out/examples.db-wal out/examples.db-shm
+	$(BIN)/copydesk add examples --db out/examples.db
+	$(BIN)/copydesk find wire.txt --db out/examples.db
 
 # Debian's Chromium for the browser tests; they skip with a reason where it cannot be installed.
 browser:

@@ -96,11 +96,12 @@ def test_unknown_file_types_are_reported_not_silently_dropped(tmp_path: Path) ->
     write(tmp_path / "old.txt.gz", b"\x1f\x8b")
     recs = records(tmp_path)
     assert [a.id for a in articles(recs)] == ["a.txt"]
+    # a folder's README and Markdown notes are documentation, passed over; other unknown files are reported
     assert [(Path(s.path).name, s.line, s.reason) for s in skipped(recs)] == [
-        ("README", None, "unsupported file type (no extension)"),
-        ("notes.md", None, "unsupported file type .md"),
         ("old.txt.gz", None, "unsupported file type .gz"),
     ]
+    named = records(tmp_path / "notes.md")
+    assert [s.reason for s in skipped(named)] == ["unsupported file type .md"]
 
 
 def test_a_missing_path_is_reported_and_the_rest_read(tmp_path: Path) -> None:

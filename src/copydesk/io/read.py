@@ -105,6 +105,13 @@ def _read(paths: Iterable[str | Path], fields: FieldMap, max_chars: int) -> Iter
             yield Skipped(str(path), None, "no such file or folder")
 
 
+def _is_documentation(name: str) -> bool:
+    """A folder's own README or licence is not an article: passed over when walking a folder (a file named
+    on the command line is still read, or reported)."""
+    stem = name.split(".", 1)[0].upper()
+    return stem in ("README", "LICENSE", "LICENCE", "COPYING", "CHANGELOG") or name.lower().endswith(".md")
+
+
 def _walk(folder: Path, seen: set[str]) -> Iterator[Path | Skipped]:
     real = os.path.realpath(folder)
     if real in seen:
@@ -126,7 +133,7 @@ def _walk(folder: Path, seen: set[str]) -> Iterator[Path | Skipped]:
             continue
         if is_dir:
             yield from _walk(path, seen)
-        elif is_file:
+        elif is_file and not _is_documentation(entry.name):
             yield path
 
 
