@@ -1,6 +1,6 @@
 """A synthetic ingest, run as a child process by the store tests (and importable for its item builder).
 
-    python -m tests.store.ingest_script PATH --batches 20 --batch-size 500 [--seed 0]
+    python -m tests.store.ingest_script PATH --batches 20 --batch-size 500 [--seed 0] [--cache-mb 64]
 
 Adds ``--batches`` batches of synthetic articles to the index at PATH. Batch ``k`` is always the same
 articles (ids ``doc{k * batch_size + i:07d}``), so a re-run after a kill repeats the same input. Before each
@@ -16,7 +16,7 @@ import numpy as np
 
 from copydesk.config import IndexConfig
 from copydesk.model import Article, Fingerprints, IndexedArticle
-from copydesk.store import open_store
+from copydesk.store import SqliteStore
 
 CONFIG = IndexConfig()
 WORDS = [f"word{i}" for i in range(2000)]
@@ -49,8 +49,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--batches", type=int, default=20)
     parser.add_argument("--batch-size", type=int, default=500)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--cache-mb", type=int, default=64, help="small: a batch spills into the log before commit"
+    )
     args = parser.parse_args(argv)
-    with open_store(args.path, config=CONFIG) as store:
+    with SqliteStore(args.path, config=CONFIG, cache_mb=args.cache_mb) as store:
         for k in range(args.batches):
             items = make_batch(k, args.batch_size, seed=args.seed)
             print(f"adding {k}", flush=True)

@@ -22,14 +22,16 @@ BATCH_SIZE = 2000
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL (POSIX)")
 
 
-def start_ingest(path: Path, batches: int = BATCHES, batch_size: int = BATCH_SIZE) -> subprocess.Popen[str]:
+def start_ingest(
+    path: Path, batches: int = BATCHES, batch_size: int = BATCH_SIZE, cache_mb: int = 64
+) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [
             sys.executable,
             "-m",
             "tests.store.ingest_script",
             str(path),
-            *("--batches", str(batches), "--batch-size", str(batch_size)),
+            *("--batches", str(batches), "--batch-size", str(batch_size), "--cache-mb", str(cache_mb)),
         ],
         cwd=ROOT,
         stdout=subprocess.PIPE,
@@ -38,9 +40,12 @@ def start_ingest(path: Path, batches: int = BATCHES, batch_size: int = BATCH_SIZ
     )
 
 
-def kill_while_adding(path: Path, batch: int) -> None:
-    """Run the ingest and SIGKILL it once it has started adding ``batch`` (inside that transaction)."""
-    proc = start_ingest(path)
+def kill_while_adding(path: Path, batch: int, *, cache_mb: int = 64) -> None:
+    """Run the ingest and SIGKILL it once it has started adding ``batch`` (inside that transaction).
+
+    With a 1 MiB page cache the open transaction has already spilled pages into the write-ahead log (about
+    500 uncommitted frames), so the reopening must discard them; with 64 MiB it holds them in memory."""
+    proc = start_ingest(path, cache_mb=cache_mb)
     assert proc.stdout is not None
     for line in proc.stdout:
         if line.strip() == f"adding {batch}":
@@ -79,7 +84,7 @@ def check_consistent(path: Path) -> int:
 
 def test_kill_mid_batch_leaves_whole_batches_and_rerun_finishes(tmp_path: Path) -> None:
     path = tmp_path / "index.db"
-    kill_while_adding(path, 3)
+    kill_while_adding(path, 3, cache_mb=1)
     first = check_consistent(path)
     assert 3 * BATCH_SIZE <= first < BATCHES * BATCH_SIZE
 

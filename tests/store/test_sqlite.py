@@ -300,5 +300,5 @@ def test_other_sqlite_files_and_paths_are_refused(tmp_path: Path) -> None:
         open_store(path)
     with pytest.raises(StoreError, match="is a directory"):
         open_store(tmp_path)
-    with pytest.raises(StoreError, match="the folder .*missing does not exist"):
+    with pytest.raises(StoreError, match=r"the folder .*missing does not exist"):
         open_store(tmp_path / "missing" / "index.db")
