@@ -56,7 +56,13 @@ def _plain_size(paths: tuple[str, ...]) -> int | None:
     metavar="NAME=COLUMN",
     help="Map an article field (id, text, title, date, url, outlet) to an input column, e.g. --field text=body.",
 )
-@click.option("--batch-size", type=click.IntRange(1, 1_000_000), default=2000, show_default=True)
+@click.option(
+    "--batch-size",
+    type=click.IntRange(1, 1_000_000),
+    default=10_000,
+    show_default=True,
+    help="Articles per transaction.",
+)
 @click.option(
     "--max-chars",
     type=click.IntRange(1),

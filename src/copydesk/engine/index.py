@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -18,9 +19,9 @@ from copydesk.config import CompareConfig, IndexConfig
 from copydesk.engine.articles import as_article
 from copydesk.engine.compare import compare_prepared, signals
 from copydesk.engine.overlap import Prepared, overlap, prepare
-from copydesk.errors import ArticleNotFound
+from copydesk.errors import ArticleNotFound, ConfigError
 from copydesk.io.record import Skipped
-from copydesk.model import Article, Comparison, IndexedArticle, Passage
+from copydesk.model import Article, Comparison, Fingerprints, IndexedArticle, Passage
 from copydesk.provenance.verdict import verdict
 from copydesk.sketch.batch import fingerprint_batch
 from copydesk.store import Store, StoreStats, open_store
@@ -151,7 +152,7 @@ class Index:
         self,
         articles: Iterable[Article | Skipped | Mapping[str, Any]],
         *,
-        batch_size: int = 2000,
+        batch_size: int = 10_000,
         progress: Callable[[AddSummary], None] | None = None,
     ) -> AddSummary:
         """Fingerprint and store ``articles`` in batches of ``batch_size``, each batch one transaction.
@@ -163,13 +164,8 @@ class Index:
         summary = AddSummary()
         start = time.perf_counter()
         records = (r if isinstance(r, Article | Skipped) else as_article(r) for r in articles)
-        for batch in _batches(records, batch_size, summary):
-            for i, art in enumerate(batch):
-                if art.id is None:
-                    raise ValueError(f"article {i} of the batch has no id: every indexed article needs one")
-            fps = fingerprint_batch(
-                [a.text for a in batch], config=self.config, starts=[a.body_start for a in batch]
-            )
+
+        def commit(batch: list[Article], fps: list[Fingerprints]) -> None:
             result = self.store.add_batch([IndexedArticle(a, f) for a, f in zip(batch, fps, strict=True)])
             summary.added += result.added
             summary.duplicate_id += result.duplicate_id
@@ -179,6 +175,25 @@ class Index:
             summary.seconds = time.perf_counter() - start
             if progress is not None:
                 progress(summary)
+
+        # The store writes batch n on a second thread (SQLite releases the GIL) while this one reads and
+        # fingerprints batch n + 1. Batches still commit one at a time, in input order.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="copydesk-store") as writer:
+            pending: Future[None] | None = None
+            for batch in _batches(records, batch_size, summary):
+                for i, art in enumerate(batch):
+                    if art.id is None:
+                        raise ConfigError(
+                            f"article {i} of the batch has no id: every indexed article needs one"
+                        )
+                fps = fingerprint_batch(
+                    [a.text for a in batch], config=self.config, starts=[a.body_start for a in batch]
+                )
+                if pending is not None:
+                    pending.result()
+                pending = writer.submit(commit, batch, fps)
+            if pending is not None:
+                pending.result()
         summary.seconds = time.perf_counter() - start
         return summary
 
