@@ -246,9 +246,10 @@ class Index:
         hits: list[Hit] = []
         for other in self.store.get_many([id_ for id_, _ in ranked]):
             po = prepare(other, shingle_size=cfg.shingle_size)
-            ov = overlap(pq, po, config=cfg)
+            ov = overlap(pq, po, config=cfg, passages=False)
             if not ov.related(cfg) or max(ov.containment_a, ov.containment_b) < floor:
                 continue
+            ov = overlap(pq, po, config=cfg)
             guess, confidence = _direction(pq, po, ov.containment_a, ov.containment_b, ov.shared_words, cfg)
             hits.append(
                 Hit(

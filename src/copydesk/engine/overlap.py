@@ -73,8 +73,8 @@ def spans(
     return tuple((int(starts[idx[f]]), int(ends[idx[e]])) for f, e in zip(first, last, strict=True))
 
 
-def overlap(a: Prepared, b: Prepared, *, config: CompareConfig) -> Overlap:
-    """Jaccard, containment both ways and shared passages of two prepared articles."""
+def overlap(a: Prepared, b: Prepared, *, config: CompareConfig, passages: bool = True) -> Overlap:
+    """Jaccard, containment both ways and (unless ``passages`` is False) the shared passages."""
     n = config.shingle_size
     an_a, an_b = a.analysis, b.analysis
     inter = len(np.intersect1d(a.shingle_set, b.shingle_set, assume_unique=True))
@@ -90,10 +90,10 @@ def overlap(a: Prepared, b: Prepared, *, config: CompareConfig) -> Overlap:
             b_words=len(an_b.body_words),
             min_words=config.min_passage_words,
         )
-        if inter
+        if inter and passages
         else []
     )
-    passages = tuple(
+    found = tuple(
         Passage(
             int(an_a.body_starts[a0]),
             int(an_a.body_ends[a1 - 1]),
@@ -110,5 +110,5 @@ def overlap(a: Prepared, b: Prepared, *, config: CompareConfig) -> Overlap:
         covered_a=cov_a,
         covered_b=cov_b,
         shared_words=max(int(cov_a.sum()), int(cov_b.sum())),
-        passages=passages,
+        passages=found,
     )

@@ -111,6 +111,23 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     # "By Stephen Howard, PA News"
     ("byline", re.compile(rf"^\W*By ([A-Z][\w.'-]+(?: [A-Z][\w.'-]+){{0,3}})(?:,\s*({_AGENCY}))?\W*$", re.M)),
 )
+# Cheap gates, one per pattern in `_PATTERNS` order: the pattern runs only when one of these lower-case
+# strings is in the text ("agency": when a known agency name is). Most articles carry no credit at all.
+_GATES: tuple[tuple[str, ...], ...] = (
+    ("(",),
+    ("agency",),
+    ("agency",),
+    ("agency",),
+    ("©", "(c)", "copyright"),
+    ("photo", "picture", "pic", "image", "credit"),
+    ("agency",),
+    ("contributed",),
+    ("reporting by", "writing by", "editing by", "compiled by"),
+    ("published", "appeared", "posted"),
+    ("read ",),
+    ("by ",),
+)
+_AGENCY_ANY = re.compile(rf"\b(?:{_AGENCY})\b")
 _CAPTION_WORDS = 50
 _CAPTION_INSIDE = re.compile(r"(?<=[.!?] )(?:Picture|Pictured|Photo|Photograph|Image)\s*:")
 _CAPTION_START = re.compile(
@@ -148,7 +165,11 @@ def _name(kind: str, m: re.Match[str]) -> str | None:
 def find_credits(text: str, *, start: int = 0) -> list[CreditSpan]:
     """Credits in ``text[start:]``, sorted by offset, overlapping finds of one kind merged."""
     found: list[CreditSpan] = []
-    for kind, pattern in _PATTERNS:
+    lower = text[start:].lower()
+    agency = _AGENCY_ANY.search(text, start) is not None
+    for (kind, pattern), gate in zip(_PATTERNS, _GATES, strict=True):
+        if not (agency if gate == ("agency",) else any(g in lower for g in gate)):
+            continue
         for m in pattern.finditer(text, start):
             name = _name(kind, m)
             if kind == "photo" and name is not None and len(name.split()) > 5:
