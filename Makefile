@@ -10,7 +10,7 @@ BIN := $(VENV)/bin
 $(BIN)/copydesk: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[web,parquet,dev]'
+	$(BIN)/python -m pip install --quiet -e '.[web,parquet,bench,dev]'
 	touch $@
 
 demo: $(BIN)/copydesk
@@ -29,8 +29,8 @@ browser:
 	  echo "chromium not installed: browser tests will be skipped"; }
 
 test: $(BIN)/copydesk browser
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
