@@ -197,10 +197,13 @@ def _rss_bytes() -> int:
         return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
 
 
-def run(corpus: Path, *, engine: str, threshold: float = 0.5, num_perm: int = 128) -> dict[str, Any]:
-    """Ingest ``corpus/articles.jsonl`` into one engine, run the queries, score; a JSON-ready dict."""
+def run(
+    corpus: Path, *, engine: str, threshold: float = 0.5, num_perm: int = 128, queries: int | None = None
+) -> dict[str, Any]:
+    """Ingest ``corpus/articles.jsonl`` into one engine, run the queries (the first ``queries`` of
+    `query_ids`, all by default), score; a JSON-ready dict."""
     labels = Labels.load(corpus / "labels.jsonl")
-    wanted = set(query_ids(labels))
+    wanted = set(query_ids(labels)[:queries])
     eng = make_engine(engine, threshold=threshold, num_perm=num_perm)
     ids: list[str] = []
     sets: list[np.ndarray] = []
@@ -288,10 +291,14 @@ def verify_ceiling(labels: Labels, ids: list[str], sets: list[np.ndarray]) -> di
     return {k: round(sum(v) / len(v), 4) for k, v in sorted(hit.items())}
 
 
-def run_isolated(corpus: Path, engine: str, *, threshold: float = 0.5, num_perm: int = 128) -> dict[str, Any]:
+def run_isolated(
+    corpus: Path, engine: str, *, threshold: float = 0.5, num_perm: int = 128, queries: int | None = None
+) -> dict[str, Any]:
     """``run`` in a fresh Python process (so that its peak RSS is its own); the parsed JSON it printed."""
     cmd = [sys.executable, str(Path(__file__).resolve()), str(corpus), "--engine", engine]
     cmd += ["--threshold", str(threshold), "--num-perm", str(num_perm)]
+    if queries is not None:
+        cmd += ["--queries", str(queries)]
     done = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if done.returncode:
         raise RuntimeError(f"{engine} baseline failed (exit {done.returncode}): {done.stderr.strip()[-500:]}")
@@ -307,6 +314,7 @@ def main(argv: Iterable[str] | None = None) -> int:
     parser.add_argument("--engine", choices=[*ENGINES, "all"], required=True)
     parser.add_argument("--threshold", type=float, default=0.5, help="LSH Jaccard threshold (default 0.5)")
     parser.add_argument("--num-perm", type=int, default=128, help="MinHash permutations (default 128)")
+    parser.add_argument("--queries", type=int, default=None, help="query only the first N (default: all)")
     args = parser.parse_args(None if argv is None else list(argv))
     for name in ("articles.jsonl", "labels.jsonl"):
         if not (args.corpus / name).is_file():
@@ -315,7 +323,7 @@ def main(argv: Iterable[str] | None = None) -> int:
         parser.error(f"--threshold must be in (0, 1), got {args.threshold}")
     if args.num_perm < 2:
         parser.error(f"--num-perm must be at least 2, got {args.num_perm}")
-    opts = {"threshold": args.threshold, "num_perm": args.num_perm}
+    opts = {"threshold": args.threshold, "num_perm": args.num_perm, "queries": args.queries}
     if args.engine == "all":
         out: dict[str, Any] = {e: run_isolated(args.corpus, e, **opts) for e in ENGINES}
     else:

@@ -124,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
     for corpus in args.corpora:
         results.append(_isolated(corpus, args.queries))
         for engine in filter(None, args.baselines.split(",")):
-            results.append(run_isolated(corpus, engine))
+            results.append(run_isolated(corpus, engine, queries=args.queries))
     print(json.dumps(results, indent=2))
     print(
         f"\n{'engine':<11} {'articles':>9} {'ingest/s':>10} {'MB/s':>6} {'RSS MB':>8} {'p50 ms':>7} {'p99 ms':>7} {'prec':>6}  recall",
