@@ -6,25 +6,20 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from copydesk.errors import ConfigError
+from copydesk.errors import ConfigError, InputError
+from copydesk.io.fields import parse_date
 from copydesk.model import Article
 
 _FIELDS = ("id", "title", "url", "outlet")
 
 
 def _date(value: Any) -> dt.date | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value[:10])
-        except ValueError as exc:
-            raise ConfigError(f"date must be ISO 8601 (YYYY-MM-DD...), got {value!r}") from exc
-    raise ConfigError(f"date must be a date or an ISO 8601 string, got {value!r}")
+    try:
+        return parse_date(value)
+    except InputError as exc:
+        raise ConfigError(
+            f"date must be a date or an ISO 8601 string (YYYY-MM-DD...), got {value!r}"
+        ) from exc
 
 
 def as_article(value: Article | str | Mapping[str, Any], *, default_id: str | None = None) -> Article:

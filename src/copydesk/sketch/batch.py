@@ -21,7 +21,7 @@ import xxhash
 from copydesk.config import IndexConfig
 from copydesk.model import Fingerprints
 from copydesk.sketch.minhash import band_keys, minhash_batch
-from copydesk.sketch.shingle import _MUL, _mix
+from copydesk.sketch.shingle import _MUL, mix64
 from copydesk.sketch.winnow import winnow_batch
 from copydesk.sketch.words import word_hashes_batch
 
@@ -72,7 +72,7 @@ def shingles_batch(hashes: U64, offsets: I64, *, n: int) -> tuple[U64, I64]:
                 partial[done] = acc[short_first[done]]
         acc[short_first] = partial
         keep[short_first] = True
-        return _mix(acc[keep]), out_offsets
+        return mix64(acc[keep]), out_offsets
 
 
 def _chunks(texts: Sequence[str], starts: Sequence[int] | None) -> list[tuple[int, int]]:

@@ -21,6 +21,8 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
+from copydesk.sketch.shingle import mix64
+
 U64 = npt.NDArray[np.uint64]
 I64 = npt.NDArray[np.int64]
 
@@ -30,15 +32,6 @@ EMPTY = np.uint64(0xFFFFFFFFFFFFFFFF)
 # Shingle hashes per chunk: the work buffer (8 bytes each) stays in the L2 cache, where the
 # multiply-add-minimum passes are several times faster than over a buffer in main memory.
 _CHUNK = 1 << 16
-
-
-def _mix(x: U64) -> U64:
-    # splitmix64 finalizer (a bijection of uint64).
-    x = x ^ (x >> np.uint64(30))
-    x = x * np.uint64(0xBF58476D1CE4E5B9)
-    x = x ^ (x >> np.uint64(27))
-    x = x * np.uint64(0x94D049BB133111EB)
-    return x ^ (x >> np.uint64(31))
 
 
 def permutations(*, num_perm: int, seed: int) -> tuple[U64, U64]:
@@ -126,9 +119,9 @@ def band_keys(signatures: U64, *, bands: int) -> U64:
         raise ValueError(f"bands must be a positive divisor of num_perm = {sig.shape[1]}, got {bands!r}")
     rows = sig.reshape(sig.shape[0], bands, sig.shape[1] // bands)
     with np.errstate(over="ignore"):
-        acc = np.broadcast_to(_mix(np.arange(1, bands + 1, dtype=np.uint64)), rows.shape[:2])
+        acc = np.broadcast_to(mix64(np.arange(1, bands + 1, dtype=np.uint64)), rows.shape[:2])
         for j in range(rows.shape[2]):
-            acc = _mix(acc ^ rows[:, :, j])
+            acc = mix64(acc ^ rows[:, :, j])
     return acc[0] if one else np.ascontiguousarray(acc)
 
 

@@ -30,8 +30,8 @@ def word_hashes(words: Sequence[str]) -> U64:
     return out
 
 
-def _mix(x: U64) -> U64:
-    # splitmix64 finalizer: spreads the polynomial combination over all 64 bits.
+def mix64(x: U64) -> U64:
+    """splitmix64's finalizer, a bijection of uint64 that spreads every input bit over all 64 bits."""
     x = x ^ (x >> np.uint64(30))
     x = x * np.uint64(0xBF58476D1CE4E5B9)
     x = x ^ (x >> np.uint64(27))
@@ -56,4 +56,4 @@ def shingles(hashes: U64, n: int) -> U64:
         acc = hashes[:m].copy()
         for k in range(1, width):
             acc = acc * _MUL + hashes[k : k + m]
-        return _mix(acc)
+        return mix64(acc)
