@@ -191,7 +191,8 @@ def find_cmd(
     """List the indexed articles that share reused text with ARTICLE (an id in the index, a file, or - for stdin).
 
     Each hit has its Jaccard, containment both ways, a direction guess (source: ARTICLE derives from it;
-    copy: it derives from ARTICLE; sibling: both from a common parent) and the shared passages.
+    copy: it derives from ARTICLE; sibling: both from a common parent; same: the same words) and the shared
+    passages.
     """
     if not db.exists():
         raise click.UsageError(f"no index at {db}: build one with  copydesk add PATH... --db {db}")

@@ -26,7 +26,7 @@ from copydesk.provenance.verdict import verdict
 from copydesk.sketch.batch import fingerprint_batch
 from copydesk.store import Store, StoreStats, open_store
 
-Direction = Literal["source", "copy", "sibling"]
+Direction = Literal["source", "copy", "sibling", "same"]
 ArticleLike = Article | str | Mapping[str, Any]
 _DIRECTION: dict[str, Direction] = {"a_from_b": "source", "b_from_a": "copy", "common_source": "sibling"}
 # Most candidates verified per query: ranked by shared fingerprints, the rest are weaker than these.
@@ -41,8 +41,8 @@ class Hit:
 
     containment_query / containment_hit: share of the query's (of the hit's) body words found in the other,
         in [0, 1]; jaccard in [0, 1]. direction: what the hit is to the query (``source``: the query derives
-        from it; ``copy``: it derives from the query; ``sibling``: both from a parent not in the pair), a
-        guess from dates, containment asymmetry and credits. passages: shared runs, side a = the query,
+        from it; ``copy``: it derives from the query; ``sibling``: both from a parent not in the pair; ``same``:
+        the same words, nothing to tell them apart), a guess from dates, containment asymmetry and credits. passages: shared runs, side a = the query,
         side b = the hit, offsets into each original text.
     """
 
@@ -251,6 +251,8 @@ class Index:
                 continue
             ov = overlap(pq, po, config=cfg)
             guess, confidence = _direction(pq, po, ov.containment_a, ov.containment_b, ov.shared_words, cfg)
+            if guess == "sibling" and pq.analysis.body_words == po.analysis.body_words:
+                guess = "same"
             hits.append(
                 Hit(
                     id=other.id or "",
