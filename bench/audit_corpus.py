@@ -21,6 +21,7 @@ articles (seconds at 20k, about 2 minutes at 100k), not meant for 1M.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import sys
 from collections import Counter
@@ -33,27 +34,22 @@ if __package__ in (None, ""):  # run as a script: make `bench` importable from t
 import numpy as np
 
 from bench.baselines import MIN_CONTAINMENT, MIN_SHARED, tokens, verify_set
+from bench.corpus_pool import incidence
 from bench.scoring import Labels, read_jsonl
 
 
 def audit(corpus: Path, *, show: int = 0, block: int = 1000) -> dict[str, Any]:
     """All pairs the verification rule keeps in ``corpus``, checked against its labels."""
-    try:
-        import scipy.sparse as sp
-    except ImportError as exc:
-        raise SystemExit("audit_corpus needs scipy: pip install -e '.[bench]'") from exc
+    if importlib.util.find_spec("scipy") is None:
+        raise SystemExit("audit_corpus needs scipy: pip install -e '.[bench]'")
     labels = Labels.load(corpus / "labels.jsonl")
     ids: list[str] = []
     sets: list[np.ndarray] = []
     for art in read_jsonl(corpus / "articles.jsonl"):
         ids.append(art["id"])
         sets.append(verify_set(tokens(art["text"])))
+    x = incidence(sets)
     sizes = np.array([len(s) for s in sets])
-    rows = np.repeat(np.arange(len(sets)), sizes)
-    _, cols = np.unique(np.concatenate(sets), return_inverse=True)
-    x = sp.csr_matrix(
-        (np.ones(len(rows), dtype=np.int32), (rows, cols)), shape=(len(sets), int(cols.max()) + 1)
-    )
     xt = x.T.tocsc()
     related = 0
     unrelated: list[tuple[float, str, str]] = []

@@ -29,6 +29,7 @@ What the pool does to it:
 from __future__ import annotations
 
 import gzip
+import importlib.util
 import json
 import random
 import re
@@ -160,21 +161,27 @@ def ngram_hashes(tokens: list[str], n: int) -> np.ndarray:
     return np.fromiter((hash(tuple(tokens[i : i + n])) for i in range(len(tokens) - n + 1)), np.int64)
 
 
+def incidence(sets: list[np.ndarray]) -> Any:
+    """Sparse 0/1 matrix (scipy CSR, int32): one row per set, one column per distinct element."""
+    import scipy.sparse as sp
+
+    sizes = np.array([len(s) for s in sets])
+    rows = np.repeat(np.arange(len(sets)), sizes)
+    _, cols = np.unique(np.concatenate(sets), return_inverse=True)
+    return sp.csr_matrix(
+        (np.ones(len(rows), dtype=np.int32), (rows, cols)), shape=(len(sets), int(cols.max()) + 1)
+    )
+
+
 def _containment_pairs(
     token_lists: list[list[str]], *, min_containment: float, min_shared: int
 ) -> set[tuple[int, int]]:
     """Pairs whose 3-word shingle sets overlap by ``min_containment`` of the smaller set (exact, all pairs)."""
-    try:
-        import scipy.sparse as sp
-    except ImportError as exc:  # pragma: no cover - scipy comes with datasketch (the bench extra)
-        raise SystemExit("make_corpus needs scipy: pip install -e '.[bench]'") from exc
+    if importlib.util.find_spec("scipy") is None:
+        raise SystemExit("make_corpus needs scipy: pip install -e '.[bench]'")
     sets = [np.unique(ngram_hashes(t, 3)) for t in token_lists]
+    x = incidence(sets)
     sizes = np.array([len(s) for s in sets])
-    rows = np.repeat(np.arange(len(sets)), sizes)
-    _, cols = np.unique(np.concatenate(sets), return_inverse=True)
-    x = sp.csr_matrix(
-        (np.ones(len(rows), dtype=np.int32), (rows, cols)), shape=(len(sets), int(cols.max()) + 1)
-    )
     xt = x.T.tocsc()
     pairs: set[tuple[int, int]] = set()
     block = 2048
