@@ -19,15 +19,14 @@ _MUL = np.uint64(0x9E3779B97F4A7C15)
 
 def word_hashes(words: Sequence[str]) -> U64:
     """xxh3-64 of each (already folded) word, as a uint64 array."""
-    cache: dict[str, int] = {}
-    out = np.empty(len(words), dtype=np.uint64)
-    h = xxhash.xxh3_64_intdigest
-    for i, w in enumerate(words):
-        v = cache.get(w)
-        if v is None:
-            v = cache[w] = h(w.encode("utf-8"))
-        out[i] = v
-    return out
+    if not words:
+        return np.empty(0, dtype=np.uint64)
+    # Hash each distinct word once; map()/fromiter keep the per-word work in C.
+    distinct = list(dict.fromkeys(words))
+    encoded = map(str.encode, distinct)  # UTF-8
+    hashes = np.fromiter(map(xxhash.xxh3_64_intdigest, encoded), dtype=np.uint64, count=len(distinct))
+    where = dict(zip(distinct, range(len(distinct)), strict=True))
+    return hashes[np.fromiter(map(where.__getitem__, words), dtype=np.intp, count=len(words))]
 
 
 def mix64(x: U64) -> U64:
