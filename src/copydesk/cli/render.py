@@ -65,12 +65,11 @@ def _order(c: Comparison) -> list[tuple[Sentence | None, Sentence | None]]:
     b = list(c.sentences[b_offset:])
     after: dict[int, list[Sentence]] = {}
     anchor = -1
-    for j, s in enumerate(b):
+    for s in b:
         if s.counterpart is not None:
             anchor = s.counterpart
         else:
             after.setdefault(anchor, []).append(s)
-        del j
     rows: list[tuple[Sentence | None, Sentence | None]] = [(None, s) for s in after.get(-1, [])]
     for i, s in enumerate(a):
         rows.append((s, c.sentences[s.counterpart] if s.counterpart is not None else None))

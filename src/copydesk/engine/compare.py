@@ -152,7 +152,7 @@ def compare_prepared(pa: Prepared, pb: Prepared, *, config: CompareConfig) -> Co
 
     offset_b = len(an_a.sentences)
     sentences: list[Sentence] = []
-    for side, an, paired, other in (("a", an_a, paired_a, an_b), ("b", an_b, paired_b, an_a)):
+    for side, an, paired in (("a", an_a, paired_a), ("b", an_b, paired_b)):
         for k, s in enumerate(an.sentences):
             pair = paired.get(k)
             label: Label
@@ -183,7 +183,6 @@ def compare_prepared(pa: Prepared, pb: Prepared, *, config: CompareConfig) -> Co
                     boilerplate=s.boilerplate,
                 )
             )
-        del other
 
     found = [
         Credit(side, c.kind, c.name, c.start, c.end, art.text[c.start : c.end])  # type: ignore[arg-type]
