@@ -317,3 +317,162 @@ class IndexedArticle:
 
     article: Article
     fingerprints: Fingerprints
+
+
+HIDDEN = "hidden"
+Role = Literal["source", "copy", "single"]
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A verified pair of indexed articles that share reused text (the engine's decision held).
+
+    containment_a / containment_b: share of a's (b's) body words found in the other, in [0, 1].
+    shared_words: words in shared shingles (the larger side's count). verdict: how a and b relate
+    (``a_from_b``, ``b_from_a`` or ``common_source``), with its confidence in [0, 1] and the evidence.
+    """
+
+    a: str
+    b: str
+    containment_a: float
+    containment_b: float
+    shared_words: int
+    verdict: Verdict
+    confidence: float
+    evidence: tuple[Evidence, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "a": self.a,
+            "b": self.b,
+            "containment_a_in_b": round(self.containment_a, 4),
+            "containment_b_in_a": round(self.containment_b, 4),
+            "shared_words": self.shared_words,
+            "verdict": self.verdict,
+            "confidence": round(self.confidence, 4),
+            "evidence": [e.to_dict() for e in self.evidence],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class StoryEdge:
+    """One edge of a story's provenance graph: ``copy`` derives from ``source``.
+
+    source: an article id, or `HIDDEN` (a parent that is not in the corpus, shared by the copies under it).
+    containment: share of the copy's body words found in the source, in [0, 1] (for a hidden source: the
+        largest share found in any other member). confidence in [0, 1].
+    """
+
+    source: str
+    copy: str
+    confidence: float
+    containment: float
+    evidence: tuple[Evidence, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "copy": self.copy,
+            "confidence": round(self.confidence, 4),
+            "containment": round(self.containment, 4),
+            "evidence": [e.to_dict() for e in self.evidence],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class StoryMember:
+    """One article's place in its story.
+
+    role: ``source`` (the story's root), ``copy`` (derives from ``parent``), ``single`` (a story of one).
+    parent: the article it derives from, `HIDDEN`, or None (the root, a single). confidence in [0, 1].
+    credits: the names it credits (agencies, "originally published by" sites), as written.
+    credits_source: it credits its source (the parent's outlet or agency, or for a hidden parent any agency).
+    uncredited: a copy with no credit at all whose containment in its parent reaches the threshold
+        (`StoryConfig.uncredited_containment`).
+    """
+
+    id: str
+    role: Role
+    parent: str | None
+    confidence: float
+    containment: float
+    title: str | None = None
+    date: dt.date | None = None
+    outlet: str | None = None
+    credits: tuple[str, ...] = ()
+    credits_source: bool = False
+    uncredited: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "role": self.role,
+            "parent": self.parent,
+            "confidence": round(self.confidence, 4),
+            "containment": round(self.containment, 4),
+            "title": self.title,
+            "date": None if self.date is None else self.date.isoformat(),
+            "outlet": self.outlet,
+            "credits": list(self.credits),
+            "credits_source": self.credits_source,
+            "uncredited": self.uncredited,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    """Articles that derive from one text, with their provenance.
+
+    id: stable across incremental updates (a story keeps its id when it grows; a merge keeps the older one).
+    root: the source article, or None with ``hidden_source`` when the members share a parent not in the corpus.
+    members: every article of the story, the root first, then by date and id. edges: the provenance tree,
+        one edge per member that has a parent. merged: ids of stories merged into this one.
+    """
+
+    id: str
+    root: str | None
+    hidden_source: bool
+    members: tuple[StoryMember, ...]
+    edges: tuple[StoryEdge, ...]
+    merged: tuple[str, ...] = ()
+
+    @property
+    def size(self) -> int:
+        return len(self.members)
+
+    @property
+    def uncredited(self) -> tuple[str, ...]:
+        return tuple(m.id for m in self.members if m.uncredited)
+
+    @property
+    def outlets(self) -> tuple[str, ...]:
+        return tuple(sorted({m.outlet for m in self.members if m.outlet}))
+
+    @property
+    def span(self) -> tuple[dt.date | None, dt.date | None]:
+        dates = [m.date for m in self.members if m.date is not None]
+        return (min(dates), max(dates)) if dates else (None, None)
+
+    @property
+    def uncredited_share(self) -> float:
+        """Share of the copies (members with a parent) flagged uncredited, in [0, 1]; 0 without copies."""
+        copies = [m for m in self.members if m.parent is not None]
+        return sum(m.uncredited for m in copies) / len(copies) if copies else 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        first, last = self.span
+        return {
+            "id": self.id,
+            "size": self.size,
+            "root": self.root,
+            "hidden_source": self.hidden_source,
+            "members": [m.id for m in self.members],
+            "outlets": list(self.outlets),
+            "earliest": None if first is None else first.isoformat(),
+            "latest": None if last is None else last.isoformat(),
+            "edges": [e.to_dict() for e in self.edges],
+            "uncredited": list(self.uncredited),
+            "uncredited_share": round(self.uncredited_share, 4),
+            "merged": list(self.merged),
+            "articles": [m.to_dict() for m in self.members],
+        }
