@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from html import escape
 from importlib import resources
 from urllib.parse import urlsplit
@@ -24,6 +24,7 @@ from copydesk.model import (
     ArticleSummary,
     Comparison,
     Credit,
+    Evidence,
     Label,
     Sentence,
     Side,
@@ -243,21 +244,29 @@ def _header(c: Comparison, title: str) -> str:
     )
 
 
-def _evidence(c: Comparison) -> str:
+def _evidence_list(
+    evidence: Iterable[Evidence], agrees: Collection[Verdict], favours: Mapping[Verdict, str]
+) -> str:
+    """A ``<ul>`` of evidence, strongest first: items favouring a verdict in ``agrees`` are drawn as agreeing,
+    and ``favours`` says each verdict in words."""
     items: list[str] = []
-    for ev in sorted(c.evidence, key=lambda e: -e.weight):
-        agrees = "agree" if ev.favours == c.verdict else "other"
+    for ev in sorted(evidence, key=lambda e: -e.weight):
+        agree = "agree" if ev.favours in agrees else "other"
         items.append(
-            f'<li class="{agrees}"><div class="ev-h"><span class="kind">{_e(ev.kind)}</span>'
-            f'<span class="fav">favours <b>{_e(_FAVOURS[ev.favours])}</b></span>'
+            f'<li class="{agree}"><div class="ev-h"><span class="kind">{_e(ev.kind)}</span>'
+            f'<span class="fav">favours <b>{_e(favours[ev.favours])}</b></span>'
             f'<span class="w" title="weight {ev.weight:.2f} of 1">'
             f'<i style="width:{_width(ev.weight)}"></i></span>'
             f"</div><p>{_e(ev.detail)}</p></li>"
         )
     body = "".join(items) or '<li class="none">No evidence recorded.</li>'
+    return f'<ul class="evidence">{body}</ul>'
+
+
+def _evidence(c: Comparison) -> str:
     return (
         '<div class="card"><h2>Evidence <small>strongest first</small></h2>'
-        f'<ul class="evidence">{body}</ul></div>'
+        f"{_evidence_list(c.evidence, (c.verdict,), _FAVOURS)}</div>"
     )
 
 
@@ -359,13 +368,17 @@ def _pair_rows(c: Comparison) -> list[tuple[int | None, int | None]]:
     return rows
 
 
-def _cell(c: Comparison, k: int | None) -> str:
+def _cell(c: Comparison, k: int | None, *, linked: bool) -> str:
     if k is None:
         return '<td class="none">—</td>'
+    if not linked:
+        return f"<td>{_e(c.sentences[k].text)}</td>"
     return f'<td><a href="#s{k}" data-goto="s{k}">{_e(c.sentences[k].text)}</a></td>'
 
 
-def _pairs_table(c: Comparison) -> str:
+def _pairs(c: Comparison, *, linked: bool = True) -> str:
+    """The aligned pairs as a ``<table>``, a row per pair or unpaired sentence, with the word diff under
+    each pair that differs. linked: each sentence links to its span in the side-by-side view."""
     rows: list[str] = []
     for a, b in _pair_rows(c):
         s = c.sentences[next(k for k in (a, b) if k is not None)]
@@ -375,17 +388,23 @@ def _pairs_table(c: Comparison) -> str:
         rows.append(
             f'<tr class="r-{s.label}"><td class="lab">'
             f'<span class="chip l-{s.label}">{s.label}</span>{sim}</td>'
-            f"{_cell(c, a)}{_cell(c, b)}</tr>"
+            f"{_cell(c, a, linked=linked)}{_cell(c, b, linked=linked)}</tr>"
         )
         if s.diff:
             rows.append(
                 f'<tr class="diffrow"><td></td><td colspan="2"><b>A → B</b> {_diff_html(s.diff)}</td></tr>'
             )
     return (
-        '<section class="card wide"><h2>Aligned pairs <small>in A\'s order; click a sentence to find it '
-        'above</small></h2><table class="pairs"><thead><tr><th>label</th>'
+        '<table class="pairs"><thead><tr><th>label</th>'
         '<th><span class="side side-a">A</span></th><th><span class="side side-b">B</span></th></tr></thead>'
-        f"<tbody>{''.join(rows)}</tbody></table></section>"
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def _pairs_table(c: Comparison) -> str:
+    return (
+        '<section class="card wide"><h2>Aligned pairs <small>in A\'s order; click a sentence to find it '
+        f"above</small></h2>{_pairs(c)}</section>"
     )
 
 
