@@ -90,3 +90,28 @@ class IndexConfig:
             raise ConfigError(f"num_perm ({self.num_perm}) must be a multiple of bands ({self.bands})")
         if not isinstance(self.seed, int) or self.seed < 0:
             raise ConfigError(f"seed must be a non-negative integer, got {self.seed!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class StoryConfig:
+    """Settings of `copydesk stories`.
+
+    uncredited_containment: a copy that does not credit its source is flagged uncredited when at least this
+        share of its body words, in [0, 1], is found in its parent.
+    max_verify: most candidates verified per new article (ranked by shared fingerprints), >= 1.
+    min_shared_shingles: among the articles of one update, pairs sharing at least this many rare 3-word
+        shingles are verified too, >= 1.
+    max_shingle_df: a shingle held by more articles of the update than this is not rare (not counted), >= 2.
+    """
+
+    uncredited_containment: float = 0.5
+    max_verify: int = 100
+    min_shared_shingles: int = 5
+    max_shingle_df: int = 20
+
+    def __post_init__(self) -> None:
+        _unit("uncredited_containment", self.uncredited_containment)
+        for name, low in (("max_verify", 1), ("min_shared_shingles", 1), ("max_shingle_df", 2)):
+            value = getattr(self, name)
+            if not isinstance(value, int) or value < low:
+                raise ConfigError(f"{name} must be an integer >= {low}, got {value!r}")

@@ -361,6 +361,8 @@ class StoryEdge:
     source: an article id, or `HIDDEN` (a parent that is not in the corpus, shared by the copies under it).
     containment: share of the copy's body words found in the source, in [0, 1] (for a hidden source: the
         largest share found in any other member). confidence in [0, 1].
+    primary: the copy's parent in the provenance tree; False for a second source of the same copy (an
+        article that merges two texts) joining two trees of the story.
     """
 
     source: str
@@ -368,6 +370,7 @@ class StoryEdge:
     confidence: float
     containment: float
     evidence: tuple[Evidence, ...] = ()
+    primary: bool = True
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -375,6 +378,7 @@ class StoryEdge:
             "copy": self.copy,
             "confidence": round(self.confidence, 4),
             "containment": round(self.containment, 4),
+            "primary": self.primary,
             "evidence": [e.to_dict() for e in self.evidence],
         }
 
@@ -383,8 +387,10 @@ class StoryEdge:
 class StoryMember:
     """One article's place in its story.
 
-    role: ``source`` (the story's root), ``copy`` (derives from ``parent``), ``single`` (a story of one).
-    parent: the article it derives from, `HIDDEN`, or None (the root, a single). confidence in [0, 1].
+    role: ``source`` (the story's root, or another member with no parent whose text a copy merges in),
+        ``copy`` (derives from ``parent``), ``single`` (a story of one).
+    parent: the article it derives from, `HIDDEN`, or None (a source, a single). confidence in [0, 1] (of
+        the edge to the parent; 0 without one). containment: share of its body words found in the parent.
     credits: the names it credits (agencies, "originally published by" sites), as written.
     credits_source: it credits its source (the parent's outlet or agency, or for a hidden parent any agency).
     uncredited: a copy with no credit at all whose containment in its parent reaches the threshold

@@ -69,6 +69,7 @@ def signals(
         agencies=agencies,
         origins=origins,
         own_names=_own_names(article, analysis),
+        wire=canonical_agency(article.outlet),
     )
 
 

@@ -15,13 +15,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from copydesk.config import CompareConfig, IndexConfig
+from copydesk.config import CompareConfig, IndexConfig, StoryConfig
+from copydesk.engine import stories as story_engine
 from copydesk.engine.articles import as_article
 from copydesk.engine.compare import compare_prepared, signals
 from copydesk.engine.overlap import Prepared, overlap, prepare
 from copydesk.errors import ArticleNotFound, ConfigError
 from copydesk.io.record import Skipped
-from copydesk.model import Article, Comparison, Fingerprints, IndexedArticle, Passage
+from copydesk.model import Article, Comparison, Fingerprints, IndexedArticle, Passage, Story
 from copydesk.provenance.verdict import verdict
 from copydesk.sketch.batch import fingerprint_batch
 from copydesk.store import Store, StoreStats, open_store
@@ -133,11 +134,13 @@ class Index:
         *,
         config: IndexConfig | None = None,
         compare_config: CompareConfig | None = None,
+        story_config: StoryConfig | None = None,
         readonly: bool = False,
     ) -> None:
         self.store: Store = open_store(path, config=config, readonly=readonly)
         self.config = self.store.config
         self.compare_config = compare_config or CompareConfig()
+        self.story_config = story_config or StoryConfig()
 
     def __enter__(self) -> Index:
         return self
@@ -284,6 +287,51 @@ class Index:
             prepare(other, shingle_size=cfg.shingle_size),
             config=cfg,
         )
+
+
+    # -- stories ---------------------------------------------------------------------------------------------
+
+    def update_stories(
+        self, *, progress: Callable[[int, int], None] | None = None
+    ) -> story_engine.StoriesUpdate:
+        """Bring the stories up to date with the articles added since the last update (see
+        `copydesk.engine.stories`); one transaction. Nothing to do on a read-only index."""
+        if self.store.readonly:
+            return story_engine.StoriesUpdate()
+        return story_engine.update(
+            self.store, compare_config=self.compare_config, config=self.story_config, progress=progress
+        )
+
+    def stories(
+        self, *, min_size: int = 1, limit: int | None = None, offset: int = 0, update: bool = True
+    ) -> list[Story]:
+        """The stories, biggest first (then oldest), with at least ``min_size`` members; brought up to date
+        first unless ``update`` is False or the index is read-only."""
+        if update:
+            self.update_stories()
+        return self.store.load_stories(self.store.story_listing(min_size=min_size, limit=limit, offset=offset))
+
+    def story(self, id: str) -> Story:
+        """One story by its id (a retired id leads to the story it was merged into), or ArticleNotFound."""
+        found = self.store.load_stories([id])
+        if not found:
+            into = self.store.story_merged_into(id)
+            found = self.store.load_stories([into]) if into else []
+        if not found:
+            raise ArticleNotFound(
+                f"no story with id {id!r} in {self.store.path}: list them with copydesk stories "
+                "(stories are built by copydesk stories or Index.update_stories)"
+            )
+        return found[0]
+
+    def story_of(self, article_id: str) -> Story:
+        """The story holding the article ``article_id`` (stories brought up to date first)."""
+        self.update_stories()
+        sid = self.store.story_of([article_id]).get(article_id)
+        if sid is None:
+            self.store.get(article_id)  # ArticleNotFound when it is not in the index at all
+            raise ArticleNotFound(f"article {article_id!r} is in no story yet: run copydesk stories")
+        return self.story(sid)
 
 
 def _direction(

@@ -6,6 +6,7 @@ The verdict weighs independent pieces of evidence, each favouring one verdict wi
 - dates: the earlier article is the source;
 - containment asymmetry: a copy is the source plus edits, so the side whose words come more from the other
   is the copy;
+- wire: an article published by a wire agency is the source of one that is not;
 - credits: an article that credits a wire agency (or says it was "originally published by" a site) took its
   text from there; when the other side is not that agency or site, the two share a parent outside the pair;
 - material in both directions: when each side has text the other lacks, inside shared sentences as well as
@@ -32,6 +33,7 @@ class SideSignals:
     inserted_words: words inside paired sentences that the counterpart lacks.
     agencies: wire agencies this side credits. origins: sites it says it was "originally published by".
     own_names: names this side goes by (its outlet, its byline agency, its site), lower case.
+    wire: the wire agency that publishes this side (its outlet is an agency), else None.
     """
 
     words: int
@@ -42,6 +44,7 @@ class SideSignals:
     agencies: frozenset[str] = field(default_factory=frozenset)
     origins: frozenset[str] = field(default_factory=frozenset)
     own_names: frozenset[str] = field(default_factory=frozenset)
+    wire: str | None = None
 
 
 def _copy_of(side: Side) -> Verdict:
@@ -145,6 +148,18 @@ def verdict(
                 _copy_of(later),
                 0.8,
                 f"A is dated {a.date.isoformat()}, B {b.date.isoformat()}: the earlier one came first",
+            )
+        )
+    if (a.wire is None) != (b.wire is None):
+        agency_side: Side = "a" if a.wire is not None else "b"
+        other: Side = "b" if agency_side == "a" else "a"
+        evidence.append(
+            Evidence(
+                "wire",
+                _copy_of(other),
+                0.8,
+                f"{agency_side.upper()} is published by {a.wire or b.wire}, a wire agency, and "
+                f"{other.upper()} is not: newspapers and sites run wire copy, rarely the reverse",
             )
         )
     evidence += _credit_evidence("a", a, b)

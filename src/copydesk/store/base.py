@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -19,7 +19,7 @@ import numpy as np
 import numpy.typing as npt
 
 from copydesk.config import IndexConfig
-from copydesk.model import Article, Fingerprints, IndexedArticle
+from copydesk.model import Article, Fingerprints, IndexedArticle, Link, Story
 
 U64 = npt.NDArray[np.uint64]
 AddStatus = Literal["added", "duplicate_id", "duplicate_text"]
@@ -98,6 +98,22 @@ class StoreStats:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class MemberNode:
+    """What the store keeps of one story member to rebuild its story's provenance without its text.
+
+    credits: names it credits as written; own_names: names it goes by, lower case.
+    """
+
+    story: str
+    id: str
+    title: str | None
+    date: dt.date | None
+    outlet: str | None
+    credits: tuple[str, ...]
+    own_names: frozenset[str]
+
+
 class Store(ABC):
     """An index of articles and their fingerprints, keyed by article id.
 
@@ -172,6 +188,64 @@ class Store(ABC):
     @abstractmethod
     def iter_articles(self, batch_size: int = 1000) -> Iterator[list[Article]]:
         """Every stored article in insertion order, as lists of at most ``batch_size`` (streamed)."""
+
+    # -- stories (see `copydesk.store.stories` for the tables) -----------------------------------------------
+
+    @abstractmethod
+    def stories_pending(self) -> tuple[int, int, list[str]]:
+        """(mark, new mark, ids): the articles stored since the stories were last brought up to date, in
+        insertion order; ``mark`` is to be passed back to `save_stories` with ``new mark``."""
+
+    @abstractmethod
+    def links_of(self, ids: Sequence[str]) -> list[Link]:
+        """Every stored link with an end in ``ids``."""
+
+    @abstractmethod
+    def story_of(self, ids: Sequence[str]) -> dict[str, str]:
+        """article id -> story id, for those of ``ids`` in a story."""
+
+    @abstractmethod
+    def story_seqs(self, stories: Sequence[str]) -> dict[str, tuple[int, tuple[str, ...]]]:
+        """story id -> (creation sequence number, ids of stories merged into it so far)."""
+
+    @abstractmethod
+    def next_story_seq(self) -> int: ...
+
+    @abstractmethod
+    def story_nodes(self, stories: Sequence[str]) -> list[MemberNode]:
+        """The members of ``stories``."""
+
+    @abstractmethod
+    def save_stories(
+        self,
+        *,
+        mark: int,
+        new_mark: int,
+        links: Sequence[Link],
+        stories: Sequence[tuple[Story, int]],
+        own_names: Mapping[str, frozenset[str]],
+        merged: Mapping[str, str],
+    ) -> None:
+        """In one transaction: add ``links``, store ``stories`` (each with its sequence number) replacing what
+        was stored for them, retire the ``merged`` stories (id -> the story they went into), and move the
+        mark from ``mark`` to ``new_mark``. StoreError, with nothing stored, when the mark moved meanwhile
+        (another process updated the stories)."""
+
+    @abstractmethod
+    def load_stories(self, stories: Sequence[str]) -> list[Story]:
+        """The stored stories named, in that order; unknown ids are left out."""
+
+    @abstractmethod
+    def story_listing(self, *, min_size: int = 1, limit: int | None = None, offset: int = 0) -> list[str]:
+        """Story ids with at least ``min_size`` members, biggest first, then oldest."""
+
+    @abstractmethod
+    def story_counts(self) -> dict[str, int]:
+        """stories, stories_of_two_or_more, members, links, merges."""
+
+    @abstractmethod
+    def story_merged_into(self, story: str) -> str | None:
+        """The current story that the retired story ``story`` went into, or None."""
 
     @abstractmethod
     def compact(self) -> None:

@@ -1,6 +1,7 @@
 """The SQLite schema of the index file, and the checks made when one is opened.
 
-Schema version 1 (``meta.schema_version``):
+Schema version 2 (``meta.schema_version``); version 1 had no story tables and is upgraded in place when
+opened for writing (`upgrade`):
 
 ``meta(key TEXT PRIMARY KEY, value TEXT)``
     ``schema_version``, ``config`` (the `IndexConfig` as a JSON object), ``created`` (ISO 8601 UTC).
@@ -14,6 +15,7 @@ content_hash, words, added_batch)``
 ``segments(seg INTEGER PRIMARY KEY, level, docs, band_rows, passage_rows)``
 ``bands(seg, band_key, doc)`` and ``passages(seg, fp, doc)``, WITHOUT ROWID, primary key in that order
     the postings (band key -> doc, passage fingerprint -> doc), in segments: see `postings`.
+``links``, ``stories``, ``story_members``, ``story_edges``, ``story_merges``: see `stories` (version 2).
 """
 
 from __future__ import annotations
@@ -26,8 +28,11 @@ from typing import Any
 
 from copydesk.config import IndexConfig
 from copydesk.errors import StoreError
+from copydesk.store import stories
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+# Versions this code opens: older ones are upgraded in place (`upgrade`) when opened for writing.
+UPGRADABLE = frozenset({1})
 # 'CPDK' in the SQLite header (PRAGMA application_id), so `file` and other tools can tell what the file is.
 APPLICATION_ID = 0x4350444B
 # Settings that only steer queries; an index may be opened with other values of these. Every other field of
@@ -96,7 +101,7 @@ def config_dict(config: IndexConfig) -> dict[str, Any]:
 
 def create(con: sqlite3.Connection, config: IndexConfig) -> None:
     """Create the schema in an empty database (inside the caller's transaction)."""
-    for statement in DDL.split(";"):
+    for statement in (DDL + stories.DDL).split(";"):
         if statement.strip():
             con.execute(statement)
     con.execute(f"PRAGMA application_id = {APPLICATION_ID}")
@@ -108,6 +113,21 @@ def create(con: sqlite3.Connection, config: IndexConfig) -> None:
             ("created", dt.datetime.now(dt.UTC).isoformat(timespec="seconds")),
         ],
     )
+
+
+def version(con: sqlite3.Connection) -> str | None:
+    row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    return None if row is None else str(row[0])
+
+
+def upgrade(con: sqlite3.Connection) -> None:
+    """Bring a version 1 index to version 2 (add the story tables; inside the caller's transaction)."""
+    if version(con) != "1":
+        return
+    for statement in stories.DDL.split(";"):
+        if statement.strip():
+            con.execute(statement)
+    con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),))
 
 
 def check(con: sqlite3.Connection, path: str, config: IndexConfig | None) -> IndexConfig:
@@ -123,10 +143,16 @@ def check(con: sqlite3.Connection, path: str, config: IndexConfig | None) -> Ind
             f"{sorted(tables)}): pass another index path"
         )
     meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
-    version = meta.get("schema_version")
-    if version != str(SCHEMA_VERSION):
+    found = meta.get("schema_version")
+    if found in {str(v) for v in UPGRADABLE}:
         raise StoreError(
-            f"{path} has index schema version {version}, this copydesk reads version {SCHEMA_VERSION}: "
+            f"{path} has index schema version {found}; this copydesk upgrades it to {SCHEMA_VERSION} in place "
+            "when it opens it for writing: open it once without read-only (for example copydesk add with no "
+            "new input, or copydesk stories)"
+        )
+    if found != str(SCHEMA_VERSION):
+        raise StoreError(
+            f"{path} has index schema version {found}, this copydesk reads version {SCHEMA_VERSION}: "
             "use the copydesk version that made it, or build a new index (copydesk add into a new --db path)"
         )
     try:

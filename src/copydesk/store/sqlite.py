@@ -13,16 +13,16 @@ import json
 import sqlite3
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
 
 from copydesk.config import IndexConfig
 from copydesk.errors import ArticleNotFound, StoreError
-from copydesk.model import Article, Fingerprints, IndexedArticle
-from copydesk.store import ingest, postings, schema
-from copydesk.store.base import U64, AddResult, Store, StoreStats
+from copydesk.model import Article, Fingerprints, IndexedArticle, Link, Story
+from copydesk.store import ingest, postings, schema, stories
+from copydesk.store.base import U64, AddResult, MemberNode, Store, StoreStats
 from copydesk.store.codec import (
     ARTICLE_COLUMNS,
     blob_array,
@@ -138,7 +138,19 @@ class SqliteStore(Store):
             raise StoreError(
                 f"no index at {self._path}: add articles first (copydesk add), or pass the right path"
             )
+        elif not self._readonly and "meta" in self._tables(con) and schema.version(con) == "1":
+            con.execute("BEGIN IMMEDIATE")
+            try:
+                schema.upgrade(con)
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
         return schema.check(con, str(self._path), config)
+
+    @staticmethod
+    def _tables(con: sqlite3.Connection) -> set[str]:
+        return {row[0] for row in con.execute("SELECT name FROM sqlite_schema WHERE type = 'table'")}
 
     @staticmethod
     def _empty(con: sqlite3.Connection) -> bool:
@@ -345,6 +357,92 @@ class SqliteStore(Store):
                 return
             yield [row_article(row[1:]) for row in rows]
             last = rows[-1][0]
+
+    # -- stories -------------------------------------------------------------------------------------------
+
+    def stories_pending(self) -> tuple[int, int, list[str]]:
+        with self._read() as con:
+            mark = stories.mark(con)
+            new_mark, ids = stories.added_since(con, mark)
+        return mark, new_mark, ids
+
+    def links_of(self, ids: Sequence[str]) -> list[Link]:
+        with self._read() as con:
+            return stories.links_of(con, list(ids))
+
+    def story_of(self, ids: Sequence[str]) -> dict[str, str]:
+        with self._read() as con:
+            return stories.story_of(con, list(ids))
+
+    def story_seqs(self, story_ids: Sequence[str]) -> dict[str, tuple[int, tuple[str, ...]]]:
+        with self._read() as con:
+            return stories.seqs(con, list(story_ids))
+
+    def next_story_seq(self) -> int:
+        with self._read() as con:
+            return stories.next_seq(con)
+
+    def story_nodes(self, story_ids: Sequence[str]) -> list[MemberNode]:
+        with self._read() as con:
+            rows = stories.member_rows(con, list(story_ids))
+        return [
+            MemberNode(
+                story=story,
+                id=id_,
+                title=title,
+                date=None if date is None else dt.date.fromisoformat(date),
+                outlet=outlet,
+                credits=tuple(json.loads(credits)),
+                own_names=frozenset(json.loads(own)),
+            )
+            for story, id_, title, date, outlet, credits, own in rows
+        ]
+
+    def save_stories(
+        self,
+        *,
+        mark: int,
+        new_mark: int,
+        links: Sequence[Link],
+        stories: Sequence[tuple[Story, int]],
+        own_names: Mapping[str, frozenset[str]],
+        merged: Mapping[str, str],
+    ) -> None:
+        from copydesk.store import stories as tables
+
+        def work(con: sqlite3.Connection) -> None:
+            if tables.mark(con) != mark:
+                raise StoreError(
+                    f"the stories of {self._path} were updated by another process meanwhile; nothing of this "
+                    "update was stored: run it again"
+                )
+            tables.write(
+                con,
+                new_mark=new_mark,
+                links=links,
+                stories=stories,
+                own_names=own_names,
+                merged=merged,
+                now=ingest.now(),
+            )
+
+        self._write(f"storing {len(stories)} stories", work)
+
+    def load_stories(self, story_ids: Sequence[str]) -> list[Story]:
+        with self._read() as con:
+            return stories.load(con, list(story_ids))
+
+    def story_listing(self, *, min_size: int = 1, limit: int | None = None, offset: int = 0) -> list[str]:
+        with self._read() as con:
+            return stories.listing(con, min_size=min_size, limit=limit, offset=offset)
+
+    def story_counts(self) -> dict[str, int]:
+        with self._read() as con:
+            return stories.counts(con)
+
+    def story_merged_into(self, story: str) -> str | None:
+        with self._read() as con:
+            return stories.merged_into(con, story)
 
     def close(self) -> None:
         with self._lock:

@@ -1,0 +1,316 @@
+"""`stories`: group the index into stories with provenance, incrementally.
+
+Each update takes the articles added since the last one. Candidates come from two places: for each new
+article, the index proposes stored articles (LSH bands and passage fingerprints, as `find` does); among the
+new articles, every pair sharing a few rare 3-word shingles is proposed too (`copydesk.sketch.pairs`), which
+catches rewrites whose shared runs are too short for the index's fingerprints. Every candidate pair is
+verified on the real shingles of both bodies, exactly as `compare` computes its figures; a pair the engine
+calls related becomes a stored `Link` with its verdict. (So a rewrite added later is found in the stories
+it joins only through the index's fingerprints; building the stories once after the bulk of the corpus is
+added sees every pair.) The new links join the new articles to each other and to existing stories:
+
+- an article with no link starts a story of its own;
+- an article linked into one story joins it (the story keeps its id);
+- an article linked into several stories merges them: the oldest story keeps its id, the others are retired
+  and the merge is recorded;
+- the provenance of every story that changed is rebuilt from its stored links and members (see
+  `copydesk.provenance.story`), so an article that predates the current root becomes the new root.
+
+A new story's id is ``s-`` and the 64-bit xxHash (hex) of its founding article's id: the earliest member by
+date, then id. So building from scratch gives the same ids whatever the input order, and an id never
+changes afterwards.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import xxhash
+
+from copydesk.config import CompareConfig, IndexConfig, StoryConfig
+from copydesk.engine.compare import signals
+from copydesk.engine.overlap import Prepared, overlap, prepare
+from copydesk.model import Link, Story
+from copydesk.provenance.story import Node, cluster, provenance
+from copydesk.provenance.verdict import verdict
+from copydesk.sketch.pairs import shared_shingle_pairs
+from copydesk.store import Store
+from copydesk.store.base import MemberNode
+
+# Share of an article's passage fingerprints a passage candidate must share (as `Index.find`).
+_MIN_FP_SHARE = 0.04
+_CHUNK = 2_000
+_CACHE = 50_000
+_FAR = dt.date.max
+
+
+@dataclass(slots=True)
+class StoriesUpdate:
+    """What one stories update did.
+
+    articles: new articles placed. links: verified links found. created: new stories (singles included).
+    grown: existing stories that took new articles. merged: stories retired into another. pairs_verified:
+    candidate pairs checked on their shingles. seconds: wall time.
+    """
+
+    articles: int = 0
+    links: int = 0
+    created: int = 0
+    grown: int = 0
+    merged: int = 0
+    pairs_verified: int = 0
+    seconds: float = 0.0
+    merges: dict[str, str] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "articles": self.articles,
+            "links": self.links,
+            "stories_created": self.created,
+            "stories_grown": self.grown,
+            "stories_merged": self.merged,
+            "pairs_verified": self.pairs_verified,
+            "seconds": round(self.seconds, 3),
+            "merges": dict(self.merges),
+        }
+
+
+def story_id(founder: str) -> str:
+    return "s-" + xxhash.xxh64_hexdigest(founder.encode("utf-8", "surrogatepass"))
+
+
+def node_of(p: Prepared) -> tuple[Node, frozenset[str]]:
+    """The provenance node of a prepared article, and the names it goes by."""
+    s = signals(p.article, p.analysis, 0.0, 0, 0)
+    outlet_names = {n for n in (p.article.outlet, s.wire) if n}
+    credits = sorted(
+        {n for n in s.agencies | s.origins if n.lower() not in {o.lower() for o in outlet_names}}
+    )
+    art = p.article
+    return (
+        Node(
+            id=art.id or "",
+            date=art.date,
+            title=art.title,
+            outlet=art.outlet,
+            credits=tuple(credits),
+            own_names=s.own_names,
+        ),
+        s.own_names,
+    )
+
+
+def _stored_node(m: MemberNode) -> Node:
+    return Node(m.id, m.date, m.title, m.outlet, m.credits, m.own_names)
+
+
+def verify(a: Prepared, b: Prepared, *, config: CompareConfig) -> Link | None:
+    """The link between two prepared articles when the engine calls them related, else None."""
+    ov = overlap(a, b, config=config, passages=False)
+    if not ov.related(config):
+        return None
+    v, confidence, evidence = verdict(
+        signals(a.article, a.analysis, ov.containment_a, 0, 0),
+        signals(b.article, b.analysis, ov.containment_b, 0, 0),
+        shared_words=ov.shared_words,
+        related_containment=config.related_containment,
+        min_shared_words=config.min_shared_words,
+    )
+    if v == "unrelated":  # not reached: the decision above is the verdict's own threshold
+        return None
+    return Link(
+        a=a.article.id or "",
+        b=b.article.id or "",
+        containment_a=ov.containment_a,
+        containment_b=ov.containment_b,
+        shared_words=ov.shared_words,
+        verdict=v,
+        confidence=confidence,
+        evidence=tuple(evidence),
+    )
+
+
+def _oriented(link: Link) -> Link:
+    """The same link with ``a < b`` (the stored orientation)."""
+    if link.a <= link.b:
+        return link
+    flip = {"a_from_b": "b_from_a", "b_from_a": "a_from_b"}.get(link.verdict, link.verdict)
+    return Link(
+        link.b,
+        link.a,
+        link.containment_b,
+        link.containment_a,
+        link.shared_words,
+        flip,  # type: ignore[arg-type]
+        link.confidence,
+        link.evidence,
+    )
+
+
+class _Prepared:
+    """Prepared articles by id, fetched from the store in bulk, the most recent ``size`` kept."""
+
+    def __init__(self, store: Store, shingle_size: int, size: int = _CACHE) -> None:
+        self.store, self.n, self.size = store, shingle_size, size
+        self.items: OrderedDict[str, Prepared] = OrderedDict()
+
+    def load(self, ids: Iterable[str]) -> None:
+        missing = [i for i in dict.fromkeys(ids) if i not in self.items]
+        for art in self.store.get_many(missing):
+            self.put(prepare(art, shingle_size=self.n))
+        for i in ids:
+            if i in self.items:
+                self.items.move_to_end(i)
+
+    def put(self, p: Prepared) -> None:
+        self.items[p.article.id or ""] = p
+        while len(self.items) > self.size:
+            self.items.popitem(last=False)
+
+    def __getitem__(self, id_: str) -> Prepared:
+        return self.items[id_]
+
+
+def candidates(store: Store, id_: str, config: IndexConfig, *, limit: int) -> list[str]:
+    """The stored articles the fingerprints propose for the stored article ``id_``, strongest first."""
+    fp = store.fingerprints(id_)
+    if fp.words == 0:
+        return []
+    found = dict(store.band_candidates(fp.band_keys, exclude=id_))
+    floor = max(config.min_shared_fingerprints, _MIN_FP_SHARE * len(fp.passages))
+    for other, n in store.passage_candidates(
+        fp.passages, max_postings=config.max_postings, exclude=id_
+    ).items():
+        if n >= floor:
+            found[other] = found.get(other, 0) + n
+    return [k for k, _ in sorted(found.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]]
+
+
+def update(
+    store: Store,
+    *,
+    compare_config: CompareConfig,
+    config: StoryConfig,
+    progress: Callable[[int, int], None] | None = None,
+) -> StoriesUpdate:
+    """Bring the stories of ``store`` up to date with the articles added since the last update.
+
+    progress(done, total) is called as new articles are linked. Everything is stored in one transaction at
+    the end: a killed update stores nothing, and the next one starts again from the same articles.
+    """
+    start = time.perf_counter()
+    summary = StoriesUpdate()
+    mark, new_mark, new_ids = store.stories_pending()
+    if not new_ids:
+        summary.seconds = time.perf_counter() - start
+        return summary
+    new_set = set(new_ids)
+    cache = _Prepared(store, compare_config.shingle_size)
+    links: dict[tuple[str, str], Link] = {}
+    checked: set[tuple[str, str]] = set()
+    nodes: dict[str, Node] = {}
+    own: dict[str, frozenset[str]] = {}
+
+    sets: list[npt.NDArray[np.uint64]] = []
+
+    def check(i: str, others: Iterable[str]) -> None:
+        todo = []
+        for c in others:
+            key = (i, c) if i < c else (c, i)
+            if key not in checked:
+                checked.add(key)
+                todo.append(c)
+        cache.load([i, *todo])
+        for c in todo:
+            link = verify(cache[i], cache[c], config=compare_config)
+            if link is not None:
+                ln = _oriented(link)
+                links[(ln.a, ln.b)] = ln
+        summary.pairs_verified += len(todo)
+
+    # 1. the index's candidates of each new article (new and old ones)
+    for lo in range(0, len(new_ids), _CHUNK):
+        chunk = new_ids[lo : lo + _CHUNK]
+        proposals = {i: candidates(store, i, store.config, limit=config.max_verify) for i in chunk}
+        cache.load(chunk)
+        for i in chunk:
+            nodes[i], own[i] = node_of(cache[i])
+            sets.append(cache[i].shingle_set)
+        for i in chunk:
+            check(i, proposals[i])
+        if progress is not None:
+            progress(min(lo + _CHUNK, len(new_ids)), len(new_ids))
+    # 2. among the new articles, pairs sharing rare shingles (shorter shared runs than the index sees)
+    ii, jj, _ = shared_shingle_pairs(
+        sets, min_shared=config.min_shared_shingles, max_df=config.max_shingle_df
+    )
+    del sets
+    for i_, j_ in zip(ii.tolist(), jj.tolist(), strict=True):
+        check(new_ids[i_], [new_ids[j_]])
+
+    # Components over the new articles and the stories their links reach.
+    touched_old = sorted({x for ln in links.values() for x in (ln.a, ln.b)} - new_set)
+    old_story = store.story_of(touched_old)
+    unit = {i: i for i in new_ids} | {i: "\x00" + old_story[i] for i in touched_old if i in old_story}
+    pairs = [(unit[ln.a], unit[ln.b]) for ln in links.values() if ln.a in unit and ln.b in unit]
+    groups = cluster(unit.values(), pairs)
+
+    old_ids = sorted({k[1:] for g in groups for k in g if k.startswith("\x00")})
+    seqs = store.story_seqs(old_ids)
+    stored_nodes: dict[str, list[MemberNode]] = {}
+    for m in store.story_nodes(old_ids):
+        stored_nodes.setdefault(m.story, []).append(m)
+    old_members = [m.id for ms in stored_nodes.values() for m in ms]
+    stored_links = store.links_of(old_members) if old_members else []
+    by_member: dict[str, list[Link]] = {}
+    for ln in [*stored_links, *links.values()]:
+        by_member.setdefault(ln.a, []).append(ln)
+
+    next_seq = store.next_story_seq()
+    out: list[tuple[Story, int]] = []
+    merged: dict[str, str] = {}
+    for group in groups:
+        stories_in = sorted((k[1:] for k in group if k.startswith("\x00")), key=lambda s: seqs[s][0])
+        fresh = [k for k in group if not k.startswith("\x00")]
+        members: dict[str, Node] = {i: nodes[i] for i in fresh}
+        for s in stories_in:
+            for m in stored_nodes.get(s, []):
+                members[m.id] = _stored_node(m)
+                own[m.id] = m.own_names
+        if stories_in:
+            sid, seq = stories_in[0], seqs[stories_in[0]][0]
+            history = list(seqs[sid][1])
+            for s in stories_in[1:]:
+                merged[s] = sid
+                history += [s, *seqs[s][1]]
+            summary.grown += 1
+            summary.merged += len(stories_in) - 1
+        else:
+            founder = min(fresh, key=lambda i: (nodes[i].date or _FAR, i))
+            sid, seq, history = story_id(founder), next_seq, []
+            next_seq += 1
+            summary.created += 1
+        inside = [ln for m in members for ln in by_member.get(m, ()) if ln.b in members]
+        prov = provenance(members, inside, uncredited_containment=config.uncredited_containment)
+        out.append((Story(sid, prov.root, prov.hidden_source, prov.members, prov.edges, tuple(history)), seq))
+
+    store.save_stories(
+        mark=mark,
+        new_mark=new_mark,
+        links=list(links.values()),
+        stories=out,
+        own_names=own,
+        merged=merged,
+    )
+    summary.articles = len(new_ids)
+    summary.links = len(links)
+    summary.merges = merged
+    summary.seconds = time.perf_counter() - start
+    return summary

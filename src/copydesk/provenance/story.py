@@ -1,0 +1,307 @@
+"""Stories from verified links: which articles form one story, and who derives from whom inside it.
+
+A story is a connected component of the verified links (pairs that share reused text by the engine's
+decision). Inside a story the provenance is built from the pairwise verdicts:
+
+1. every link whose verdict has a direction (``a_from_b`` / ``b_from_a``) proposes an edge source -> copy;
+   edges are taken strongest first (confidence, then the copy's containment in the source, then ids, so the
+   result does not depend on input order), each accepted when the copy has no parent yet and the edge closes
+   no cycle: a maximum-weight branching built greedily, one parent per article;
+2. roots of two trees tied by a near-duplicate link (each side has 80% of its words in the other), or by a
+   ``common_source`` link between two texts of the same outlet (an agency's versions of one story), are
+   one text: the later (or shorter) root goes under the other, with confidence 0.5;
+3. members left without a parent are the roots of the trees. One root: it is the story's source. Roots
+   whose trees are tied by ``common_source`` links share a parent that is not in the corpus: they hang under
+   one `HIDDEN` node (the reference pair is exactly that). Trees tied only by a directed link (an article
+   that merges two texts) keep their roots as sources, and that link is kept as a second, non-primary edge.
+
+Everything here is pure: the engine gives the nodes and links, and stores what comes out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from copydesk.model import HIDDEN, Evidence, Link, StoryEdge, StoryMember
+
+_FAR = dt.date.max
+_ALIKE = 0.8
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:.0f}%"
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    """What provenance needs of one article besides its links.
+
+    credits: names it credits as written (agencies, "originally published by" sites), not its own name.
+    own_names: names it goes by, lower case (outlet, its agency, its site, its dateline agency).
+    """
+
+    id: str
+    date: dt.date | None = None
+    title: str | None = None
+    outlet: str | None = None
+    credits: tuple[str, ...] = ()
+    own_names: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class Provenance:
+    """The provenance of one story: its root (None when ``hidden_source``), members and edges."""
+
+    root: str | None
+    hidden_source: bool
+    members: tuple[StoryMember, ...]
+    edges: tuple[StoryEdge, ...]
+
+
+class _Forest:
+    """Union-find over string keys."""
+
+    def __init__(self, keys: Iterable[str] = ()) -> None:
+        self.up: dict[str, str] = {k: k for k in keys}
+
+    def find(self, k: str) -> str:
+        up = self.up
+        up.setdefault(k, k)
+        root = k
+        while up[root] != root:
+            root = up[root]
+        while up[k] != root:
+            up[k], k = root, up[k]
+        return root
+
+    def union(self, a: str, b: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            # the smaller key leads, so the grouping does not depend on the order of the unions
+            lo, hi = (ra, rb) if ra < rb else (rb, ra)
+            self.up[hi] = lo
+
+
+def cluster(ids: Iterable[str], pairs: Iterable[tuple[str, str]]) -> list[list[str]]:
+    """The connected components of the ``pairs`` over ``ids`` (every id in exactly one), each sorted,
+    biggest first then by first id."""
+    forest = _Forest(ids)
+    for a, b in pairs:
+        forest.union(a, b)
+    groups: dict[str, list[str]] = {}
+    for k in forest.up:
+        groups.setdefault(forest.find(k), []).append(k)
+    return sorted((sorted(g) for g in groups.values()), key=lambda g: (-len(g), g[0]))
+
+
+def _directed(link: Link) -> tuple[str, str, float] | None:
+    """(source, copy, containment of the copy in the source) for a directed verdict, else None."""
+    if link.verdict == "a_from_b":
+        return link.b, link.a, link.containment_a
+    if link.verdict == "b_from_a":
+        return link.a, link.b, link.containment_b
+    return None
+
+
+def _credits_source(node: Node, parent: Node | None) -> bool:
+    """The copy names its source: the parent's outlet, agency or site; for a hidden parent, anyone."""
+    if not node.credits:
+        return False
+    if parent is None:
+        return True
+    return any(c.lower() in parent.own_names for c in node.credits)
+
+
+def provenance(
+    nodes: Mapping[str, Node], links: Sequence[Link], *, uncredited_containment: float
+) -> Provenance:
+    """The provenance of one story: ``nodes`` are its members, ``links`` the verified links among them.
+
+    uncredited_containment: a copy that does not credit its source is flagged uncredited when at least this
+    share of its body words, in [0, 1], is found in its parent.
+    """
+    ids = sorted(nodes)
+    if len(ids) == 1:
+        only = nodes[ids[0]]
+        return Provenance(ids[0], False, (_member(only, "single", None, 0.0, 0.0, None, 0.0),), ())
+    inside = sorted(
+        (ln for ln in links if ln.a in nodes and ln.b in nodes and ln.a != ln.b), key=lambda ln: (ln.a, ln.b)
+    )
+
+    proposals: list[tuple[float, float, str, str, Link]] = []
+    for ln in inside:
+        d = _directed(ln)
+        if d is not None:
+            proposals.append((ln.confidence, d[2], d[0], d[1], ln))
+    proposals.sort(key=lambda p: (-p[0], -p[1], p[2], p[3]))
+
+    parent: dict[str, str] = {}
+    via: dict[str, tuple[float, float, tuple[Evidence, ...]]] = {}
+    for conf, cont, src, copy, ln in proposals:
+        if copy in parent:
+            continue
+        up: str | None = src
+        while up is not None and up != copy:
+            up = parent.get(up)
+        if up == copy:
+            continue  # src descends from copy: the edge would close a cycle
+        parent[copy] = src
+        via[copy] = (conf, cont, ln.evidence)
+
+    def root_of(k: str) -> str:
+        while k in parent:
+            k = parent[k]
+        return k
+
+    # Roots that are nearly the same text (each has at least `_ALIKE` of its words in the other) are one text
+    # published twice: the later (then shorter, then greater id) one goes under the other instead of both
+    # under an invented hidden source.
+    def rank(k: str) -> tuple[dt.date, int, str]:
+        return (nodes[k].date or _FAR, -words.get(k, 0), k)
+
+    words = {k: 0 for k in ids}
+    for ln in inside:
+        words[ln.a] = max(words[ln.a], ln.shared_words)
+        words[ln.b] = max(words[ln.b], ln.shared_words)
+
+    def same_outlet(ln: Link) -> bool:
+        oa, ob = nodes[ln.a].outlet, nodes[ln.b].outlet
+        return oa is not None and ob is not None and oa.lower() == ob.lower()
+
+    alike = sorted(
+        (
+            ln
+            for ln in inside
+            if min(ln.containment_a, ln.containment_b) >= _ALIKE
+            or (_directed(ln) is None and same_outlet(ln))
+        ),
+        key=lambda ln: (-min(ln.containment_a, ln.containment_b), ln.a, ln.b),
+    )
+    for ln in alike:
+        ra, rb = root_of(ln.a), root_of(ln.b)
+        if ra == rb or ra in parent or rb in parent:
+            continue
+        src, copy = (ra, rb) if rank(ra) < rank(rb) else (rb, ra)
+        if min(ln.containment_a, ln.containment_b) >= _ALIKE:
+            why = f"{ln.a} and {ln.b} are nearly the same text"
+        else:
+            why = f"{ln.a} and {ln.b} are versions of one story by the same outlet ({nodes[ln.a].outlet})"
+        detail = (
+            f"{why} ({_pct(ln.containment_a)} and {_pct(ln.containment_b)} of their words found in each other) "
+            f"and nothing tells which came first: {copy} is placed under {src} (earlier, or longer)"
+        )
+        parent[copy] = src
+        via[copy] = (
+            0.5,
+            max(ln.containment_a, ln.containment_b),
+            (Evidence("alike", "common_source", 0.5, detail),),
+        )
+
+    tree = {k: root_of(k) for k in ids}
+    roots = sorted({tree[k] for k in ids})
+    edges: list[StoryEdge] = [
+        StoryEdge(parent[k], k, via[k][0], via[k][1], via[k][2]) for k in ids if k in parent
+    ]
+    hidden: dict[str, tuple[float, float, tuple[Evidence, ...]]] = {}
+    if len(roots) > 1:
+        # links between trees: common_source ties put both roots under the hidden parent; a directed link
+        # is a second source of its copy
+        best_cross: dict[tuple[str, str], tuple[float, float, str, str, Link]] = {}
+        for ln in inside:
+            ta, tb = tree[ln.a], tree[ln.b]
+            if ta == tb:
+                continue
+            d = _directed(ln)
+            if d is None:
+                cont = max(ln.containment_a, ln.containment_b)
+                sibling = Evidence(
+                    "sibling",
+                    "common_source",
+                    ln.confidence,
+                    f"{ln.a} and {ln.b} share text ({_pct(ln.containment_a)} and {_pct(ln.containment_b)} of "
+                    "their words found in each other) and neither derives from the other: their trees share a "
+                    "parent that is not in the corpus",
+                )
+                for r in (ta, tb):
+                    old = hidden.get(r)
+                    if old is None or (ln.confidence, cont) > old[:2]:
+                        hidden[r] = (ln.confidence, cont, (sibling, *ln.evidence))
+            else:
+                src, copy, cont = d
+                key = (tree[src], tree[copy])
+                cand = (ln.confidence, cont, src, copy, ln)
+                old_cross = best_cross.get(key)
+                if old_cross is None or (cand[0], cand[1]) > (old_cross[0], old_cross[1]):
+                    best_cross[key] = cand
+        for conf, cont, src, copy, ln in sorted(best_cross.values(), key=lambda p: (p[2], p[3])):
+            edges.append(StoryEdge(src, copy, conf, cont, ln.evidence, primary=False))
+        for r in sorted(hidden):
+            conf, cont, ev = hidden[r]
+            edges.append(StoryEdge(HIDDEN, r, conf, _own_containment(r, inside), ev))
+
+    def order(k: str) -> tuple[dt.date, str]:
+        return (nodes[k].date or _FAR, k)
+
+    if hidden:
+        root: str | None = None
+    else:
+        # one tree, or trees joined by a merging copy: the root of the biggest tree leads (earliest on ties)
+        size = {r: sum(tree[k] == r for k in ids) for r in roots}
+        root = min(roots, key=lambda r: (-size[r], *order(r)))
+
+    members: list[StoryMember] = []
+    for k in ids:
+        node = nodes[k]
+        if k in parent:
+            conf, cont, _ = via[k]
+            members.append(
+                _member(node, "copy", parent[k], conf, cont, nodes[parent[k]], uncredited_containment)
+            )
+        elif k in hidden:
+            conf = hidden[k][0]
+            members.append(
+                _member(node, "copy", HIDDEN, conf, _own_containment(k, inside), None, uncredited_containment)
+            )
+        else:
+            members.append(_member(node, "source", None, 0.0, 0.0, None, uncredited_containment))
+    first = [m for m in members if m.id == root]
+    rest = sorted((m for m in members if m.id != root), key=lambda m: order(m.id))
+    return Provenance(root, bool(hidden), tuple(first + rest), tuple(edges))
+
+
+def _own_containment(k: str, links: Sequence[Link]) -> float:
+    """The largest share of ``k``'s words found in any other member."""
+    best = 0.0
+    for ln in links:
+        if ln.a == k:
+            best = max(best, ln.containment_a)
+        elif ln.b == k:
+            best = max(best, ln.containment_b)
+    return best
+
+
+def _member(
+    node: Node,
+    role: str,
+    parent: str | None,
+    confidence: float,
+    containment: float,
+    parent_node: Node | None,
+    threshold: float,
+) -> StoryMember:
+    credited = parent is not None and _credits_source(node, parent_node)
+    return StoryMember(
+        id=node.id,
+        role="copy" if role == "copy" else "single" if role == "single" else "source",
+        parent=parent,
+        confidence=confidence,
+        containment=containment,
+        title=node.title,
+        date=node.date,
+        outlet=node.outlet,
+        credits=node.credits,
+        credits_source=credited,
+        uncredited=parent is not None and not credited and containment >= threshold,
+    )

@@ -1,0 +1,334 @@
+"""Stories in the SQLite index: verified links, stories, their members and provenance edges, merges.
+
+Tables (schema version 2, see `schema`):
+
+``links(a, b, containment_a, containment_b, shared_words, verdict, confidence, evidence)``
+    one verified pair per row, ``a < b`` (article ids); evidence is a JSON list of
+    ``[kind, favours, weight, detail]``.
+``stories(story, seq, root, hidden, size, earliest, latest, created, updated, merged)``
+    ``seq`` orders stories by creation (a merge keeps the lower one); ``merged`` a JSON list of story ids.
+``story_members(id, story, role, parent, confidence, containment, credits, own_names, credits_source,
+uncredited)``
+    one row per article in a story; credits and own_names are JSON lists.
+``story_edges(story, source, copy, confidence, containment, is_primary, evidence)``
+``story_merges(merged, into, at)``: every merge, by story id.
+``meta.stories_mark``: the last article (internal ``doc``) the stories cover.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, cast
+
+from copydesk.model import Evidence, Link, Role, Story, StoryEdge, StoryMember, Verdict
+
+DDL = """
+CREATE TABLE links (
+    a TEXT NOT NULL,
+    b TEXT NOT NULL,
+    containment_a REAL NOT NULL,
+    containment_b REAL NOT NULL,
+    shared_words INTEGER NOT NULL,
+    verdict TEXT NOT NULL,
+    confidence REAL NOT NULL,
+    evidence TEXT NOT NULL,
+    PRIMARY KEY (a, b)
+) WITHOUT ROWID;
+CREATE INDEX links_b ON links (b);
+CREATE TABLE stories (
+    story TEXT PRIMARY KEY,
+    seq INTEGER NOT NULL UNIQUE,
+    root TEXT,
+    hidden INTEGER NOT NULL,
+    size INTEGER NOT NULL,
+    earliest TEXT,
+    latest TEXT,
+    created TEXT NOT NULL,
+    updated TEXT NOT NULL,
+    merged TEXT NOT NULL
+);
+CREATE INDEX stories_size ON stories (size DESC, seq);
+CREATE TABLE story_members (
+    id TEXT PRIMARY KEY,
+    story TEXT NOT NULL,
+    role TEXT NOT NULL,
+    parent TEXT,
+    confidence REAL NOT NULL,
+    containment REAL NOT NULL,
+    credits TEXT NOT NULL,
+    own_names TEXT NOT NULL,
+    credits_source INTEGER NOT NULL,
+    uncredited INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX story_members_story ON story_members (story);
+CREATE TABLE story_edges (
+    story TEXT NOT NULL,
+    source TEXT NOT NULL,
+    copy TEXT NOT NULL,
+    confidence REAL NOT NULL,
+    containment REAL NOT NULL,
+    is_primary INTEGER NOT NULL,
+    evidence TEXT NOT NULL,
+    PRIMARY KEY (story, copy, source)
+) WITHOUT ROWID;
+CREATE TABLE story_merges (
+    merged TEXT PRIMARY KEY,
+    into_story TEXT NOT NULL,
+    at TEXT NOT NULL
+) WITHOUT ROWID;
+"""
+
+_CHUNK = 20_000
+
+
+def _ids_json(ids: Iterable[str]) -> str:
+    return json.dumps(list(ids))
+
+
+def _evidence_json(evidence: Sequence[Evidence]) -> str:
+    return json.dumps([[e.kind, e.favours, e.weight, e.detail] for e in evidence])
+
+
+def _evidence(text: str) -> tuple[Evidence, ...]:
+    return tuple(Evidence(k, f, w, d) for k, f, w, d in json.loads(text))
+
+
+def _date(text: str | None) -> dt.date | None:
+    return None if text is None else dt.date.fromisoformat(text)
+
+
+def mark(con: sqlite3.Connection) -> int:
+    row = con.execute("SELECT value FROM meta WHERE key = 'stories_mark'").fetchone()
+    return 0 if row is None else int(row[0])
+
+
+def added_since(con: sqlite3.Connection, after: int) -> tuple[int, list[str]]:
+    """The ids of articles stored after ``after`` in insertion order, and the new mark."""
+    rows = con.execute("SELECT doc, id FROM articles WHERE doc > ? ORDER BY doc", (after,)).fetchall()
+    return (rows[-1][0] if rows else after), [id_ for _, id_ in rows]
+
+
+def links_of(con: sqlite3.Connection, ids: Sequence[str]) -> list[Link]:
+    """Every stored link with an end in ``ids``."""
+    out: dict[tuple[str, str], Link] = {}
+    for start in range(0, len(ids), _CHUNK):
+        chunk = _ids_json(ids[start : start + _CHUNK])
+        for column in ("a", "b"):
+            rows = con.execute(
+                "SELECT a, b, containment_a, containment_b, shared_words, verdict, confidence, evidence "
+                f"FROM links WHERE {column} IN (SELECT value FROM json_each(?))",
+                (chunk,),
+            )
+            for a, b, ca, cb, shared, verdict, conf, ev in rows:
+                out[(a, b)] = Link(a, b, ca, cb, shared, cast(Verdict, verdict), conf, _evidence(ev))
+    return list(out.values())
+
+
+def story_of(con: sqlite3.Connection, ids: Sequence[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for start in range(0, len(ids), _CHUNK):
+        rows = con.execute(
+            "SELECT id, story FROM story_members WHERE id IN (SELECT value FROM json_each(?))",
+            (_ids_json(ids[start : start + _CHUNK]),),
+        )
+        out.update(rows.fetchall())
+    return out
+
+
+def seqs(con: sqlite3.Connection, stories: Sequence[str]) -> dict[str, tuple[int, tuple[str, ...]]]:
+    """story -> (seq, stories merged into it so far)."""
+    rows = con.execute(
+        "SELECT story, seq, merged FROM stories WHERE story IN (SELECT value FROM json_each(?))",
+        (_ids_json(stories),),
+    )
+    return {s: (seq, tuple(json.loads(m))) for s, seq, m in rows}
+
+
+def next_seq(con: sqlite3.Connection) -> int:
+    return int(con.execute("SELECT coalesce(max(seq), 0) + 1 FROM stories").fetchone()[0])
+
+
+def member_rows(con: sqlite3.Connection, stories: Sequence[str]) -> list[tuple[Any, ...]]:
+    """(story, id, title, date, outlet, credits, own_names) of every member of ``stories``."""
+    return con.execute(
+        "SELECT m.story, m.id, a.title, a.date, a.outlet, m.credits, m.own_names "
+        "FROM story_members AS m JOIN articles AS a ON a.id = m.id "
+        "WHERE m.story IN (SELECT value FROM json_each(?))",
+        (_ids_json(stories),),
+    ).fetchall()
+
+
+def write(
+    con: sqlite3.Connection,
+    *,
+    new_mark: int,
+    links: Sequence[Link],
+    stories: Sequence[tuple[Story, int]],
+    own_names: Mapping[str, frozenset[str]],
+    merged: Mapping[str, str],
+    now: str,
+) -> None:
+    """Store new links and the given stories (replacing what was stored for them), retire ``merged``
+    (story -> the story it went into), and move the mark; inside the caller's transaction."""
+    con.executemany(
+        "INSERT OR REPLACE INTO links VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            (ln.a, ln.b, ln.containment_a, ln.containment_b, ln.shared_words, ln.verdict, ln.confidence,
+             _evidence_json(ln.evidence))
+            for ln in links
+        ),
+    )
+    gone = list(merged)
+    for start in range(0, len(gone), _CHUNK):
+        chunk = _ids_json(gone[start : start + _CHUNK])
+        for table in ("stories", "story_edges"):
+            con.execute(f"DELETE FROM {table} WHERE story IN (SELECT value FROM json_each(?))", (chunk,))
+    con.executemany(
+        "INSERT OR REPLACE INTO story_merges VALUES (?, ?, ?)", ((m, into, now) for m, into in merged.items())
+    )
+    created = dict(
+        con.execute(
+            "SELECT story, created FROM stories WHERE story IN (SELECT value FROM json_each(?))",
+            (_ids_json(s.id for s, _ in stories),),
+        ).fetchall()
+    )
+    ids = [s.id for s, _ in stories]
+    for start in range(0, len(ids), _CHUNK):
+        con.execute(
+            "DELETE FROM story_edges WHERE story IN (SELECT value FROM json_each(?))",
+            (_ids_json(ids[start : start + _CHUNK]),),
+        )
+    story_rows = []
+    member_rows_: list[tuple[Any, ...]] = []
+    edge_rows: list[tuple[Any, ...]] = []
+    for story, seq in stories:
+        first, last = story.span
+        story_rows.append(
+            (
+                story.id,
+                seq,
+                story.root,
+                int(story.hidden_source),
+                story.size,
+                None if first is None else first.isoformat(),
+                None if last is None else last.isoformat(),
+                created.get(story.id, now),
+                now,
+                json.dumps(list(story.merged)),
+            )
+        )
+        for m in story.members:
+            member_rows_.append(
+                (
+                    m.id,
+                    story.id,
+                    m.role,
+                    m.parent,
+                    m.confidence,
+                    m.containment,
+                    json.dumps(list(m.credits)),
+                    json.dumps(sorted(own_names.get(m.id, frozenset()))),
+                    int(m.credits_source),
+                    int(m.uncredited),
+                )
+            )
+        for e in story.edges:
+            edge_rows.append(
+                (story.id, e.source, e.copy, e.confidence, e.containment, int(e.primary),
+                 _evidence_json(e.evidence))
+            )
+    con.executemany("INSERT OR REPLACE INTO stories VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", story_rows)
+    con.executemany("INSERT OR REPLACE INTO story_members VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", member_rows_)
+    con.executemany("INSERT OR REPLACE INTO story_edges VALUES (?, ?, ?, ?, ?, ?, ?)", edge_rows)
+    con.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('stories_mark', ?)", (str(new_mark),))
+
+
+def load(con: sqlite3.Connection, stories: Sequence[str]) -> list[Story]:
+    """The stories named, in the order given (unknown ids left out)."""
+    marks = _ids_json(stories)
+    heads = {
+        row[0]: row
+        for row in con.execute(
+            "SELECT story, root, hidden, merged FROM stories WHERE story IN (SELECT value FROM json_each(?))",
+            (marks,),
+        )
+    }
+    members: dict[str, list[StoryMember]] = {}
+    for row in con.execute(
+        "SELECT m.story, m.id, m.role, m.parent, m.confidence, m.containment, m.credits, m.credits_source, "
+        "m.uncredited, a.title, a.date, a.outlet FROM story_members AS m JOIN articles AS a ON a.id = m.id "
+        "WHERE m.story IN (SELECT value FROM json_each(?))",
+        (marks,),
+    ):
+        story, id_, role, parent, conf, cont, credits, credits_source, uncredited, title, date, outlet = row
+        members.setdefault(story, []).append(
+            StoryMember(
+                id=id_,
+                role=cast(Role, role),
+                parent=parent,
+                confidence=conf,
+                containment=cont,
+                title=title,
+                date=_date(date),
+                outlet=outlet,
+                credits=tuple(json.loads(credits)),
+                credits_source=bool(credits_source),
+                uncredited=bool(uncredited),
+            )
+        )
+    edges: dict[str, list[StoryEdge]] = {}
+    for story, source, copy, conf, cont, primary, ev in con.execute(
+        "SELECT story, source, copy, confidence, containment, is_primary, evidence FROM story_edges "
+        "WHERE story IN (SELECT value FROM json_each(?))",
+        (marks,),
+    ):
+        edges.setdefault(story, []).append(StoryEdge(source, copy, conf, cont, _evidence(ev), bool(primary)))
+    out = []
+    for s in stories:
+        if s not in heads:
+            continue
+        _, root, hidden, merged = heads[s]
+        ms = members.get(s, [])
+        far = dt.date.max
+        ms.sort(key=lambda m: (m.id != root, m.date or far, m.id))
+        es = sorted(edges.get(s, []), key=lambda e: (not e.primary, e.source != "hidden", e.source, e.copy))
+        out.append(Story(s, root, bool(hidden), tuple(ms), tuple(es), tuple(json.loads(merged))))
+    return out
+
+
+def listing(
+    con: sqlite3.Connection, *, min_size: int, limit: int | None, offset: int = 0
+) -> list[str]:
+    """Story ids, biggest first (then oldest), with at least ``min_size`` members."""
+    return [
+        s
+        for (s,) in con.execute(
+            "SELECT story FROM stories WHERE size >= ? ORDER BY size DESC, seq LIMIT ? OFFSET ?",
+            (min_size, -1 if limit is None else limit, offset),
+        )
+    ]
+
+
+def counts(con: sqlite3.Connection) -> dict[str, int]:
+    (stories, multi, members) = con.execute(
+        "SELECT count(*), coalesce(sum(size > 1), 0), coalesce(sum(size), 0) FROM stories"
+    ).fetchone()
+    (links,) = con.execute("SELECT count(*) FROM links").fetchone()
+    (merges,) = con.execute("SELECT count(*) FROM story_merges").fetchone()
+    return {"stories": stories, "stories_of_two_or_more": multi, "members": members, "links": links,
+            "merges": merges}
+
+
+def merged_into(con: sqlite3.Connection, story: str) -> str | None:
+    """The story that ``story`` was merged into, following later merges; None if it was never merged."""
+    seen = set()
+    current = story
+    while True:
+        row = con.execute("SELECT into_story FROM story_merges WHERE merged = ?", (current,)).fetchone()
+        if row is None or current in seen:
+            return None if current == story else current
+        seen.add(current)
+        current = row[0]
