@@ -247,7 +247,7 @@ def render_graph(story: Story, layout: Layout) -> str:
     return (
         f'<svg class="tree" xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height:g}" '
         f'viewBox="0 0 {width} {height:g}" role="img" aria-label="provenance tree of {len(members)} articles">'
-        '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" '
+        '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerUnits="userSpaceOnUse" markerWidth="10" markerHeight="10" '
         'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z"></path></marker></defs>'
         f'<g class="edges">{edges}</g><g class="nodes">{nodes}</g></svg>'
     )
