@@ -227,8 +227,8 @@ def test_the_tree_never_overlaps(copies: int) -> None:
 
 def test_a_second_source_is_drawn_over_the_tree(story_parts: Parts) -> None:
     story, comparisons = story_parts
-    second = StoryEdge("digest", "ledger", 0.5, 0.4)
-    story = dataclasses.replace(story, edges=(*story.edges, second))
+    second = StoryEdge("digest", "ledger", 0.5, 0.4, primary=False)
+    story = dataclasses.replace(story, edges=(second, *story.edges))
     html = render_story_html(story, comparisons)
     layout = plan(story)
     assert layout.edges[layout.tree["ledger"]].source == "wire"

@@ -61,16 +61,11 @@ class Layout:
         return None if first is None else f"e{first + 1}"
 
 
-def _is_primary(edge: StoryEdge) -> bool:
-    # ``primary`` marks the tree edge of a copy; a record without the field has tree edges only.
-    return bool(getattr(edge, "primary", True))
-
-
 def plan(story: Story) -> Layout:
     """Lay out the story's provenance: one tree edge per copy (its first primary edge), the rest drawn over."""
     order_of = {m.id: i for i, m in enumerate(story.members)}
     tree_in: dict[str, StoryEdge] = {}
-    for e in sorted(story.edges, key=lambda e: not _is_primary(e)):
+    for e in sorted(story.edges, key=lambda e: not e.primary):
         tree_in.setdefault(e.copy, e)
     children: dict[str, list[str]] = {}
     for copy, e in tree_in.items():
