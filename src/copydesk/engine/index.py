@@ -288,7 +288,6 @@ class Index:
             config=cfg,
         )
 
-
     # -- stories ---------------------------------------------------------------------------------------------
 
     def update_stories(
@@ -309,7 +308,9 @@ class Index:
         first unless ``update`` is False or the index is read-only."""
         if update:
             self.update_stories()
-        return self.store.load_stories(self.store.story_listing(min_size=min_size, limit=limit, offset=offset))
+        return self.store.load_stories(
+            self.store.story_listing(min_size=min_size, limit=limit, offset=offset)
+        )
 
     def story(self, id: str) -> Story:
         """One story by its id (a retired id leads to the story it was merged into), or ArticleNotFound."""

@@ -137,23 +137,6 @@ def verify(a: Prepared, b: Prepared, *, config: CompareConfig) -> Link | None:
     )
 
 
-def _oriented(link: Link) -> Link:
-    """The same link with ``a < b`` (the stored orientation)."""
-    if link.a <= link.b:
-        return link
-    flip = {"a_from_b": "b_from_a", "b_from_a": "a_from_b"}.get(link.verdict, link.verdict)
-    return Link(
-        link.b,
-        link.a,
-        link.containment_b,
-        link.containment_a,
-        link.shared_words,
-        flip,  # type: ignore[arg-type]
-        link.confidence,
-        link.evidence,
-    )
-
-
 class _Prepared:
     """Prepared articles by id, fetched from the store in bulk, the most recent ``size`` kept."""
 
@@ -229,10 +212,10 @@ def update(
                 todo.append(c)
         cache.load([i, *todo])
         for c in todo:
-            link = verify(cache[i], cache[c], config=compare_config)
+            a, b = (i, c) if i < c else (c, i)  # stored as a < b, and the evidence's A and B say so
+            link = verify(cache[a], cache[b], config=compare_config)
             if link is not None:
-                ln = _oriented(link)
-                links[(ln.a, ln.b)] = ln
+                links[(a, b)] = link
         summary.pairs_verified += len(todo)
 
     # 1. the index's candidates of each new article (new and old ones)

@@ -123,6 +123,8 @@ def provenance(
     share of its body words, in [0, 1], is found in its parent.
     """
     ids = sorted(nodes)
+    if not ids:
+        return Provenance(None, False, (), ())
     if len(ids) == 1:
         only = nodes[ids[0]]
         return Provenance(ids[0], False, (_member(only, "single", None, 0.0, 0.0, None, 0.0),), ())

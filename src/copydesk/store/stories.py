@@ -176,8 +176,16 @@ def write(
     con.executemany(
         "INSERT OR REPLACE INTO links VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         (
-            (ln.a, ln.b, ln.containment_a, ln.containment_b, ln.shared_words, ln.verdict, ln.confidence,
-             _evidence_json(ln.evidence))
+            (
+                ln.a,
+                ln.b,
+                ln.containment_a,
+                ln.containment_b,
+                ln.shared_words,
+                ln.verdict,
+                ln.confidence,
+                _evidence_json(ln.evidence),
+            )
             for ln in links
         ),
     )
@@ -237,11 +245,20 @@ def write(
             )
         for e in story.edges:
             edge_rows.append(
-                (story.id, e.source, e.copy, e.confidence, e.containment, int(e.primary),
-                 _evidence_json(e.evidence))
+                (
+                    story.id,
+                    e.source,
+                    e.copy,
+                    e.confidence,
+                    e.containment,
+                    int(e.primary),
+                    _evidence_json(e.evidence),
+                )
             )
     con.executemany("INSERT OR REPLACE INTO stories VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", story_rows)
-    con.executemany("INSERT OR REPLACE INTO story_members VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", member_rows_)
+    con.executemany(
+        "INSERT OR REPLACE INTO story_members VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", member_rows_
+    )
     con.executemany("INSERT OR REPLACE INTO story_edges VALUES (?, ?, ?, ?, ?, ?, ?)", edge_rows)
     con.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('stories_mark', ?)", (str(new_mark),))
 
@@ -299,9 +316,7 @@ def load(con: sqlite3.Connection, stories: Sequence[str]) -> list[Story]:
     return out
 
 
-def listing(
-    con: sqlite3.Connection, *, min_size: int, limit: int | None, offset: int = 0
-) -> list[str]:
+def listing(con: sqlite3.Connection, *, min_size: int, limit: int | None, offset: int = 0) -> list[str]:
     """Story ids, biggest first (then oldest), with at least ``min_size`` members."""
     return [
         s
@@ -318,8 +333,13 @@ def counts(con: sqlite3.Connection) -> dict[str, int]:
     ).fetchone()
     (links,) = con.execute("SELECT count(*) FROM links").fetchone()
     (merges,) = con.execute("SELECT count(*) FROM story_merges").fetchone()
-    return {"stories": stories, "stories_of_two_or_more": multi, "members": members, "links": links,
-            "merges": merges}
+    return {
+        "stories": stories,
+        "stories_of_two_or_more": multi,
+        "members": members,
+        "links": links,
+        "merges": merges,
+    }
 
 
 def merged_into(con: sqlite3.Connection, story: str) -> str | None:

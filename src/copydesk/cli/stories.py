@@ -1,0 +1,225 @@
+"""`copydesk stories` and `copydesk story ID`: the index grouped into stories, with provenance and credit."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.tree import Tree
+
+from copydesk.cli.app import cli
+from copydesk.cli.index import DB_OPTION
+from copydesk.engine.index import Index
+from copydesk.engine.stories import StoriesUpdate
+from copydesk.errors import ArticleNotFound
+from copydesk.io.story_html import EDIT_SCRIPT_CAP, render_story_html
+from copydesk.model import HIDDEN, Comparison, Story, StoryMember
+
+
+def _need(db: Path) -> None:
+    if not db.exists():
+        raise click.UsageError(f"no index at {db}: build one with  copydesk add PATH... --db {db}")
+
+
+def update(index: Index, *, quiet: bool = False) -> StoriesUpdate:
+    """Bring the stories up to date, with a progress bar on a terminal; says what it did on stderr."""
+    err = Console(stderr=True)
+    if quiet or not err.is_terminal:
+        done = index.update_stories()
+    else:
+        with Progress(
+            SpinnerColumn(),
+            TextColumn("linking new articles"),
+            BarColumn(),
+            TextColumn("{task.completed:,}/{task.total:,}"),
+            TimeElapsedColumn(),
+            console=err,
+            transient=True,
+        ) as bar:
+            task = bar.add_task("stories", total=None)
+            done = index.update_stories(progress=lambda n, total: bar.update(task, completed=n, total=total))
+    if done.articles and not quiet:
+        err.print(
+            f"stories updated: {done.articles:,} new articles, {done.links:,} links, {done.created:,} new "
+            f"stories, {done.grown:,} grown, {done.merged:,} merged ({done.seconds:.1f} s)",
+            highlight=False,
+        )
+    return done
+
+
+def _console() -> Console:
+    """The terminal's width on a terminal; wide enough for ids and paths when piped or captured."""
+    con = Console()
+    return con if con.is_terminal else Console(width=160)
+
+
+def _span(story: Story) -> str:
+    first, last = story.span
+    if first is None or last is None:
+        return ""
+    return first.isoformat() if first == last else f"{first.isoformat()} .. {last.isoformat()}"
+
+
+@cli.command("stories")
+@DB_OPTION
+@click.option(
+    "--min-size", type=click.IntRange(1), default=2, show_default=True, help="Smallest story listed."
+)
+@click.option("--limit", type=click.IntRange(1), default=None, help="Most stories listed (default: all).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar or update note.")
+def stories_cmd(db: Path, min_size: int, limit: int | None, fmt: str, quiet: bool) -> None:
+    """Group the index into stories (articles that derive from one text), biggest first.
+
+    New articles since the last run are linked first (verified on their shingles); stories keep their ids as
+    they grow, and a merge keeps the older id. Each story has a source (or a hidden source: a parent that is
+    not in the corpus), its outlets, its date span and the share of its copies that reuse text uncredited.
+    """
+    _need(db)
+    with Index(db) as index:
+        update(index, quiet=quiet or fmt == "json")
+        found = index.stories(min_size=min_size, limit=limit, update=False)
+        counts = index.store.story_counts()
+    if fmt == "json":
+        click.echo(json.dumps([s.to_dict() for s in found], ensure_ascii=False, indent=2))
+        return
+    con = _console()
+    if not found:
+        con.print(f"No story of {min_size} or more articles ({counts['stories']:,} stories in all).")
+        return
+    table = Table(title=f"Stories of {min_size}+ articles, biggest first", title_justify="left")
+    table.add_column("story", no_wrap=True)
+    table.add_column("size", justify="right")
+    table.add_column("source", overflow="fold")
+    table.add_column("outlets")
+    table.add_column("dates", no_wrap=True)
+    table.add_column("uncredited", justify="right")
+    for s in found:
+        outlets = s.outlets
+        shown = ", ".join(outlets[:4]) + (f" +{len(outlets) - 4}" if len(outlets) > 4 else "")
+        table.add_row(
+            s.id,
+            str(s.size),
+            "hidden source" if s.root is None else s.root,
+            shown,
+            _span(s),
+            f"{100 * s.uncredited_share:.0f}%",
+        )
+    con.print(table)
+    con.print(
+        f"{counts['stories']:,} stories in all ({counts['stories_of_two_or_more']:,} of two or more), "
+        f"{counts['links']:,} verified links, {counts['merges']:,} merges. uncredited: share of copies that do not "
+        "credit their source and take at least half their words from it. One story: copydesk story ID"
+    )
+
+
+def _label(m: StoryMember | None, key: str) -> str:
+    if m is None:
+        return "[bold magenta]hidden source[/] (a parent not in the corpus)" if key == HIDDEN else key
+    bits = [f"[bold]{m.id}[/]"]
+    where = ", ".join(x for x in (m.outlet, None if m.date is None else m.date.isoformat()) if x)
+    if where:
+        bits.append(f"({where})")
+    return " ".join(bits)
+
+
+def _edge_note(m: StoryMember) -> str:
+    credit = (
+        "[red]UNCREDITED[/]"
+        if m.uncredited
+        else f"credits {', '.join(m.credits)}"
+        if m.credits
+        else "no credit"
+    )
+    return f"[dim]confidence {m.confidence:.2f}, {100 * m.containment:.0f}% of its words from the parent, {credit}[/]"
+
+
+def print_story(story: Story) -> None:
+    members = {m.id: m for m in story.members}
+    children: dict[str, list[str]] = {}
+    for e in story.edges:
+        if e.primary:
+            children.setdefault(e.source, []).append(e.copy)
+    top = HIDDEN if story.hidden_source else story.root or ""
+    head = (
+        f"story {story.id}: {story.size} articles, {len(story.outlets)} outlets, {_span(story)}, "
+        f"{100 * story.uncredited_share:.0f}% of copies uncredited"
+    )
+    tree = Tree(head)
+    others = sorted(m.id for m in story.members if m.parent is None and m.id != top and m.role == "source")
+    roots = [top, *others]
+    seen: set[str] = set()
+
+    def grow(node: Tree, key: str) -> None:
+        seen.add(key)
+        for child in sorted(
+            children.get(key, []), key=lambda c: (members[c].date is None, members[c].date, c)
+        ):
+            if child in seen:
+                continue
+            grow(node.add(f"{_label(members[child], child)}  {_edge_note(members[child])}"), child)
+
+    for r in roots:
+        grow(tree.add(_label(members.get(r), r)), r)
+    con = _console()
+    con.print(tree, highlight=False)
+    extra = [e for e in story.edges if not e.primary]
+    for e in extra:
+        con.print(
+            f"also: {e.copy} takes text from {e.source} (confidence {e.confidence:.2f})", highlight=False
+        )
+    if story.merged:
+        con.print(f"merged into this story: {', '.join(story.merged)}", highlight=False)
+    con.print("Each edge in full: --format json (evidence) or --format html (edit scripts).", highlight=False)
+
+
+def _comparisons(index: Index, story: Story) -> dict[tuple[str, str], Comparison]:
+    """The compare report of each edge between two articles, tree order, the first `EDIT_SCRIPT_CAP`."""
+    out: dict[tuple[str, str], Comparison] = {}
+    for e in story.edges:
+        if e.source == HIDDEN:
+            continue
+        if len(out) >= EDIT_SCRIPT_CAP:
+            break
+        out[(e.source, e.copy)] = index.explain(e.source, e.copy)
+    return out
+
+
+@cli.command("story")
+@click.argument("story_id", metavar="ID")
+@DB_OPTION
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json", "html"]), default="text", show_default=True
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file.")
+def story_cmd(story_id: str, db: Path, fmt: str, output: Path | None) -> None:
+    """Show one story (ID: a story id, or the id of an article in it) as a provenance tree.
+
+    text: the tree with confidence, containment and credit on each edge; json: the story with the evidence of
+    every edge; html: one self-contained page with the provenance graph and the edit script of each edge.
+    """
+    _need(db)
+    with Index(db) as index:
+        update(index, quiet=True)
+        try:
+            story = index.story(story_id)
+        except ArticleNotFound:
+            story = index.story_of(story_id)
+        if fmt == "html":
+            text = render_story_html(story, _comparisons(index, story))
+        elif fmt == "json":
+            text = json.dumps(story.to_dict(), ensure_ascii=False, indent=2)
+        else:
+            text = ""
+    if fmt == "text":
+        print_story(story)
+        return
+    if output is None:
+        click.echo(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"wrote {output}", err=True)

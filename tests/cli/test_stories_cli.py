@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from copydesk.cli.app import cli
+from copydesk.cli.main import main  # noqa: F401  (registers the commands)
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+def _index(tmp_path: Path) -> Path:
+    db = tmp_path / "x.db"
+    r = CliRunner().invoke(cli, ["add", str(EXAMPLES), "--db", str(db), "-q"])
+    assert r.exit_code == 0, r.output
+    return db
+
+
+def test_stories_json_has_the_documented_keys(tmp_path: Path) -> None:
+    db = _index(tmp_path)
+    r = CliRunner().invoke(cli, ["stories", "--db", str(db), "--format", "json"])
+    assert r.exit_code == 0, r.output
+    (story,) = json.loads(r.stdout)
+    assert {"id", "members", "root", "hidden_source", "edges", "uncredited"} <= set(story)
+    assert story["root"] == "wire.txt" and set(story["members"]) == {"wire.txt", "ledger.txt", "weekly.txt"}
+    for edge in story["edges"]:
+        assert edge["source"] == "wire.txt" and 0 <= edge["confidence"] <= 1 and edge["evidence"]
+
+
+def test_stories_text_and_story_views(tmp_path: Path) -> None:
+    db = _index(tmp_path)
+    runner = CliRunner()
+    listing = runner.invoke(cli, ["stories", "--db", str(db)])
+    assert listing.exit_code == 0 and "wire.txt" in listing.stdout
+    sid = json.loads(runner.invoke(cli, ["stories", "--db", str(db), "--format", "json"]).stdout)[0]["id"]
+    for key in (sid, "ledger.txt"):  # a story id, or an article in it
+        tree = runner.invoke(cli, ["story", key, "--db", str(db)])
+        assert tree.exit_code == 0, tree.output
+        assert "wire.txt" in tree.stdout and "ledger.txt" in tree.stdout and "confidence" in tree.stdout
+    page = tmp_path / "story.html"
+    r = runner.invoke(cli, ["story", sid, "--db", str(db), "--format", "html", "-o", str(page)])
+    assert r.exit_code == 0, r.output
+    html = page.read_text(encoding="utf-8")
+    assert "<svg" in html and "ledger.txt" in html and "Content-Security-Policy" in html
+
+
+def test_story_errors_are_one_line(tmp_path: Path) -> None:
+    db = _index(tmp_path)
+    r = CliRunner().invoke(cli, ["story", "s-nope", "--db", str(db)])
+    assert r.exit_code == 1 and "no article with id 's-nope'" in r.output
+    r = CliRunner().invoke(cli, ["stories", "--db", str(tmp_path / "none.db")])
+    assert r.exit_code == 2 and "no index at" in r.output

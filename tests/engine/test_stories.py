@@ -1,0 +1,176 @@
+"""Stories over an index: clustering, provenance, incremental updates with stable ids, atomic writes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from copydesk.engine.index import Index
+from copydesk.errors import StoreError
+from copydesk.model import HIDDEN
+from copydesk.store import stories as story_tables
+
+_WORDS = [f"w{i}x" for i in range(5000)]
+
+
+def sentences(seed: int, n: int) -> list[str]:
+    """``n`` sentences of words drawn at random: texts of two seeds share no shingle."""
+    rnd = random.Random(seed)
+    return [" ".join(rnd.choice(_WORDS) for _ in range(12)).capitalize() + "." for _ in range(n)]
+
+
+def art(id_: str, parts: list[str], day: int, outlet: str | None = None) -> dict[str, object]:
+    return {"id": id_, "text": "\n\n".join(parts), "date": dt.date(2024, 1, day), "outlet": outlet}
+
+
+WIRE = sentences(1, 14)
+OTHER = sentences(2, 14)
+
+
+def corpus() -> list[dict[str, object]]:
+    return [
+        art("wire", WIRE, 1, "CPA"),
+        art("copy1", WIRE[:9] + sentences(3, 4), 2, "Ledger"),
+        art("copy2", WIRE[4:] + sentences(4, 3), 3, "Weekly"),
+        art("alone", sentences(5, 10), 2),
+        art("other", OTHER, 1),
+    ]
+
+
+def membership(ix: Index) -> dict[str, str]:
+    return {m.id: s.id for s in ix.stories() for m in s.members}
+
+
+def test_full_build_groups_copies_under_their_source(tmp_path: Path) -> None:
+    with Index(tmp_path / "i.db") as ix:
+        ix.add(corpus())
+        done = ix.update_stories()
+        assert done.articles == 5 and done.links >= 3
+        found = ix.stories()
+        assert [s.size for s in found] == [3, 1, 1]
+        story = found[0]
+        assert story.root == "wire" and not story.hidden_source
+        assert {m.id: m.parent for m in story.members} == {"wire": None, "copy1": "wire", "copy2": "wire"}
+        assert all(0 <= e.confidence <= 1 and 0 <= e.containment <= 1 for e in story.edges)
+        assert {m.id for m in story.members if m.uncredited} == {"copy1", "copy2"}
+        assert ix.story(story.id) == story
+        assert ix.story_of("copy2").id == story.id
+        assert ix.update_stories().articles == 0  # nothing new: nothing to do
+        assert [s.size for s in ix.stories(min_size=2)] == [3]
+
+
+def test_a_later_article_joins_its_story_which_keeps_its_id(tmp_path: Path) -> None:
+    items = corpus()
+    with Index(tmp_path / "i.db") as ix:
+        ix.add(items[:2] + items[3:])
+        first = membership(ix)
+        sid = first["wire"]
+        assert first["copy1"] == sid
+        ix.add([items[2]])
+        done = ix.update_stories()
+        assert done.articles == 1 and done.grown == 1 and done.created == 0
+        after = membership(ix)
+        assert after["copy2"] == sid and after["wire"] == sid
+        assert {k: v for k, v in after.items() if k != "copy2"} == first
+
+
+def test_an_earlier_article_becomes_the_new_root(tmp_path: Path) -> None:
+    items = corpus()
+    with Index(tmp_path / "i.db") as ix:
+        ix.add([items[1], items[2]])  # the two copies, without their source
+        sid = membership(ix)["copy1"]
+        before = ix.story(sid)
+        assert before.root != "wire"
+        ix.add([items[0]])
+        ix.update_stories()
+        story = ix.story(sid)  # same id
+        assert story.root == "wire" and story.size == 3
+
+
+def test_an_article_bridging_two_stories_merges_them_under_the_older_id(tmp_path: Path) -> None:
+    with Index(tmp_path / "i.db") as ix:
+        ix.add([art("wire", WIRE, 1), art("wcopy", WIRE[:10], 2)])
+        ix.update_stories()
+        ix.add([art("other", OTHER, 3), art("ocopy", OTHER[2:], 4)])
+        ix.update_stories()
+        older, newer = membership(ix)["wire"], membership(ix)["other"]
+        assert older != newer
+        ix.add([art("bridge", WIRE[:6] + OTHER[:6], 5)])
+        done = ix.update_stories()
+        assert done.merged == 1 and done.merges == {newer: older}
+        story = ix.story(older)
+        assert {m.id for m in story.members} == {"wire", "wcopy", "other", "ocopy", "bridge"}
+        assert story.merged == (newer,)
+        assert ix.story(newer).id == older  # the retired id leads to the story it went into
+        assert len(ix.stories()) == 1
+
+
+def test_siblings_with_their_parent_missing_have_a_hidden_source(tmp_path: Path) -> None:
+    with Index(tmp_path / "i.db") as ix:
+        ix.add([art("x", WIRE[:10] + sentences(6, 4), 2), art("y", WIRE[4:] + sentences(7, 4), 2)])
+        (story,) = ix.stories()
+        assert story.root is None and story.hidden_source
+        assert {e.source for e in story.edges} == {HIDDEN}
+        assert story.to_dict()["root"] is None
+
+
+def test_stories_do_not_depend_on_input_order(tmp_path: Path) -> None:
+    items = corpus()
+    rnd = random.Random(7)
+    views = []
+    for n in range(3):
+        order = list(items)
+        rnd.shuffle(order)
+        with Index(tmp_path / f"{n}.db") as ix:
+            ix.add(order)
+            views.append([s.to_dict() for s in ix.stories()])
+    assert views[0] == views[1] == views[2]
+
+
+def test_a_failed_update_stores_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    real = story_tables.write
+
+    def broken(con: sqlite3.Connection, **kw: object) -> None:
+        real(con, **kw)  # type: ignore[arg-type]
+        raise RuntimeError("killed mid-write")
+
+    with Index(tmp_path / "i.db") as ix:
+        ix.add(corpus())
+        monkeypatch.setattr(story_tables, "write", broken)
+        with pytest.raises(StoreError, match="nothing of it was stored"):
+            ix.update_stories()
+        assert ix.store.story_counts()["stories"] == 0 and ix.store.story_counts()["links"] == 0
+        monkeypatch.setattr(story_tables, "write", real)
+        assert ix.update_stories().articles == 5
+        assert [s.size for s in ix.stories()] == [3, 1, 1]
+
+
+def test_a_read_only_index_lists_what_is_stored(tmp_path: Path) -> None:
+    path = tmp_path / "i.db"
+    with Index(path) as ix:
+        ix.add(corpus())
+        ix.update_stories()
+        ix.add([art("late", WIRE[:8], 9)])
+    with Index(path, readonly=True) as ro:
+        assert sum(s.size for s in ro.stories()) == 5  # the late article waits for a writable update
+
+
+def test_version_1_index_is_upgraded_when_opened_for_writing(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    with Index(path) as ix:
+        ix.add(corpus())
+    con = sqlite3.connect(path)
+    for table in ("links", "stories", "story_members", "story_edges", "story_merges"):
+        con.execute(f"DROP TABLE {table}")
+    con.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    con.commit()
+    con.close()
+    with pytest.raises(StoreError, match="upgrades it"):
+        Index(path, readonly=True)
+    with Index(path) as ix:
+        assert ix.stats().schema_version == 2
+        assert [s.size for s in ix.stories()] == [3, 1, 1]
