@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from copydesk.bench import stories
+from copydesk.bench.corpora import check_ecb, check_reuters
 from copydesk.bench.meter import evaluate_meter
 from copydesk.bench.speed import compare_speed
 from copydesk.cli.app import cli
@@ -31,6 +33,45 @@ def bench_meter(path: Path, details: Path | None) -> None:
     """
     result = evaluate_meter(path, details=details)
     click.echo(json.dumps(result, indent=2))
+
+
+@bench.command("stories")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--details", type=click.Path(dir_okay=False, path_type=Path), help="Also write one JSON line per article."
+)
+def bench_stories(path: Path, details: Path | None) -> None:
+    """Story clustering and provenance on a METER-format JSONL(.gz) file, at default settings.
+
+    Every PA text and newspaper article goes into one temporary index; `stories` groups them. Gold: each
+    story folder's PA texts and derived copies; each non-derived copy alone. Prints one JSON object: ari,
+    bcubed_precision/recall/f1, direction_accuracy (a derived copy's parent, or its story's root, is a PA
+    text of its story), counts and examples of each kind of failure.
+    """
+    click.echo(json.dumps(stories.evaluate_meter(path, details=details), indent=2, ensure_ascii=False))
+
+
+@bench.command("ecb")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def bench_ecb(path: Path) -> None:
+    """Links `stories` makes on ECB+ (documents.jsonl.gz): independent articles about the same events.
+
+    Prints one JSON object: counts, then every link with its containment both ways, the engine's verdict,
+    its gold relation and a sample of its longest shared passage, for a person to judge.
+    """
+    click.echo(json.dumps(check_ecb(path), indent=2, ensure_ascii=False))
+
+
+@bench.command("reuters-groups")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--sample", type=click.IntRange(min=0), default=10, show_default=True, help="Other stories to print."
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the sample.")
+def bench_reuters_groups(path: Path, sample: int, seed: int) -> None:
+    """Reuters-21578 (documents.jsonl.gz): do the groups of identical bodies each come out as one story,
+    and what else does `stories` group? Prints counts, the three largest stories and a random sample."""
+    click.echo(json.dumps(check_reuters(path, sample=sample, seed=seed), indent=2, ensure_ascii=False))
 
 
 @bench.command("compare")
