@@ -1,0 +1,393 @@
+"""Writers: rows of typed columns to JSONL, CSV or Parquet, and articles to a folder of text files.
+
+Every writer takes rows (mappings from column name to value) page by page through ``write`` and holds at
+most one page (Parquet: one row group) in memory, so an export of any size streams.
+
+Values by format (``Column.kind``):
+
+=========  ==================  ====================  =====================
+kind       JSONL               CSV                   Parquet
+=========  ==================  ====================  =====================
+``str``    string or null      text, empty for None  string
+``float``  number              ``0.9132``            float64
+``int``    number              ``12``                int64
+``bool``   true / false        ``true`` / ``false``  bool
+``date``   ``"2026-03-14"``    ``2026-03-14``        date32
+``list``   list of strings     joined with ``"; "``  list<string>
+=========  ==================  ====================  =====================
+
+A file is written under a temporary name next to it and renamed when complete, so a failed export leaves
+no half-written file. A name ending in ``.gz`` (JSONL, CSV) is gzip-compressed.
+
+The text folder (`TextFolderWriter`) holds one ``.txt`` file per article, in the form `copydesk.io.read`
+reads back: a header line `` date YYYY-MM-DD <title>`` when the article has a date, then its body.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import gzip
+import json
+import os
+import re
+from abc import ABC, abstractmethod
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any, Literal, TextIO
+
+from copydesk.errors import ConfigError, InputError, MissingDependency
+
+Kind = Literal["str", "float", "int", "bool", "date", "list"]
+Row = Mapping[str, Any]
+
+ROW_FORMATS = ("jsonl", "csv", "parquet")
+
+_EXTENSIONS = {
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".jsonl.gz": "jsonl",
+    ".ndjson.gz": "jsonl",
+    ".csv": "csv",
+    ".csv.gz": "csv",
+    ".parquet": "parquet",
+    ".txt": "txt",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One output column: its name and the kind of its values (see the module's table); None is allowed
+    in every kind (an empty cell, a JSON null, a Parquet null)."""
+
+    name: str
+    kind: Kind = "str"
+
+
+def output_format(path: str | Path | None, fmt: str | None, *, allowed: Sequence[str]) -> str:
+    """The format to write: ``fmt`` when given, else the one of the file name's extension (``.jsonl``,
+    ``.ndjson``, ``.csv``, with ``.gz`` too, ``.parquet``; with ``txt`` allowed, a name without one of these
+    extensions is a folder of text files); ``jsonl`` for standard output (no path).
+
+    Raises `ConfigError` when the format is not in ``allowed`` or cannot be told from the name.
+    """
+    if fmt is None:
+        if path is None:
+            fmt = "jsonl"
+        else:
+            name = Path(path).name.lower()
+            fmt = next((f for ext, f in _EXTENSIONS.items() if name.endswith(ext)), None)
+            if fmt is None and "txt" in allowed and (Path(path).is_dir() or not Path(path).suffix):
+                fmt = "txt"
+            if fmt is None:
+                raise ConfigError(
+                    f"cannot tell the output format from the name {str(path)!r}: "
+                    f"use an extension ({', '.join(_suffixes(allowed))}) or --format"
+                )
+    if fmt not in allowed:
+        raise ConfigError(f"output format must be one of {', '.join(allowed)}, got {fmt!r}")
+    if path is None and fmt not in ("jsonl", "csv"):
+        raise ConfigError(
+            f"{fmt} output needs a file name (-o PATH): only jsonl and csv go to standard output"
+        )
+    if path is not None and fmt == "parquet" and str(path).lower().endswith(".gz"):
+        raise ConfigError(f"Parquet files are compressed inside: drop the .gz from {str(path)!r}")
+    return fmt
+
+
+def _suffixes(formats: Sequence[str]) -> list[str]:
+    return [ext for ext, f in _EXTENSIONS.items() if f in formats and not ext.endswith(".gz") and f != "txt"]
+
+
+class RowWriter(ABC):
+    """Writes pages of rows; use as a context manager (an exception discards a file being written)."""
+
+    @abstractmethod
+    def write(self, rows: Sequence[Row]) -> None:
+        """Append ``rows`` (each a mapping with a value, or None, for every column)."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Finish the output (the file gets its final name)."""
+
+    @abstractmethod
+    def discard(self) -> None:
+        """Give up: remove what was written (standard output cannot be taken back)."""
+
+    def __enter__(self) -> RowWriter:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, *exc: object) -> None:
+        if exc_type is None:
+            self.close()
+        else:
+            self.discard()
+
+
+class _FileRows(RowWriter):
+    """A row writer to standard output or to a temporary file renamed into place on `close`."""
+
+    def __init__(self, target: Path | TextIO, columns: Sequence[Column], *, binary: bool = False) -> None:
+        self.columns = tuple(columns)
+        self._final: Path | None = None
+        self._partial: Path | None = None
+        self._stream: IO[Any] | None = None
+        if isinstance(target, Path):
+            self._final = target
+            self._partial = target.with_name(f".{target.name}.partial")
+            try:
+                if binary:
+                    self._stream = None  # the Parquet writer opens the file itself
+                elif target.name.lower().endswith(".gz"):
+                    # Closed by close() or discard(): the writer outlives this call.
+                    self._stream = gzip.open(self._partial, "wt", encoding="utf-8", newline="")  # noqa: SIM115
+                else:
+                    self._stream = self._partial.open("w", encoding="utf-8", newline="")
+            except OSError as exc:
+                raise InputError(f"cannot write: {exc.strerror or exc}", path=str(target)) from exc
+        else:
+            self._stream = target
+
+    def close(self) -> None:
+        if self._final is None or self._partial is None:
+            if self._stream is not None:
+                self._stream.flush()
+            return
+        if self._stream is not None:
+            self._stream.close()
+        os.replace(self._partial, self._final)
+
+    def discard(self) -> None:
+        if self._partial is None:
+            return
+        if self._stream is not None:
+            self._stream.close()
+        self._partial.unlink(missing_ok=True)
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+class JsonlRows(_FileRows):
+    """One JSON object per line, keys in column order, UTF-8 (not escaped)."""
+
+    def write(self, rows: Sequence[Row]) -> None:
+        assert self._stream is not None
+        names = [c.name for c in self.columns]
+        dates = {c.name for c in self.columns if c.kind == "date"}
+        lists = {c.name for c in self.columns if c.kind == "list"}
+        lines = []
+        for row in rows:
+            obj = {
+                n: (
+                    _plain(row[n])
+                    if n in dates
+                    else list(row[n])
+                    if n in lists and row[n] is not None
+                    else row[n]
+                )
+                for n in names
+            }
+            lines.append(json.dumps(obj, ensure_ascii=False) + "\n")
+        self._stream.write("".join(lines))
+
+
+class CsvRows(_FileRows):
+    """A header row, then one record per row (RFC 4180 quoting; a text with line breaks stays one record)."""
+
+    def __init__(self, target: Path | TextIO, columns: Sequence[Column]) -> None:
+        super().__init__(target, columns)
+        assert self._stream is not None
+        self._csv = csv.writer(self._stream, lineterminator="\n")
+        self._csv.writerow([c.name for c in self.columns])
+
+    def write(self, rows: Sequence[Row]) -> None:
+        self._csv.writerows([[_cell(row[c.name], c.kind) for c in self.columns] for row in rows])
+
+
+def _cell(value: Any, kind: Kind) -> str:
+    if value is None:
+        return ""
+    if kind == "bool":
+        return "true" if value else "false"
+    if kind == "list":
+        return "; ".join(value)
+    if kind == "date":
+        return str(value.isoformat())
+    return str(value)
+
+
+def _pyarrow() -> tuple[Any, Any]:
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError as exc:
+        raise MissingDependency("pyarrow", "parquet", "Writing Parquet files") from exc
+    return pa, pq
+
+
+class ParquetRows(_FileRows):
+    """A Parquet file with one row group per ``group_rows`` rows (zstd-compressed)."""
+
+    def __init__(self, target: Path, columns: Sequence[Column], *, group_rows: int = 50_000) -> None:
+        pa, pq = _pyarrow()  # before any file is created
+        super().__init__(target, columns, binary=True)
+        types = {
+            "str": pa.string(),
+            "float": pa.float64(),
+            "int": pa.int64(),
+            "bool": pa.bool_(),
+            "date": pa.date32(),
+            "list": pa.list_(pa.string()),
+        }
+        self._pa = pa
+        self._schema = pa.schema([(c.name, types[c.kind]) for c in self.columns])
+        assert self._partial is not None
+        try:
+            self._writer = pq.ParquetWriter(self._partial, self._schema, compression="zstd")
+        except OSError as exc:
+            raise InputError(f"cannot write: {exc}", path=str(target)) from exc
+        self._group_rows = group_rows
+        self._pending: list[Row] = []
+
+    def write(self, rows: Sequence[Row]) -> None:
+        self._pending.extend(rows)
+        if len(self._pending) >= self._group_rows:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._pending:
+            names = [c.name for c in self.columns]
+            table = self._pa.Table.from_pylist(
+                [{n: r[n] for n in names} for r in self._pending], self._schema
+            )
+            self._writer.write_table(table)
+            self._pending = []
+
+    def close(self) -> None:
+        self._flush()
+        self._writer.close()
+        super().close()
+
+    def discard(self) -> None:
+        self._pending = []
+        self._writer.close()
+        super().discard()
+
+
+def open_rows(target: Path | TextIO, columns: Sequence[Column], *, fmt: str) -> RowWriter:
+    """A writer of ``fmt`` (``jsonl``, ``csv`` or ``parquet``: a file only) to a file or a text stream.
+
+    Raises `MissingDependency` for Parquet without pyarrow (extra ``parquet``), `InputError` when the file
+    cannot be created.
+    """
+    if fmt == "jsonl":
+        return JsonlRows(target, columns)
+    if fmt == "csv":
+        return CsvRows(target, columns)
+    if fmt == "parquet":
+        if not isinstance(target, Path):
+            raise ConfigError("Parquet output needs a file name, not a stream")
+        return ParquetRows(target, columns)
+    raise ConfigError(f"row format must be one of {', '.join(ROW_FORMATS)}, got {fmt!r}")
+
+
+# -- a folder of text files -----------------------------------------------------------------------------
+
+# Characters kept out of file names: path separators, control characters and those Windows refuses.
+_UNSAFE = re.compile(r'[\x00-\x1f\x7f\\:*?"<>|]')
+# Names `copydesk.io.read` passes over when walking a folder (see read._is_documentation).
+_DOCUMENTATION = ("README", "LICENSE", "LICENCE", "COPYING", "CHANGELOG")
+
+
+def text_file_name(id: str) -> str:
+    """The relative path of article ``id`` in a text folder, ``/``-separated, ending in ``.txt``.
+
+    Reading the folder back gives each article its relative path as id (`copydesk.io.read`), so an id that
+    ends in ``.txt`` and is a safe relative path comes back unchanged; any other gets ``.txt`` appended, and
+    unsafe characters (``\\ : * ? " < > |``, control characters) become ``_``, as do empty, ``.`` and ``..``
+    parts and a leading ``.`` (hidden files are not read).
+    """
+    parts = []
+    for part in id.split("/"):
+        part = _UNSAFE.sub("_", part)
+        if part in ("", ".", ".."):
+            part = "_"
+        elif part.startswith("."):
+            part = "_" + part
+        parts.append(part)
+    name = parts[-1]
+    if not name.lower().endswith(".txt") or name.lower() == ".txt":
+        name += ".txt"
+    if name.split(".", 1)[0].upper() in _DOCUMENTATION:
+        name = "_" + name
+    parts[-1] = name
+    return "/".join(parts)
+
+
+def text_header(title: str | None, date: dt.date | None) -> str:
+    """The header line (with its newline) for a text file: `` date YYYY-MM-DD <title>``; empty without a
+    date (the format has no header without one, so the title is then not written)."""
+    if date is None:
+        return ""
+    title = " ".join((title or "").split())
+    return f" date {date.isoformat()} {title}".rstrip() + "\n"
+
+
+class TextFolderWriter(RowWriter):
+    """One ``.txt`` file per row (columns ``id``, ``text``, and ``title`` and ``date`` for the header) in a
+    new or empty folder; names from `text_file_name`, a clash resolved by ``~2``, ``~3``... before ``.txt``.
+
+    renamed: how many articles got a file name other than their id (their id changes when read back).
+    """
+
+    def __init__(self, folder: Path) -> None:
+        if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+            raise ConfigError(
+                f"the text output folder {str(folder)!r} exists and is not empty: name a new or empty folder"
+            )
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise InputError(f"cannot create folder: {exc.strerror or exc}", path=str(folder)) from exc
+        self.folder = folder
+        self.renamed = 0
+        self._used: set[str] = set()
+        self._written: list[Path] = []
+
+    def write(self, rows: Sequence[Row]) -> None:
+        for row in rows:
+            name = self._unique(text_file_name(str(row["id"])))
+            self.renamed += name != row["id"]
+            path = self.folder / name
+            text = text_header(row.get("title"), row.get("date")) + row["text"]
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                self._written.append(path)
+                path.write_text(text, encoding="utf-8", newline="")
+            except OSError as exc:
+                raise InputError(f"cannot write: {exc.strerror or exc}", path=str(path)) from exc
+
+    def _unique(self, name: str) -> str:
+        # Case-folded: two names differing in case are one file on macOS and Windows.
+        stem, k, candidate = name[: -len(".txt")], 1, name
+        while candidate.casefold() in self._used:
+            k += 1
+            candidate = f"{stem}~{k}.txt"
+        self._used.add(candidate.casefold())
+        return candidate
+
+    def close(self) -> None:
+        pass
+
+    def discard(self) -> None:
+        """Remove the files written and the folders left empty (the folder was new or empty)."""
+        for path in self._written:
+            path.unlink(missing_ok=True)
+        folders = sorted({p.parent for p in self._written} | {self.folder}, key=lambda p: -len(p.parts))
+        for folder in folders:
+            while folder != self.folder.parent and folder.is_dir() and not any(folder.iterdir()):
+                folder.rmdir()
+                folder = folder.parent

@@ -1,0 +1,179 @@
+from __future__ import annotations
+
+import builtins
+import csv
+import datetime as dt
+import gzip
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from copydesk.errors import ConfigError, MissingDependency
+from copydesk.io import read
+from copydesk.io.write import (
+    Column,
+    TextFolderWriter,
+    open_rows,
+    output_format,
+    text_file_name,
+    text_header,
+)
+from copydesk.model import Article
+
+COLUMNS = (
+    Column("id"),
+    Column("score", "float"),
+    Column("n", "int"),
+    Column("flag", "bool"),
+    Column("day", "date"),
+    Column("names", "list"),
+)
+ROWS: list[dict[str, Any]] = [
+    {"id": "a", "score": 0.5, "n": 3, "flag": True, "day": dt.date(2026, 3, 14), "names": ["AFP", "AP"]},
+    {"id": 'b "quoted",\ntwo lines', "score": None, "n": None, "flag": False, "day": None, "names": []},
+]
+
+
+def test_jsonl_to_stream_keeps_types() -> None:
+    out = io.StringIO()
+    with open_rows(out, COLUMNS, fmt="jsonl") as w:
+        w.write(ROWS[:1])
+        w.write(ROWS[1:])
+    lines = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert lines[0] == {
+        "id": "a",
+        "score": 0.5,
+        "n": 3,
+        "flag": True,
+        "day": "2026-03-14",
+        "names": ["AFP", "AP"],
+    }
+    assert lines[1]["day"] is None and lines[1]["names"] == [] and lines[1]["id"] == ROWS[1]["id"]
+    assert list(lines[0]) == [c.name for c in COLUMNS]
+
+
+def test_csv_cells_and_quoting(tmp_path: Path) -> None:
+    path = tmp_path / "rows.csv"
+    with open_rows(path, COLUMNS, fmt="csv") as w:
+        w.write(ROWS)
+    with path.open(newline="", encoding="utf-8") as f:
+        rows = list(csv.reader(f))
+    assert rows[0] == [c.name for c in COLUMNS]
+    assert rows[1] == ["a", "0.5", "3", "true", "2026-03-14", "AFP; AP"]
+    assert rows[2] == [ROWS[1]["id"], "", "", "false", "", ""]
+    assert not list(tmp_path.glob(".*partial"))
+
+
+def test_gzip_by_extension(tmp_path: Path) -> None:
+    path = tmp_path / "rows.jsonl.gz"
+    assert output_format(path, None, allowed=("jsonl", "csv")) == "jsonl"
+    with open_rows(path, COLUMNS, fmt="jsonl") as w:
+        w.write(ROWS)
+    with gzip.open(path, "rt", encoding="utf-8") as f:
+        assert [json.loads(line)["id"] for line in f] == ["a", ROWS[1]["id"]]
+
+
+def test_parquet_schema_and_values(tmp_path: Path) -> None:
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    path = tmp_path / "rows.parquet"
+    with open_rows(path, COLUMNS, fmt="parquet") as w:
+        w.write(ROWS)
+    table = pq.read_table(path)
+    types = table.schema.types
+    assert types[:5] == [pa.string(), pa.float64(), pa.int64(), pa.bool_(), pa.date32()]
+    assert pa.types.is_list(types[5]) and types[5].value_type == pa.string()
+    assert table.to_pylist() == ROWS
+
+
+def test_parquet_without_pyarrow(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    real_import = builtins.__import__
+
+    def no_pyarrow(name: str, *args: Any, **kwargs: Any) -> Any:
+        if name.startswith("pyarrow"):
+            raise ImportError(f"No module named {name!r}")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_pyarrow)
+    with pytest.raises(MissingDependency, match=r"pip install 'copydesk\[parquet\]'"):
+        open_rows(tmp_path / "x.parquet", COLUMNS, fmt="parquet")
+    assert not list(tmp_path.iterdir())
+
+
+def test_failed_write_leaves_no_file(tmp_path: Path) -> None:
+    path = tmp_path / "rows.jsonl"
+    with pytest.raises(KeyError), open_rows(path, COLUMNS, fmt="jsonl") as w:
+        w.write(ROWS)
+        w.write([{"id": "missing columns"}])
+    assert not list(tmp_path.iterdir())
+
+
+def test_output_format() -> None:
+    rows = ("jsonl", "csv", "parquet")
+    assert output_format(None, None, allowed=rows) == "jsonl"
+    assert output_format("x.CSV", None, allowed=rows) == "csv"
+    assert output_format("x.ndjson", None, allowed=rows) == "jsonl"
+    assert output_format("x.parquet", None, allowed=rows) == "parquet"
+    assert output_format("x.data", "csv", allowed=rows) == "csv"
+    assert output_format("corpus", None, allowed=(*rows, "txt")) == "txt"
+    with pytest.raises(ConfigError, match="cannot tell the output format"):
+        output_format("corpus", None, allowed=rows)
+    with pytest.raises(ConfigError, match="needs a file name"):
+        output_format(None, "parquet", allowed=rows)
+    with pytest.raises(ConfigError, match="one of"):
+        output_format("x.jsonl", "txt", allowed=rows)
+    with pytest.raises(ConfigError, match=r"drop the \.gz"):
+        output_format("x.parquet.gz", "parquet", allowed=rows)
+
+
+def test_text_file_name() -> None:
+    assert text_file_name("wire.txt") == "wire.txt"
+    assert text_file_name("2024/a.txt") == "2024/a.txt"
+    assert text_file_name("PA/storm1") == "PA/storm1.txt"
+    assert text_file_name("../etc/passwd") == "_/etc/passwd.txt"
+    assert text_file_name("/abs") == "_/abs.txt"
+    assert text_file_name(".hidden") == "_.hidden.txt"
+    assert text_file_name("a:b?c") == "a_b_c.txt"
+    assert text_file_name("README") == "_README.txt"
+    assert text_file_name("x.jsonl:3") == "x.jsonl_3.txt"
+
+
+def test_text_header() -> None:
+    assert (
+        text_header("A  title\nover lines", dt.date(2026, 3, 14)) == " date 2026-03-14 A title over lines\n"
+    )
+    assert text_header(None, dt.date(2026, 3, 14)) == " date 2026-03-14\n"
+    assert text_header("no date", None) == ""
+
+
+def test_text_folder_reads_back(tmp_path: Path) -> None:
+    folder = tmp_path / "out"
+    rows = [
+        {"id": "a.txt", "title": "First", "date": dt.date(2026, 3, 14), "text": "Body one.\n\nSecond para."},
+        {"id": "A.TXT", "title": None, "date": None, "text": "Same name but for case."},
+        {"id": "sub/b", "title": "Ignored without a date", "date": None, "text": "Body two."},
+    ]
+    with TextFolderWriter(folder) as w:
+        w.write(rows)
+    assert isinstance(w, TextFolderWriter) and w.renamed == 2
+    back = {a.id: a for a in read(folder) if isinstance(a, Article)}
+    assert set(back) == {"a.txt", "A~2.txt", "sub/b.txt"}
+    assert back["a.txt"].body == rows[0]["text"]
+    assert (back["a.txt"].title, back["a.txt"].date) == ("First", dt.date(2026, 3, 14))
+    assert back["sub/b.txt"].text == "Body two." and back["sub/b.txt"].date is None
+
+
+def test_text_folder_must_be_new_or_empty(tmp_path: Path) -> None:
+    (tmp_path / "old.txt").write_text("x", encoding="utf-8")
+    with pytest.raises(ConfigError, match="not empty"):
+        TextFolderWriter(tmp_path)
+
+
+def test_text_folder_discard(tmp_path: Path) -> None:
+    folder = tmp_path / "out"
+    with pytest.raises(KeyError), TextFolderWriter(folder) as w:
+        w.write([{"id": "d/a", "title": None, "date": None, "text": "x"}, {"id": "b"}])
+    assert not folder.exists()
