@@ -24,12 +24,28 @@ def export_group() -> None:
 
 
 @contextmanager
-def _index(db: Path) -> Iterator[Index]:
+def _index(db: Path, quiet: bool) -> Iterator[Index]:
     """The index, writable, its stories brought up to date (a note on stderr when that did anything)."""
     if not db.exists():
         raise click.UsageError(f"no index at {db}: build one with  copydesk add PATH... --db {db}")
+    err = Console(stderr=True)
     with Index(db) as index:
-        update = index.update_stories()
+        if quiet or not err.is_terminal:
+            update = index.update_stories()
+        else:
+            with Progress(
+                TextColumn("updating stories: {task.completed:,} new articles linked"),
+                BarColumn(),
+                TimeElapsedColumn(),
+                console=err,
+                transient=True,
+            ) as bar:
+                task = bar.add_task("update", total=None)
+
+                def show(done: int, total: int) -> None:
+                    bar.update(task, completed=done, total=total)
+
+                update = index.update_stories(progress=show)
         if update.articles:
             click.echo(
                 f"stories updated: {update.articles:,} new articles placed, {update.links:,} links, "
@@ -90,7 +106,7 @@ def stories_cmd(db: Path, output: Path | None, fmt: str | None, quiet: bool) -> 
     Streams: stories are read a page at a time, so an index of any size goes through.
     """
     fmt = output_format(output, fmt, allowed=ROW_FORMATS)
-    with _index(db) as index, _progress(index, quiet) as progress:
+    with _index(db, quiet) as index, _progress(index, quiet) as progress:
         target = output if output is not None else sys.stdout
         with open_rows(target, STORY_COLUMNS, fmt=fmt) as writer:
             summary = export_stories(index, writer, progress=progress)
@@ -125,7 +141,7 @@ def dedup_cmd(db: Path, output: Path, fmt: str | None, quiet: bool) -> None:
     each file is named after the article's id, with .txt appended when the id does not end in it.
     """
     fmt = output_format(output, fmt, allowed=(*ROW_FORMATS, "txt"))
-    with _index(db) as index, _progress(index, quiet) as progress:
+    with _index(db, quiet) as index, _progress(index, quiet) as progress:
         writer: RowWriter = (
             TextFolderWriter(output) if fmt == "txt" else open_rows(output, DEDUP_COLUMNS, fmt=fmt)
         )
