@@ -105,7 +105,7 @@ class StoryConfig:
     """
 
     uncredited_containment: float = 0.5
-    max_verify: int = 100
+    max_verify: int = 20
     min_shared_shingles: int = 5
     max_shingle_df: int = 20
 

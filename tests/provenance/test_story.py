@@ -66,7 +66,10 @@ def test_a_cycle_of_verdicts_still_gives_a_tree() -> None:
 
 
 def test_an_article_merging_two_texts_keeps_both_sources() -> None:
-    links = [link("m", "r1", "a_from_b", ca=0.5, cb=0.9), link("m", "r2", "a_from_b", ca=0.4, cb=0.9, conf=0.7)]
+    links = [
+        link("m", "r1", "a_from_b", ca=0.5, cb=0.9),
+        link("m", "r2", "a_from_b", ca=0.4, cb=0.9, conf=0.7),
+    ]
     p = provenance(nodes("m", "r1", "r2"), links, uncredited_containment=0.5)
     assert not p.hidden_source and p.root in {"r1", "r2"}
     assert parents(p)["m"] == "r1"

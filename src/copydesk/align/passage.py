@@ -11,17 +11,25 @@ U64 = npt.NDArray[np.uint64]
 _MAX_STARTS = 8  # a shingle repeated more often than this in one text is not a useful anchor
 
 
+def members(values: U64, sorted_set: U64) -> npt.NDArray[np.bool_]:
+    """Which of ``values`` are in ``sorted_set`` (sorted, unique): a binary search each, no sort of ``values``."""
+    if not len(sorted_set) or not len(values):
+        return np.zeros(len(values), dtype=bool)
+    idx = np.searchsorted(sorted_set, values)
+    idx[idx == len(sorted_set)] = 0
+    return np.asarray(sorted_set[idx] == values)
+
+
 def coverage(shingles: U64, other: U64, n: int, words: int) -> npt.NDArray[np.bool_]:
-    """Which of ``words`` words lie inside at least one shingle that ``other`` also has."""
-    hit = np.isin(shingles, other)
+    """Which of ``words`` words lie inside at least one shingle that ``other`` (sorted, unique) also has."""
     if words == 0:
         return np.zeros(0, dtype=bool)
-    width = min(n, words)
-    delta = np.zeros(words + 1, dtype=np.int64)
-    starts = np.flatnonzero(hit)
-    np.add.at(delta, starts, 1)
-    np.add.at(delta, starts + width, -1)
-    return np.cumsum(delta[:-1]) > 0
+    starts = np.flatnonzero(members(shingles, other))
+    covered = np.zeros(words, dtype=bool)
+    for k in range(min(n, words)):
+        at = starts + k
+        covered[at[at < words]] = True
+    return covered
 
 
 def shared_runs(

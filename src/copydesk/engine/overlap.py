@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from copydesk.align.passage import coverage, shared_runs
+from copydesk.align.passage import coverage, members, shared_runs
 from copydesk.config import CompareConfig
 from copydesk.model import Article, Passage
 from copydesk.sketch.shingle import shingles, word_hashes
@@ -77,7 +77,7 @@ def overlap(a: Prepared, b: Prepared, *, config: CompareConfig, passages: bool =
     """Jaccard, containment both ways and (unless ``passages`` is False) the shared passages."""
     n = config.shingle_size
     an_a, an_b = a.analysis, b.analysis
-    inter = len(np.intersect1d(a.shingle_set, b.shingle_set, assume_unique=True))
+    inter = int(members(a.shingle_set, b.shingle_set).sum())
     union = len(a.shingle_set) + len(b.shingle_set) - inter
     cov_a = coverage(a.shingles, b.shingle_set, n, len(an_a.body_words))
     cov_b = coverage(b.shingles, a.shingle_set, n, len(an_b.body_words))

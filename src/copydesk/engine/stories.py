@@ -231,9 +231,15 @@ def update(
         if progress is not None:
             progress(min(lo + _CHUNK, len(new_ids)), len(new_ids))
     # 2. among the new articles, pairs sharing rare shingles (shorter shared runs than the index sees)
-    ii, jj, _ = shared_shingle_pairs(
+    ii, jj, nn = shared_shingle_pairs(
         sets, min_shared=config.min_shared_shingles, max_df=config.max_shingle_df
     )
+    # Only pairs that could reach the engine's decision: each shared rare shingle covers at most three
+    # words, and those must make up the containment the decision needs of the smaller side (a prefilter; the
+    # figures come from the verification).
+    sizes = np.fromiter((len(x) for x in sets), dtype=np.int64, count=len(sets))
+    enough = 3 * nn >= compare_config.related_containment * np.minimum(sizes[ii], sizes[jj])
+    ii, jj = ii[enough], jj[enough]
     del sets
     for i_, j_ in zip(ii.tolist(), jj.tolist(), strict=True):
         check(new_ids[i_], [new_ids[j_]])
