@@ -108,10 +108,16 @@ class StoryConfig:
     max_verify: int = 20
     min_shared_shingles: int = 5
     max_shingle_df: int = 20
+    min_run_words: int = 0
 
     def __post_init__(self) -> None:
         _unit("uncredited_containment", self.uncredited_containment)
-        for name, low in (("max_verify", 1), ("min_shared_shingles", 1), ("max_shingle_df", 2)):
+        for name, low in (
+            ("max_verify", 1),
+            ("min_shared_shingles", 1),
+            ("max_shingle_df", 2),
+            ("min_run_words", 0),
+        ):
             value = getattr(self, name)
             if not isinstance(value, int) or value < low:
                 raise ConfigError(f"{name} must be an integer >= {low}, got {value!r}")

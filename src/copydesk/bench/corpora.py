@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from copydesk.bench.stories import Placement, read_rows, several_sources, temporary_index
-from copydesk.config import CompareConfig, IndexConfig
+from copydesk.config import CompareConfig, IndexConfig, StoryConfig
 from copydesk.engine.index import Index
 from copydesk.model import Article, Link, Story
 
@@ -81,6 +81,7 @@ def check_ecb(
     *,
     config: IndexConfig | None = None,
     compare_config: CompareConfig | None = None,
+    story_config: StoryConfig | None = None,
     sample_chars: int = 200,
 ) -> dict[str, Any]:
     """Index every ECB+ document (text only: the url names the story) and list every link `stories` makes.
@@ -95,7 +96,7 @@ def check_ecb(
         (ta, sa), (tb, sb) = gold[a], gold[b]
         return "same_story" if sa == sb else ("same_topic" if ta == tb else "other_topic")
 
-    with temporary_index(config=config, compare_config=compare_config) as ix:
+    with temporary_index(config=config, compare_config=compare_config, story_config=story_config) as ix:
         summary = ix.add({"id": str(r["id"]), "text": r["text"]} for r in rows)
         stories = ix.stories()
         multi = [s for s in stories if s.size > 1]
@@ -149,6 +150,7 @@ def check_reuters(
     *,
     config: IndexConfig | None = None,
     compare_config: CompareConfig | None = None,
+    story_config: StoryConfig | None = None,
     sample: int = 10,
     seed: int = 0,
     sample_chars: int = 160,
@@ -157,7 +159,7 @@ def check_reuters(
     and count and sample (``sample`` stories, drawn with ``seed``) what else is grouped."""
     rows = read_rows(path, ("id", "text"), what="the Reuters-21578 documents.jsonl.gz")
     groups = identical_groups(rows)
-    with temporary_index(config=config, compare_config=compare_config) as ix:
+    with temporary_index(config=config, compare_config=compare_config, story_config=story_config) as ix:
         summary = ix.add(
             Article(
                 text=str(r["text"]), id=str(r["id"]), title=r.get("title"), date=reuters_date(r.get("date"))

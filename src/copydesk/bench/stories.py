@@ -30,7 +30,7 @@ from typing import Any
 
 from copydesk.bench.clustering import adjusted_rand_index, bcubed
 from copydesk.bench.meter import read_jsonl
-from copydesk.config import CompareConfig, IndexConfig
+from copydesk.config import CompareConfig, IndexConfig, StoryConfig
 from copydesk.engine.index import Index
 from copydesk.errors import InputError
 from copydesk.model import HIDDEN, Story, StoryMember
@@ -56,12 +56,17 @@ def read_rows(path: Path, fields: Sequence[str], *, what: str) -> list[dict[str,
 
 @contextmanager
 def temporary_index(
-    *, config: IndexConfig | None = None, compare_config: CompareConfig | None = None
+    *,
+    config: IndexConfig | None = None,
+    compare_config: CompareConfig | None = None,
+    story_config: StoryConfig | None = None,
 ) -> Iterator[Index]:
     """A new index in a temporary directory, removed on exit."""
     with (
         tempfile.TemporaryDirectory(prefix="copydesk-bench-") as tmp,
-        Index(Path(tmp) / "bench.db", config=config, compare_config=compare_config) as ix,
+        Index(
+            Path(tmp) / "bench.db", config=config, compare_config=compare_config, story_config=story_config
+        ) as ix,
     ):
         yield ix
 
@@ -320,6 +325,7 @@ def evaluate_meter(
     details: Path | None = None,
     config: IndexConfig | None = None,
     compare_config: CompareConfig | None = None,
+    story_config: StoryConfig | None = None,
 ) -> dict[str, Any]:
     """Score `Index.stories` on one METER-format file; returns the figures as a JSON-ready dict.
 
@@ -329,7 +335,7 @@ def evaluate_meter(
     gold = MeterGold.from_rows(rows)
     if not gold.label:
         raise InputError("no labelled copies (role 'copy' with a label) in this file", path=str(path))
-    with temporary_index(config=config, compare_config=compare_config) as ix:
+    with temporary_index(config=config, compare_config=compare_config, story_config=story_config) as ix:
         summary = ix.add(meter_articles(rows))
         stories = ix.stories()
     figures, records = score_stories(stories, gold, duplicate_of=summary.duplicate_of)

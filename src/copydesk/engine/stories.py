@@ -40,7 +40,7 @@ from copydesk.engine.overlap import Prepared, overlap, prepare
 from copydesk.model import Link, Story
 from copydesk.provenance.story import Node, cluster, provenance
 from copydesk.provenance.verdict import verdict
-from copydesk.sketch.pairs import shared_shingle_pairs
+from copydesk.sketch.pairs import grouped_pairs, shared_shingle_pairs
 from copydesk.store import Store
 from copydesk.store.base import MemberNode
 
@@ -48,6 +48,11 @@ from copydesk.store.base import MemberNode
 _MIN_FP_SHARE = 0.04
 _CHUNK = 2_000
 _CACHE = 50_000
+# Candidate pairs from shared keys (see `grouped_pairs`): all pairs of a group up to `_CLIQUE` articles;
+# in bigger groups each article with the `_WINDOW` before it and with the `_ANCHORS` first ones.
+_CLIQUE = 24
+_WINDOW = 4
+_ANCHORS = 2
 _FAR = dt.date.max
 
 
@@ -111,10 +116,21 @@ def _stored_node(m: MemberNode) -> Node:
     return Node(m.id, m.date, m.title, m.outlet, m.credits, m.own_names)
 
 
-def verify(a: Prepared, b: Prepared, *, config: CompareConfig) -> Link | None:
-    """The link between two prepared articles when the engine calls them related, else None."""
+def longest_run(mask: npt.NDArray[np.bool_]) -> int:
+    """The longest run of True in ``mask``."""
+    if not mask.any():
+        return 0
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], mask.view(np.int8), [0]))))
+    return int((edges[1::2] - edges[::2]).max())
+
+
+def verify(a: Prepared, b: Prepared, *, config: CompareConfig, min_run: int = 0) -> Link | None:
+    """The link between two prepared articles when the engine calls them related and some run of at least
+    ``min_run`` consecutive words of one side is shared, else None."""
     ov = overlap(a, b, config=config, passages=False)
     if not ov.related(config):
+        return None
+    if min_run and max(longest_run(ov.covered_a), longest_run(ov.covered_b)) < min_run:
         return None
     v, confidence, evidence = verdict(
         signals(a.article, a.analysis, ov.containment_a, 0, 0),
@@ -176,6 +192,43 @@ def candidates(store: Store, id_: str, config: IndexConfig, *, limit: int) -> li
     return [k for k, _ in sorted(found.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]]
 
 
+def _fingerprint_pairs(store: Store, ids: list[str], *, limit: int) -> tuple[npt.NDArray[np.int64], ...]:
+    """Candidate pairs (i, j), i < j, among ``ids`` (positions) from their stored fingerprints, in bulk.
+
+    As `candidates` for one article: a shared LSH band, or shared passage fingerprints (at least
+    ``min_shared_fingerprints`` and `_MIN_FP_SHARE` of the smaller article's), each article keeping its
+    ``limit`` strongest (bands + fingerprints shared); see `grouped_pairs` for big groups.
+    """
+    cfg = store.config
+    b_keys, b_own, p_keys, p_own = store.fingerprint_table(ids)
+    n = len(ids)
+    bi, bj, bn = grouped_pairs(b_keys, b_own, clique=_CLIQUE, window=_WINDOW, anchors=_ANCHORS, max_group=n)
+    qi, qj, qn = grouped_pairs(
+        p_keys, p_own, clique=_CLIQUE, window=_WINDOW, anchors=_ANCHORS, max_group=cfg.max_postings
+    )
+    fps = np.bincount(p_own, minlength=n)
+    floor = np.maximum(cfg.min_shared_fingerprints, _MIN_FP_SHARE * np.minimum(fps[qi], fps[qj]))
+    keep = qn >= floor
+    span = max(n, 1)
+    codes = np.concatenate((bi * span + bj, qi[keep] * span + qj[keep]))
+    score = np.concatenate((bn, qn[keep]))
+    if not len(codes):
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty
+    pair, where = np.unique(codes, return_inverse=True)
+    total = np.bincount(where, weights=score).astype(np.int64)
+    i, j = pair // span, pair % span
+    # each article keeps its `limit` strongest partners; a pair stays when either side keeps it
+    side = np.concatenate((i, j))
+    rank_order = np.lexsort((np.concatenate((j, i)), -np.concatenate((total, total)), side))
+    sorted_side = side[rank_order]
+    first = np.searchsorted(sorted_side, sorted_side, side="left")
+    rank = np.empty_like(rank_order)
+    rank[rank_order] = np.arange(len(rank_order)) - first
+    kept = (rank[: len(i)] < limit) | (rank[len(i) :] < limit)
+    return i[kept], j[kept]
+
+
 def update(
     store: Store,
     *,
@@ -213,24 +266,35 @@ def update(
         cache.load([i, *todo])
         for c in todo:
             a, b = (i, c) if i < c else (c, i)  # stored as a < b, and the evidence's A and B say so
-            link = verify(cache[a], cache[b], config=compare_config)
+            link = verify(cache[a], cache[b], config=compare_config, min_run=config.min_run_words)
             if link is not None:
                 links[(a, b)] = link
         summary.pairs_verified += len(todo)
 
-    # 1. the index's candidates of each new article (new and old ones)
+    # 1. each new article analysed once: its node, and its shingles for the rare-shingle pairs
+    old_count = store.count() - len(new_ids)
     for lo in range(0, len(new_ids), _CHUNK):
         chunk = new_ids[lo : lo + _CHUNK]
-        proposals = {i: candidates(store, i, store.config, limit=config.max_verify) for i in chunk}
         cache.load(chunk)
         for i in chunk:
             nodes[i], own[i] = node_of(cache[i])
             sets.append(cache[i].shingle_set)
-        for i in chunk:
-            check(i, proposals[i])
+        if old_count:
+            # the index's candidates among the articles of earlier updates
+            for i in chunk:
+                check(
+                    i,
+                    [
+                        c
+                        for c in candidates(store, i, store.config, limit=config.max_verify)
+                        if c not in new_set
+                    ],
+                )
         if progress is not None:
             progress(min(lo + _CHUNK, len(new_ids)), len(new_ids))
-    # 2. among the new articles, pairs sharing rare shingles (shorter shared runs than the index sees)
+    # 2. among the new articles: the fingerprints' candidates in bulk, then pairs sharing rare shingles
+    # (shorter shared runs than the fingerprints see)
+    fi, fj = _fingerprint_pairs(store, new_ids, limit=config.max_verify)
     ii, jj, nn = shared_shingle_pairs(
         sets, min_shared=config.min_shared_shingles, max_df=config.max_shingle_df
     )
@@ -239,9 +303,11 @@ def update(
     # figures come from the verification).
     sizes = np.fromiter((len(x) for x in sets), dtype=np.int64, count=len(sets))
     enough = 3 * nn >= compare_config.related_containment * np.minimum(sizes[ii], sizes[jj])
-    ii, jj = ii[enough], jj[enough]
     del sets
-    for i_, j_ in zip(ii.tolist(), jj.tolist(), strict=True):
+    pi = np.concatenate((fi, ii[enough]))
+    pj = np.concatenate((fj, jj[enough]))
+    order = np.lexsort((pj, pi))
+    for i_, j_ in zip(pi[order].tolist(), pj[order].tolist(), strict=True):
         check(new_ids[i_], [new_ids[j_]])
 
     # Components over the new articles and the stories their links reach.

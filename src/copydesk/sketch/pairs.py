@@ -53,3 +53,48 @@ def shared_shingle_pairs(sets: Sequence[U64], *, min_shared: int, max_df: int) -
     keep = count >= min_shared
     pair = pair[keep]
     return pair // n, pair % n, count[keep].astype(np.int64)
+
+
+def grouped_pairs(
+    keys: U64, owners: I64, *, clique: int, window: int, anchors: int, max_group: int
+) -> tuple[I64, I64, I64]:
+    """Candidate pairs from shared keys (LSH band keys, passage fingerprints): (i, j, n) with ``i < j`` and
+    n the number of keys through which the pair was proposed.
+
+    ``keys[k]`` is held by document ``owners[k]`` (each (key, owner) once). Documents sharing a key form a
+    group: a group of at most ``clique`` documents proposes all its pairs; a bigger one (near-duplicates of a
+    popular story) proposes each document with the ``window`` documents before it and with the group's
+    first ``anchors`` documents (lowest owner numbers), so the work grows linearly with the group; a group of
+    more than ``max_group`` proposes nothing (a stock phrase, boilerplate).
+    """
+    empty = np.zeros(0, dtype=np.int64)
+    if not len(keys):
+        return empty, empty, empty
+    order = np.lexsort((owners, keys))
+    k, o = keys[order], owners[order].astype(np.int64)
+    starts = np.flatnonzero(np.concatenate(([True], k[1:] != k[:-1])))
+    sizes = np.diff(np.append(starts, len(k)))
+    span = int(o.max()) + 1
+    codes: list[I64] = []
+    for g in range(2, min(clique, max_group) + 1):
+        first = starts[sizes == g]
+        if not len(first):
+            continue
+        members = o[first[:, None] + np.arange(g)]
+        ii, jj = np.triu_indices(g, k=1)
+        codes.append((members[:, ii] * span + members[:, jj]).ravel())
+    big = (sizes > clique) & (sizes <= max_group)
+    if big.any():
+        group_of = np.repeat(np.arange(len(starts)), sizes)
+        in_big = big[group_of]
+        pos = np.arange(len(k)) - starts[group_of]  # position inside its group
+        for d in range(1, window + 1):
+            p = np.flatnonzero(in_big[:-d] & (group_of[:-d] == group_of[d:]))
+            codes.append(o[p] * span + o[p + d])
+        for a in range(anchors):
+            p = np.flatnonzero(in_big & (pos > a + window))  # the window already paired the first ones
+            codes.append(o[starts[group_of[p]] + a] * span + o[p])
+    if not codes:
+        return empty, empty, empty
+    pair, count = np.unique(np.concatenate(codes), return_counts=True)
+    return pair // span, pair % span, count.astype(np.int64)

@@ -22,6 +22,7 @@ from copydesk.config import IndexConfig
 from copydesk.model import Article, Fingerprints, IndexedArticle, Link, Story
 
 U64 = npt.NDArray[np.uint64]
+I64 = npt.NDArray[np.int64]
 AddStatus = Literal["added", "duplicate_id", "duplicate_text"]
 DEFAULT_PATH = "copydesk.db"
 
@@ -195,6 +196,11 @@ class Store(ABC):
     def stories_pending(self) -> tuple[int, int, list[str]]:
         """(mark, new mark, ids): the articles stored since the stories were last brought up to date, in
         insertion order; ``mark`` is to be passed back to `save_stories` with ``new mark``."""
+
+    @abstractmethod
+    def fingerprint_table(self, ids: Sequence[str]) -> tuple[U64, I64, U64, I64]:
+        """The band keys and passage fingerprints of ``ids``, flat: (band keys, their owners, passage
+        fingerprints, their owners), owners numbering ``ids`` from 0 (for bulk candidate generation)."""
 
     @abstractmethod
     def links_of(self, ids: Sequence[str]) -> list[Link]:

@@ -18,11 +18,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
 
+import numpy as np
+
 from copydesk.config import IndexConfig
 from copydesk.errors import ArticleNotFound, StoreError
 from copydesk.model import Article, Fingerprints, IndexedArticle, Link, Story
 from copydesk.store import ingest, postings, schema, stories
-from copydesk.store.base import U64, AddResult, MemberNode, Store, StoreStats
+from copydesk.store.base import I64, U64, AddResult, MemberNode, Store, StoreStats
 from copydesk.store.codec import (
     ARTICLE_COLUMNS,
     blob_array,
@@ -365,6 +367,33 @@ class SqliteStore(Store):
             mark = stories.mark(con)
             new_mark, ids = stories.added_since(con, mark)
         return mark, new_mark, ids
+
+    def fingerprint_table(self, ids: Sequence[str]) -> tuple[U64, I64, U64, I64]:
+        where = {id_: n for n, id_ in enumerate(ids)}
+        bands: list[bytes] = []
+        band_owner: list[int] = []
+        fps: list[bytes] = []
+        fp_owner: list[int] = []
+        fp_count: list[int] = []
+        with self._read() as con:
+            for start in range(0, len(ids), _PAGE):
+                rows = con.execute(
+                    "SELECT a.id, f.band_keys, f.passages FROM articles AS a JOIN fingerprints AS f USING (doc) "
+                    "WHERE a.id IN (SELECT value FROM json_each(?))",
+                    (json.dumps(list(ids[start : start + _PAGE])),),
+                )
+                for id_, b, p in rows:
+                    n = where[id_]
+                    bands.append(b)
+                    band_owner.append(n)
+                    fps.append(p)
+                    fp_owner.append(n)
+                    fp_count.append(len(p) // 8)
+        b_keys = np.frombuffer(b"".join(bands), dtype="<u8").astype(np.uint64)
+        p_keys = np.frombuffer(b"".join(fps), dtype="<u8").astype(np.uint64)
+        b_own = np.repeat(np.asarray(band_owner, dtype=np.int64), [len(b) // 8 for b in bands])
+        p_own = np.repeat(np.asarray(fp_owner, dtype=np.int64), fp_count)
+        return b_keys, b_own, p_keys, p_own
 
     def links_of(self, ids: Sequence[str]) -> list[Link]:
         with self._read() as con:
