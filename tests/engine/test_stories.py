@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from copydesk.config import StoryConfig
 from copydesk.engine.index import Index
 from copydesk.errors import StoreError
 from copydesk.model import HIDDEN
@@ -63,9 +64,14 @@ def test_full_build_groups_copies_under_their_source(tmp_path: Path) -> None:
         assert [s.size for s in ix.stories(min_size=2)] == [3]
 
 
-def test_a_later_article_joins_its_story_which_keeps_its_id(tmp_path: Path) -> None:
+# rebuild_max=1: every story that grows is patched instead of rebuilt (the path big stories take)
+MODES = pytest.mark.parametrize("rebuild_max", [5000, 1], ids=["rebuild", "patch"])
+
+
+@MODES
+def test_a_later_article_joins_its_story_which_keeps_its_id(tmp_path: Path, rebuild_max: int) -> None:
     items = corpus()
-    with Index(tmp_path / "i.db") as ix:
+    with Index(tmp_path / "i.db", story_config=StoryConfig(rebuild_max=rebuild_max)) as ix:
         ix.add(items[:2] + items[3:])
         first = membership(ix)
         sid = first["wire"]
@@ -76,11 +82,15 @@ def test_a_later_article_joins_its_story_which_keeps_its_id(tmp_path: Path) -> N
         after = membership(ix)
         assert after["copy2"] == sid and after["wire"] == sid
         assert {k: v for k, v in after.items() if k != "copy2"} == first
+        story = ix.story(sid)
+        assert story.size == 3 and story.root == "wire"
+        assert {m.id: m.parent for m in story.members}["copy2"] == "wire"
 
 
-def test_an_earlier_article_becomes_the_new_root(tmp_path: Path) -> None:
+@MODES
+def test_an_earlier_article_becomes_the_new_root(tmp_path: Path, rebuild_max: int) -> None:
     items = corpus()
-    with Index(tmp_path / "i.db") as ix:
+    with Index(tmp_path / "i.db", story_config=StoryConfig(rebuild_max=rebuild_max)) as ix:
         ix.add([items[1], items[2]])  # the two copies, without their source
         sid = membership(ix)["copy1"]
         before = ix.story(sid)
@@ -89,10 +99,15 @@ def test_an_earlier_article_becomes_the_new_root(tmp_path: Path) -> None:
         ix.update_stories()
         story = ix.story(sid)  # same id
         assert story.root == "wire" and story.size == 3
+        assert {m.id: m.parent for m in story.members}["wire"] is None
+        assert sum(m.parent is None for m in story.members) == 1
 
 
-def test_an_article_bridging_two_stories_merges_them_under_the_older_id(tmp_path: Path) -> None:
-    with Index(tmp_path / "i.db") as ix:
+@MODES
+def test_an_article_bridging_two_stories_merges_them_under_the_older_id(
+    tmp_path: Path, rebuild_max: int
+) -> None:
+    with Index(tmp_path / "i.db", story_config=StoryConfig(rebuild_max=rebuild_max)) as ix:
         ix.add([art("wire", WIRE, 1), art("wcopy", WIRE[:10], 2)])
         ix.update_stories()
         ix.add([art("other", OTHER, 3), art("ocopy", OTHER[2:], 4)])
@@ -104,7 +119,8 @@ def test_an_article_bridging_two_stories_merges_them_under_the_older_id(tmp_path
         assert done.merged == 1 and done.merges == {newer: older}
         story = ix.story(older)
         assert {m.id for m in story.members} == {"wire", "wcopy", "other", "ocopy", "bridge"}
-        assert story.merged == (newer,)
+        assert story.merged == (newer,) and story.size == 5
+        assert {m.id: m.parent for m in story.members}["bridge"] in {"wire", "other"}
         assert ix.story(newer).id == older  # the retired id leads to the story it went into
         assert len(ix.stories()) == 1
 

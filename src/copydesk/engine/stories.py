@@ -38,11 +38,11 @@ from copydesk.config import CompareConfig, IndexConfig, StoryConfig
 from copydesk.engine.compare import signals
 from copydesk.engine.overlap import Prepared, overlap, prepare
 from copydesk.model import Link, Story
-from copydesk.provenance.story import Node, cluster, provenance
+from copydesk.provenance.story import Node, attach, cluster, provenance
 from copydesk.provenance.verdict import verdict
 from copydesk.sketch.pairs import grouped_pairs, shared_shingle_pairs
 from copydesk.store import Store
-from copydesk.store.base import MemberNode
+from copydesk.store.base import MemberNode, StoryHead, StoryPatch
 
 # Share of an article's passage fingerprints a passage candidate must share (as `Index.find`).
 _MIN_FP_SHARE = 0.04
@@ -229,6 +229,41 @@ def _fingerprint_pairs(store: Store, ids: list[str], *, limit: int) -> tuple[npt
     return i[kept], j[kept]
 
 
+def _patch(
+    store: Store,
+    heads: dict[str, StoryHead],
+    stories_in: list[str],
+    fresh: list[str],
+    nodes: dict[str, Node],
+    own: dict[str, frozenset[str]],
+    links: Iterable[Link],
+    history: list[str],
+    config: StoryConfig,
+) -> StoryPatch:
+    """The changes that place ``fresh`` articles in the big story ``stories_in[0]`` (absorbing the others)."""
+    keep = heads[stories_in[0]]
+    is_fresh = set(fresh)
+    mine = [ln for ln in links if ln.a in is_fresh or ln.b in is_fresh]
+    reached = {x for ln in mine for x in (ln.a, ln.b)} - is_fresh
+    if keep.root is not None:
+        reached.add(keep.root)
+    stored = store.member_nodes(sorted(reached))
+    for m in stored:
+        own[m.id] = m.own_names
+    group_nodes = {m.id: _stored_node(m) for m in stored} | {i: nodes[i] for i in fresh}
+    att = attach(
+        group_nodes,
+        fresh,
+        mine,
+        root=keep.root,
+        parents={m.id: m.parent for m in stored},
+        uncredited_containment=config.uncredited_containment,
+    )
+    size = sum(heads[s].size for s in stories_in) + len(fresh)
+    head = StoryHead(keep.story, att.root, keep.hidden_source, size, keep.seq, tuple(history))
+    return StoryPatch(head, att.members, att.edges, tuple(stories_in[1:]))
+
+
 def update(
     store: Store,
     *,
@@ -318,9 +353,17 @@ def update(
     groups = cluster(unit.values(), pairs)
 
     old_ids = sorted({k[1:] for g in groups for k in g if k.startswith("\x00")})
-    seqs = store.story_seqs(old_ids)
+    heads = store.story_heads(old_ids)
+
+    def old_size(group: list[str]) -> int:
+        return sum(heads[k[1:]].size for k in group if k.startswith("\x00"))
+
+    # Stories up to `rebuild_max` members are rebuilt whole from their stored links; bigger ones are patched.
+    small = sorted(
+        {k[1:] for g in groups if old_size(g) <= config.rebuild_max for k in g if k.startswith("\x00")}
+    )
     stored_nodes: dict[str, list[MemberNode]] = {}
-    for m in store.story_nodes(old_ids):
+    for m in store.story_nodes(small):
         stored_nodes.setdefault(m.story, []).append(m)
     old_members = [m.id for ms in stored_nodes.values() for m in ms]
     stored_links = store.links_of(old_members) if old_members else []
@@ -330,21 +373,17 @@ def update(
 
     next_seq = store.next_story_seq()
     out: list[tuple[Story, int]] = []
+    patches: list[StoryPatch] = []
     merged: dict[str, str] = {}
     for group in groups:
-        stories_in = sorted((k[1:] for k in group if k.startswith("\x00")), key=lambda s: seqs[s][0])
+        stories_in = sorted((k[1:] for k in group if k.startswith("\x00")), key=lambda s: heads[s].seq)
         fresh = [k for k in group if not k.startswith("\x00")]
-        members: dict[str, Node] = {i: nodes[i] for i in fresh}
-        for s in stories_in:
-            for m in stored_nodes.get(s, []):
-                members[m.id] = _stored_node(m)
-                own[m.id] = m.own_names
         if stories_in:
-            sid, seq = stories_in[0], seqs[stories_in[0]][0]
-            history = list(seqs[sid][1])
+            sid, seq = stories_in[0], heads[stories_in[0]].seq
+            history = list(heads[sid].merged)
             for s in stories_in[1:]:
                 merged[s] = sid
-                history += [s, *seqs[s][1]]
+                history += [s, *heads[s].merged]
             summary.grown += 1
             summary.merged += len(stories_in) - 1
         else:
@@ -352,6 +391,16 @@ def update(
             sid, seq, history = story_id(founder), next_seq, []
             next_seq += 1
             summary.created += 1
+        if old_size(group) > config.rebuild_max:
+            patches.append(
+                _patch(store, heads, stories_in, fresh, nodes, own, links.values(), history, config)
+            )
+            continue
+        members: dict[str, Node] = {i: nodes[i] for i in fresh}
+        for s in stories_in:
+            for m in stored_nodes.get(s, []):
+                members[m.id] = _stored_node(m)
+                own[m.id] = m.own_names
         inside = [ln for m in members for ln in by_member.get(m, ()) if ln.b in members]
         prov = provenance(members, inside, uncredited_containment=config.uncredited_containment)
         out.append((Story(sid, prov.root, prov.hidden_source, prov.members, prov.edges, tuple(history)), seq))
@@ -363,6 +412,7 @@ def update(
         stories=out,
         own_names=own,
         merged=merged,
+        patches=patches,
     )
     summary.articles = len(new_ids)
     summary.links = len(links)

@@ -307,3 +307,97 @@ def _member(
         credits_source=credited,
         uncredited=parent is not None and not credited and containment >= threshold,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """What adding articles to a big story changes: its root, and the members (new ones, and an old root
+    that got a parent) with their edges. Members not listed keep what they had."""
+
+    root: str | None
+    members: tuple[StoryMember, ...]
+    edges: tuple[StoryEdge, ...]
+
+
+def attach(
+    nodes: Mapping[str, Node],
+    new: Sequence[str],
+    links: Sequence[Link],
+    *,
+    root: str | None,
+    parents: Mapping[str, str | None],
+    uncredited_containment: float,
+) -> Attachment:
+    """Place the ``new`` articles in a story without rebuilding its provenance (for stories too big to
+    rebuild at each update).
+
+    nodes: the new articles and every older member their links reach (and the root). links: the new links.
+    root: the story's root (None under a hidden source). parents: the parent of each older member in
+    ``nodes``. Each new article takes its strongest directed link from a placed member as its parent (new
+    articles placed first can be parents of later ones); one that the current root derives from becomes
+    the new root; one tied only as a sibling (``common_source``) to a member goes under that member's
+    parent (the hidden source included); any other is a further source of the story.
+    """
+    fresh = sorted(new, key=lambda k: (nodes[k].date or _FAR, k))
+    is_new = set(fresh)
+    proposals: dict[str, list[tuple[float, float, str, Link]]] = {k: [] for k in fresh}
+    sources_of_root: list[tuple[float, float, str, Link]] = []
+    siblings: dict[str, list[tuple[float, str, Link]]] = {k: [] for k in fresh}
+    for ln in sorted(links, key=lambda ln: (ln.a, ln.b)):
+        d = _directed(ln)
+        if d is None:
+            for me, other in ((ln.a, ln.b), (ln.b, ln.a)):
+                if me in is_new:
+                    siblings[me].append((ln.confidence, other, ln))
+            continue
+        src, copy, cont = d
+        if copy in is_new:
+            proposals[copy].append((ln.confidence, cont, src, ln))
+        if copy == root and src in is_new:
+            sources_of_root.append((ln.confidence, cont, src, ln))
+    parent: dict[str, str | None] = dict(parents)
+    via: dict[str, tuple[float, float, tuple[Evidence, ...]]] = {}
+    placed = {k for k in nodes if k not in is_new}
+    changed = True
+    while changed:
+        changed = False
+        for k in fresh:
+            if k in placed:
+                continue
+            options = [p for p in proposals[k] if p[2] in placed]
+            if options:
+                conf, cont, src, ln = max(options, key=lambda p: (p[0], p[1], p[2]))
+                parent[k], via[k] = src, (conf, cont, ln.evidence)
+                placed.add(k)
+                changed = True
+    new_root = root
+    touched: list[str] = []
+    for conf, cont, src, ln in sorted(sources_of_root, key=lambda p: (-p[0], -p[1], p[2])):
+        if root is not None and src not in placed:
+            parent[root], via[root] = src, (conf, cont, ln.evidence)
+            parent[src] = None
+            placed.add(src)
+            touched.append(root)
+            new_root = src
+            break
+    for k in fresh:
+        if k in placed:
+            continue
+        placed.add(k)
+        options_s = [s for s in siblings[k] if s[1] in parent and parent[s[1]] is not None]
+        if options_s:
+            conf, other, ln = max(options_s, key=lambda s: (s[0], s[1]))
+            parent[k], via[k] = parent[other], (conf, max(ln.containment_a, ln.containment_b), ln.evidence)
+        else:
+            parent[k] = None
+    members: list[StoryMember] = []
+    edges: list[StoryEdge] = []
+    for k in [*fresh, *touched]:
+        up = parent.get(k)
+        if up is None:
+            members.append(_member(nodes[k], "source", None, 0.0, 0.0, None, uncredited_containment))
+            continue
+        conf, cont, ev = via[k]
+        members.append(_member(nodes[k], "copy", up, conf, cont, nodes.get(up), uncredited_containment))
+        edges.append(StoryEdge(up, k, conf, cont, ev))
+    return Attachment(new_root, tuple(members), tuple(edges))

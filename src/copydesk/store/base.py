@@ -19,7 +19,7 @@ import numpy as np
 import numpy.typing as npt
 
 from copydesk.config import IndexConfig
-from copydesk.model import Article, Fingerprints, IndexedArticle, Link, Story
+from copydesk.model import Article, Fingerprints, IndexedArticle, Link, Story, StoryEdge, StoryMember
 
 U64 = npt.NDArray[np.uint64]
 I64 = npt.NDArray[np.int64]
@@ -113,6 +113,35 @@ class MemberNode:
     outlet: str | None
     credits: tuple[str, ...]
     own_names: frozenset[str]
+    parent: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StoryHead:
+    """A stored story without its members: root (None under a hidden source), size, creation sequence,
+    stories merged into it."""
+
+    story: str
+    root: str | None
+    hidden_source: bool
+    size: int
+    seq: int
+    merged: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class StoryPatch:
+    """Changes to a big stored story, instead of storing it whole (see `Store.save_stories`).
+
+    head: its new root, size and merges (``hidden_source`` unchanged). members: new or changed members, with
+    ``edges`` replacing the changed members' edges. absorbed: stories merged into it now: their members and
+    edges are relabelled as this story's.
+    """
+
+    head: StoryHead
+    members: tuple[StoryMember, ...]
+    edges: tuple[StoryEdge, ...]
+    absorbed: tuple[str, ...] = ()
 
 
 class Store(ABC):
@@ -222,6 +251,14 @@ class Store(ABC):
         """The members of ``stories``."""
 
     @abstractmethod
+    def member_nodes(self, ids: Sequence[str]) -> list[MemberNode]:
+        """Those of ``ids`` that are in a story."""
+
+    @abstractmethod
+    def story_heads(self, stories: Sequence[str]) -> dict[str, StoryHead]:
+        """The stored heads of ``stories`` (unknown ids left out)."""
+
+    @abstractmethod
     def save_stories(
         self,
         *,
@@ -231,10 +268,11 @@ class Store(ABC):
         stories: Sequence[tuple[Story, int]],
         own_names: Mapping[str, frozenset[str]],
         merged: Mapping[str, str],
+        patches: Sequence[StoryPatch] = (),
     ) -> None:
         """In one transaction: add ``links``, store ``stories`` (each with its sequence number) replacing what
-        was stored for them, retire the ``merged`` stories (id -> the story they went into), and move the
-        mark from ``mark`` to ``new_mark``. StoreError, with nothing stored, when the mark moved meanwhile
+        was stored for them, apply ``patches``, retire the ``merged`` stories (id -> the story they went
+        into), and move the mark from ``mark`` to ``new_mark``. StoreError, with nothing stored, when the mark moved meanwhile
         (another process updated the stories)."""
 
     @abstractmethod

@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -24,7 +24,7 @@ from copydesk.config import IndexConfig
 from copydesk.errors import ArticleNotFound, StoreError
 from copydesk.model import Article, Fingerprints, IndexedArticle, Link, Story
 from copydesk.store import ingest, postings, schema, stories
-from copydesk.store.base import I64, U64, AddResult, MemberNode, Store, StoreStats
+from copydesk.store.base import I64, U64, AddResult, MemberNode, Store, StoreStats, StoryHead, StoryPatch
 from copydesk.store.codec import (
     ARTICLE_COLUMNS,
     blob_array,
@@ -413,19 +413,19 @@ class SqliteStore(Store):
 
     def story_nodes(self, story_ids: Sequence[str]) -> list[MemberNode]:
         with self._read() as con:
-            rows = stories.member_rows(con, list(story_ids))
-        return [
-            MemberNode(
-                story=story,
-                id=id_,
-                title=title,
-                date=None if date is None else dt.date.fromisoformat(date),
-                outlet=outlet,
-                credits=tuple(json.loads(credits)),
-                own_names=frozenset(json.loads(own)),
-            )
-            for story, id_, title, date, outlet, credits, own in rows
-        ]
+            return _member_nodes(stories.member_rows(con, list(story_ids)))
+
+    def member_nodes(self, ids: Sequence[str]) -> list[MemberNode]:
+        with self._read() as con:
+            return _member_nodes(stories.member_rows(con, list(ids), by="id"))
+
+    def story_heads(self, story_ids: Sequence[str]) -> dict[str, StoryHead]:
+        with self._read() as con:
+            rows = stories.heads(con, list(story_ids))
+        return {
+            s: StoryHead(s, root, bool(hidden), size, seq, tuple(json.loads(merged)))
+            for s, root, hidden, size, seq, merged in rows
+        }
 
     def save_stories(
         self,
@@ -436,6 +436,7 @@ class SqliteStore(Store):
         stories: Sequence[tuple[Story, int]],
         own_names: Mapping[str, frozenset[str]],
         merged: Mapping[str, str],
+        patches: Sequence[StoryPatch] = (),
     ) -> None:
         from copydesk.store import stories as tables
 
@@ -444,6 +445,20 @@ class SqliteStore(Store):
                 raise StoreError(
                     f"the stories of {self._path} were updated by another process meanwhile; nothing of this "
                     "update was stored: run it again"
+                )
+            now = ingest.now()
+            for p in patches:  # before `write`, which drops what is left of the absorbed stories
+                tables.patch(
+                    con,
+                    story=p.head.story,
+                    root=p.head.root,
+                    size=p.head.size,
+                    merged=p.head.merged,
+                    members=p.members,
+                    edges=p.edges,
+                    absorbed=p.absorbed,
+                    own_names=own_names,
+                    now=now,
                 )
             tables.write(
                 con,
@@ -481,6 +496,22 @@ class SqliteStore(Store):
 
     def __repr__(self) -> str:
         return f"SqliteStore({str(self._path)!r}, readonly={self._readonly})"
+
+
+def _member_nodes(rows: Sequence[tuple[Any, ...]]) -> list[MemberNode]:
+    return [
+        MemberNode(
+            story=story,
+            id=id_,
+            title=title,
+            date=None if date is None else dt.date.fromisoformat(date),
+            outlet=outlet,
+            credits=tuple(json.loads(credits)),
+            own_names=frozenset(json.loads(own)),
+            parent=parent,
+        )
+        for story, id_, title, date, outlet, credits, own, parent in rows
+    ]
 
 
 def _by_id(con: sqlite3.Connection, counts: Counter[int], exclude: str | None) -> dict[str, int]:

@@ -151,14 +151,100 @@ def next_seq(con: sqlite3.Connection) -> int:
     return int(con.execute("SELECT coalesce(max(seq), 0) + 1 FROM stories").fetchone()[0])
 
 
-def member_rows(con: sqlite3.Connection, stories: Sequence[str]) -> list[tuple[Any, ...]]:
-    """(story, id, title, date, outlet, credits, own_names) of every member of ``stories``."""
+def member_rows(con: sqlite3.Connection, keys: Sequence[str], *, by: str = "story") -> list[tuple[Any, ...]]:
+    """(story, id, title, date, outlet, credits, own_names, parent) of every member of the stories ``keys``
+    (``by="story"``) or of the members ``keys`` (``by="id"``)."""
+    out: list[tuple[Any, ...]] = []
+    for start in range(0, len(keys), _CHUNK):
+        out += con.execute(
+            "SELECT m.story, m.id, a.title, a.date, a.outlet, m.credits, m.own_names, m.parent "
+            "FROM story_members AS m JOIN articles AS a ON a.id = m.id "
+            f"WHERE m.{'story' if by == 'story' else 'id'} IN (SELECT value FROM json_each(?))",
+            (_ids_json(keys[start : start + _CHUNK]),),
+        ).fetchall()
+    return out
+
+
+def heads(con: sqlite3.Connection, stories: Sequence[str]) -> list[tuple[Any, ...]]:
+    """(story, root, hidden, size, seq, merged) of ``stories``."""
     return con.execute(
-        "SELECT m.story, m.id, a.title, a.date, a.outlet, m.credits, m.own_names "
-        "FROM story_members AS m JOIN articles AS a ON a.id = m.id "
-        "WHERE m.story IN (SELECT value FROM json_each(?))",
+        "SELECT story, root, hidden, size, seq, merged FROM stories WHERE story IN (SELECT value FROM json_each(?))",
         (_ids_json(stories),),
     ).fetchall()
+
+
+def _member_row(story: str, m: StoryMember, own: frozenset[str]) -> tuple[Any, ...]:
+    return (
+        m.id,
+        story,
+        m.role,
+        m.parent,
+        m.confidence,
+        m.containment,
+        json.dumps(list(m.credits)),
+        json.dumps(sorted(own)),
+        int(m.credits_source),
+        int(m.uncredited),
+    )
+
+
+def _edge_row(story: str, e: StoryEdge) -> tuple[Any, ...]:
+    return (story, e.source, e.copy, e.confidence, e.containment, int(e.primary), _evidence_json(e.evidence))
+
+
+def patch(
+    con: sqlite3.Connection,
+    *,
+    story: str,
+    root: str | None,
+    size: int,
+    merged: Sequence[str],
+    members: Sequence[StoryMember],
+    edges: Sequence[StoryEdge],
+    absorbed: Sequence[str],
+    own_names: Mapping[str, frozenset[str]],
+    now: str,
+) -> None:
+    """Apply a `StoryPatch` (see `copydesk.store.base`) inside the caller's transaction."""
+    for old in absorbed:
+        con.execute("UPDATE story_members SET story = ? WHERE story = ?", (story, old))
+        con.execute("UPDATE story_edges SET story = ? WHERE story = ?", (story, old))
+    changed = _ids_json(m.id for m in members)
+    con.execute(
+        "DELETE FROM story_edges WHERE story = ? AND copy IN (SELECT value FROM json_each(?))",
+        (story, changed),
+    )
+    con.executemany(
+        "INSERT OR REPLACE INTO story_members VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (_member_row(story, m, own_names.get(m.id, frozenset())) for m in members),
+    )
+    con.executemany(
+        "INSERT OR REPLACE INTO story_edges VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (_edge_row(story, e) for e in edges),
+    )
+    dates = [m.date for m in members if m.date is not None]
+    row = con.execute("SELECT earliest, latest FROM stories WHERE story = ?", (story,)).fetchone()
+    old_dates = [dt.date.fromisoformat(x) for x in row if x is not None] if row else []
+    span = dates + old_dates
+    for old in absorbed:
+        span += [
+            dt.date.fromisoformat(x)
+            for x in con.execute("SELECT earliest, latest FROM stories WHERE story = ?", (old,)).fetchone()
+            or ()
+            if x is not None
+        ]
+    con.execute(
+        "UPDATE stories SET root = ?, size = ?, earliest = ?, latest = ?, updated = ?, merged = ? WHERE story = ?",
+        (
+            root,
+            size,
+            min(span).isoformat() if span else None,
+            max(span).isoformat() if span else None,
+            now,
+            json.dumps(list(merged)),
+            story,
+        ),
+    )
 
 
 def write(
@@ -228,33 +314,8 @@ def write(
                 json.dumps(list(story.merged)),
             )
         )
-        for m in story.members:
-            member_rows_.append(
-                (
-                    m.id,
-                    story.id,
-                    m.role,
-                    m.parent,
-                    m.confidence,
-                    m.containment,
-                    json.dumps(list(m.credits)),
-                    json.dumps(sorted(own_names.get(m.id, frozenset()))),
-                    int(m.credits_source),
-                    int(m.uncredited),
-                )
-            )
-        for e in story.edges:
-            edge_rows.append(
-                (
-                    story.id,
-                    e.source,
-                    e.copy,
-                    e.confidence,
-                    e.containment,
-                    int(e.primary),
-                    _evidence_json(e.evidence),
-                )
-            )
+        member_rows_ += [_member_row(story.id, m, own_names.get(m.id, frozenset())) for m in story.members]
+        edge_rows += [_edge_row(story.id, e) for e in story.edges]
     con.executemany("INSERT OR REPLACE INTO stories VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", story_rows)
     con.executemany(
         "INSERT OR REPLACE INTO story_members VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", member_rows_
