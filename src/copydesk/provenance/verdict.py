@@ -12,8 +12,9 @@ The verdict weighs independent pieces of evidence, each favouring one verdict wi
 - material in both directions: when each side has text the other lacks, inside shared sentences as well as
   whole sentences, neither can be the plain source of the other.
 
-The winner is the verdict with the most weight; its confidence is its share of all the weight, scaled down
-when the shared text is thin.
+The winner is the verdict with the most weight; its confidence is its share of all the weight plus a fixed
+0.5 of doubt (so one weak piece of evidence alone is not a confident verdict), scaled down when the shared
+text is thin.
 """
 
 from __future__ import annotations
@@ -45,6 +46,10 @@ class SideSignals:
     origins: frozenset[str] = field(default_factory=frozenset)
     own_names: frozenset[str] = field(default_factory=frozenset)
     wire: str | None = None
+
+
+# Pseudo-weight of "no evidence either way" in the confidence (see `verdict`).
+_DOUBT = 0.5
 
 
 def _copy_of(side: Side) -> Verdict:
@@ -200,7 +205,8 @@ def verdict(
     if weights["a_from_b"] == weights["b_from_a"] >= weights["common_source"]:
         best = "common_source"  # evidence for both directions alike: neither is shown to be the source
     strength = min(1.0, top / (2 * related_containment)) if related_containment else 1.0
-    confidence = (weights[best] / total) * (0.5 + 0.5 * strength)
+    # `_DOUBT` is weight on no verdict: a lone weak piece of evidence is not a confident verdict.
+    confidence = (weights[best] / (total + _DOUBT)) * (0.5 + 0.5 * strength)
     evidence.sort(key=lambda e: -e.weight)
     # The shared text itself comes first: it is why the pair is related at all. It weighs nothing in the
     # choice between the three related verdicts.
