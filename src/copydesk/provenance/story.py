@@ -21,6 +21,7 @@ Everything here is pure: the engine gives the nodes and links, and stores what c
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -141,21 +142,25 @@ def provenance(
 
     parent: dict[str, str] = {}
     via: dict[str, tuple[float, float, tuple[Evidence, ...]]] = {}
-    for conf, cont, src, copy, ln in proposals:
-        if copy in parent:
-            continue
-        up: str | None = src
-        while up is not None and up != copy:
-            up = parent.get(up)
-        if up == copy:
-            continue  # src descends from copy: the edge would close a cycle
-        parent[copy] = src
-        via[copy] = (conf, cont, ln.evidence)
+    # The trees as a union-find (near constant time per edge, whatever the depth); `top` is each set's root.
+    forest = _Forest(ids)
+    top = {k: k for k in ids}
 
     def root_of(k: str) -> str:
-        while k in parent:
-            k = parent[k]
-        return k
+        return top[forest.find(k)]
+
+    def hang(copy: str, src: str) -> None:
+        """``copy``, a tree's root, goes under ``src`` of another tree."""
+        root = root_of(src)
+        forest.union(copy, src)
+        top[forest.find(copy)] = root
+
+    for conf, cont, src, copy, ln in proposals:
+        if copy in parent or root_of(src) == copy:
+            continue  # copy has its parent, or src descends from copy (the edge would close a cycle)
+        parent[copy] = src
+        via[copy] = (conf, cont, ln.evidence)
+        hang(copy, src)
 
     # Roots that are nearly the same text (each has at least `_ALIKE` of its words in the other) are one text
     # published twice: the later (then shorter, then greater id) one goes under the other instead of both
@@ -200,9 +205,14 @@ def provenance(
             max(ln.containment_a, ln.containment_b),
             (Evidence("alike", "common_source", 0.5, detail),),
         )
+        hang(copy, src)
 
     tree = {k: root_of(k) for k in ids}
     roots = sorted({tree[k] for k in ids})
+    best_share: dict[str, float] = {}  # the largest share of each member's words found in another member
+    for ln in inside:
+        best_share[ln.a] = max(best_share.get(ln.a, 0.0), ln.containment_a)
+        best_share[ln.b] = max(best_share.get(ln.b, 0.0), ln.containment_b)
     edges: list[StoryEdge] = [
         StoryEdge(parent[k], k, via[k][0], via[k][1], via[k][2]) for k in ids if k in parent
     ]
@@ -241,7 +251,7 @@ def provenance(
             edges.append(StoryEdge(src, copy, conf, cont, ln.evidence, primary=False))
         for r in sorted(hidden):
             conf, cont, ev = hidden[r]
-            edges.append(StoryEdge(HIDDEN, r, conf, _own_containment(r, inside), ev))
+            edges.append(StoryEdge(HIDDEN, r, conf, best_share.get(r, 0.0), ev))
 
     def order(k: str) -> tuple[dt.date, str]:
         return (nodes[k].date or _FAR, k)
@@ -250,7 +260,7 @@ def provenance(
         root: str | None = None
     else:
         # one tree, or trees joined by a merging copy: the root of the biggest tree leads (earliest on ties)
-        size = {r: sum(tree[k] == r for k in ids) for r in roots}
+        size = Counter(tree.values())
         root = min(roots, key=lambda r: (-size[r], *order(r)))
 
     members: list[StoryMember] = []
@@ -264,24 +274,13 @@ def provenance(
         elif k in hidden:
             conf = hidden[k][0]
             members.append(
-                _member(node, "copy", HIDDEN, conf, _own_containment(k, inside), None, uncredited_containment)
+                _member(node, "copy", HIDDEN, conf, best_share.get(k, 0.0), None, uncredited_containment)
             )
         else:
             members.append(_member(node, "source", None, 0.0, 0.0, None, uncredited_containment))
     first = [m for m in members if m.id == root]
     rest = sorted((m for m in members if m.id != root), key=lambda m: order(m.id))
     return Provenance(root, bool(hidden), tuple(first + rest), tuple(edges))
-
-
-def _own_containment(k: str, links: Sequence[Link]) -> float:
-    """The largest share of ``k``'s words found in any other member."""
-    best = 0.0
-    for ln in links:
-        if ln.a == k:
-            best = max(best, ln.containment_a)
-        elif ln.b == k:
-            best = max(best, ln.containment_b)
-    return best
 
 
 def _member(
