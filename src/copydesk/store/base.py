@@ -19,7 +19,7 @@ import numpy as np
 import numpy.typing as npt
 
 from copydesk.config import IndexConfig
-from copydesk.model import Article, Fingerprints, IndexedArticle
+from copydesk.model import Article, BodyLayout, Fingerprints, IndexedArticle
 
 U64 = npt.NDArray[np.uint64]
 AddStatus = Literal["added", "duplicate_id", "duplicate_text"]
@@ -132,6 +132,11 @@ class Store(ABC):
     @abstractmethod
     def get_many(self, ids: Iterable[str]) -> list[Article]:
         """The stored articles in the order of ``ids``; ArticleNotFound names the first id not stored."""
+
+    @abstractmethod
+    def get_layouts(self, ids: Iterable[str]) -> list[tuple[Article, BodyLayout | None]]:
+        """The stored articles in the order of ``ids``, each with its `BodyLayout` (None when it was stored
+        without one); ArticleNotFound names the first id not stored."""
 
     @abstractmethod
     def known(self, ids: Iterable[str]) -> set[str]:

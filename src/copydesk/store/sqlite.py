@@ -20,16 +20,18 @@ from typing import TypeVar
 
 from copydesk.config import IndexConfig
 from copydesk.errors import ArticleNotFound, StoreError
-from copydesk.model import Article, Fingerprints, IndexedArticle
+from copydesk.model import Article, BodyLayout, Fingerprints, IndexedArticle
 from copydesk.store import ingest, postings, schema
 from copydesk.store.base import U64, AddResult, Store, StoreStats
 from copydesk.store.codec import (
     ARTICLE_COLUMNS,
+    LAYOUT_COLUMNS,
     blob_array,
     encode_items,
     row_article,
     signed_array,
     to_unsigned,
+    unpack_layout,
 )
 
 T = TypeVar("T")
@@ -256,6 +258,23 @@ class SqliteStore(Store):
                 raise ArticleNotFound(f"no article with id {id_!r} in the index {self._path}")
         articles = {id_: row_article(row) for id_, row in found.items()}
         return [articles[id_] for id_ in wanted]
+
+    def get_layouts(self, ids: Iterable[str]) -> list[tuple[Article, BodyLayout | None]]:
+        wanted = list(ids)
+        with self._read() as con:
+            rows = con.execute(
+                f"SELECT {ARTICLE_COLUMNS}, {LAYOUT_COLUMNS} FROM articles "
+                "WHERE id IN (SELECT value FROM json_each(?))",
+                (json.dumps(wanted),),
+            ).fetchall()
+        found = {row[0]: row for row in rows}
+        out: list[tuple[Article, BodyLayout | None]] = []
+        for id_ in wanted:
+            row = found.get(id_)
+            if row is None:
+                raise ArticleNotFound(f"no article with id {id_!r} in the index {self._path}")
+            out.append((row_article(row[:-2]), unpack_layout(*row[-2:])))
+        return out
 
     def known(self, ids: Iterable[str]) -> set[str]:
         with self._read() as con:
