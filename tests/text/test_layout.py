@@ -27,6 +27,8 @@ PIECES = [
     "PORT ALDREN (CPA) — Police said",
     "LONDON (Reuters) - Shares fell",
     "AFP journalists in Kyiv heard explosions.",
+    "Jane Doe contributed to this report.",
+    "(Photo by J. Smith/AFP) told Reuters",
     "Reuters contributed to this report.",
     "This article was originally published by www.example.com . Read the original article here.",
     "Nationally, most polls put the Conservatives ahead",
@@ -87,3 +89,57 @@ def test_plain_text_has_an_empty_layout() -> None:
 def test_seeds() -> None:
     for p in shared_file("seeds", "000_fb9d13d9a774a7f3.txt").parent.glob("*.txt"):
         _check(Path(p).read_text(encoding="utf-8"))
+
+
+def _credits_reference(text: str, start: int) -> list[object]:
+    """`find_credits` with every pattern run by plain `finditer` over the whole text."""
+    import re
+
+    from copydesk.text import boilerplate as b
+
+    found = []
+    lower = text[start:].lower()
+    agency = re.search(rf"\b(?:{b._AGENCY})\b", text[start:]) is not None
+    for (kind, pattern), gate in zip(b._PATTERNS, b._GATES, strict=True):
+        if not (agency if gate == ("agency",) else any(g in lower for g in gate)):
+            continue
+        for m in pattern.finditer(text, start):
+            name = b._name(kind, m)
+            if kind == "photo" and name is not None and len(name.split()) > 5:
+                continue
+            if kind == "footer" and m.group().lower().startswith("read"):
+                name = None
+            found.append(b.CreditSpan(kind, name, m.start(), m.end()))
+    found.sort(key=lambda c: (c.start, -c.end))
+    merged: list[b.CreditSpan] = []
+    for c in found:
+        if merged and c.start < merged[-1].end and (c.kind == merged[-1].kind or c.end <= merged[-1].end):
+            continue
+        merged.append(c)
+    return list(merged)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(texts(), st.integers(0, 40))
+def test_find_credits_equals_plain_finditer(text: str, start: int) -> None:
+    from copydesk.text.boilerplate import find_credits
+
+    start = min(start, len(text))
+    assert find_credits(text, start=start) == _credits_reference(text, start)
+
+
+def test_find_credits_on_reuters_and_fixtures() -> None:
+    from copydesk.text.boilerplate import find_credits
+
+    extra = [
+        "Jane Doe contributed to this report. Reuters contributed",
+        "x Agence France-Presse contributed",
+        "XEPA-EFE reported. AFP/Getty Images. told AFP",
+    ]
+    for text in extra + [p.read_text(encoding="utf-8") for p in sorted(EXAMPLES.glob("*.txt"))]:
+        assert find_credits(text) == _credits_reference(text, 0)
+    path = shared_file("reuters21578", "documents.jsonl.gz")
+    with gzip.open(path, "rt", encoding="utf-8") as f:
+        for line in itertools.islice(f, 1500):
+            text = json.loads(line)["text"]
+            assert find_credits(text) == _credits_reference(text, 0)

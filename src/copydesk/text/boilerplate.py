@@ -9,6 +9,7 @@ captions spliced between paragraphs, credit lines, bylines, headings and scraper
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from copydesk.text.sentences import Paragraph, SentenceSpan, is_terminated
@@ -129,6 +130,23 @@ _GATES: tuple[tuple[str, ...], ...] = (
 )
 # `\b(?:{_AGENCY})\b` without its leading `\b` (which stops re from skipping ahead to the possible first
 # letters, five times slower): `_mentions_agency` checks that boundary itself.
+_CONTRIBUTED = _PATTERNS[7][1]
+# For the patterns that open with ``\b`` and a list of words, those words alone (see `_anchored`).
+_AGENCY_START = re.compile(rf"(?:{_AGENCY})")
+_ANCHORS: tuple[re.Pattern[str] | None, ...] = (
+    None,
+    None,
+    _AGENCY_START,
+    re.compile(r"(?:told|according to|reported by|quoted by|speaking to|in an interview with|news agency)"),
+    None,
+    re.compile(r"(?:Photo|Photograph|Picture|Pic|Image|Credit)"),
+    _AGENCY_START,
+    None,
+    None,
+    None,
+    None,
+    None,
+)
 _AGENCY_END = re.compile(rf"(?:{_AGENCY})\b")
 _WORD_CHAR = re.compile(r"\w")
 _CAPTION_WORDS = 50
@@ -168,6 +186,33 @@ def _name(kind: str, m: re.Match[str]) -> str | None:
     return canonical_agency(raw) or raw
 
 
+def _anchored(
+    pattern: re.Pattern[str], anchor: re.Pattern[str], text: str, start: int
+) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text, start)`` for a pattern whose every match begins where ``anchor`` matches: the
+    pattern is tried only there (re cannot skip ahead past a leading ``\b`` by itself)."""
+    pos = start
+    while (a := anchor.search(text, pos)) is not None:
+        m = pattern.match(text, a.start())
+        if m is None:
+            pos = a.start() + 1
+        else:
+            yield m
+            pos = max(m.end(), a.start() + 1)
+
+
+def _before_contributed(text: str, start: int) -> int:
+    """Where `_CONTRIBUTED` can first match in ``text[start:]``: its name (letters, digits, ``_.'-`` and
+    spaces) runs up to " contributed", so not before the run of such characters ending at the first
+    " contributed"; -1 when there is none."""
+    at = text.find(" contributed", start)
+    if at < 0:
+        return -1
+    while at > start and (text[at - 1].isalnum() or text[at - 1] in "_.'- "):
+        at -= 1
+    return at
+
+
 def _mentions_agency(text: str, start: int) -> bool:
     """Whether ``\b(?:{_AGENCY})\b`` matches in ``text[start:]``."""
     m = _AGENCY_END.search(text, start)
@@ -184,10 +229,15 @@ def find_credits(text: str, *, start: int = 0) -> list[CreditSpan]:
     found: list[CreditSpan] = []
     lower = text[start:].lower()
     agency = _mentions_agency(text, start)
-    for (kind, pattern), gate in zip(_PATTERNS, _GATES, strict=True):
+    for (kind, pattern), gate, anchor in zip(_PATTERNS, _GATES, _ANCHORS, strict=True):
         if not (agency if gate == ("agency",) else any(g in lower for g in gate)):
             continue
-        for m in pattern.finditer(text, start):
+        pos = start
+        if pattern is _CONTRIBUTED:
+            pos = _before_contributed(text, start)
+            if pos < 0:
+                continue
+        for m in pattern.finditer(text, pos) if anchor is None else _anchored(pattern, anchor, text, pos):
             name = _name(kind, m)
             if kind == "photo" and name is not None and len(name.split()) > 5:
                 continue  # "Picture: Tracers are seen in the night sky ..." is a caption, not a credit
