@@ -21,6 +21,7 @@ import numpy as np
 from copydesk.config import CompareConfig, IndexConfig
 from copydesk.engine.articles import as_article
 from copydesk.engine.compare import compare_prepared, side_signals, signals
+from copydesk.engine.layouts import LayoutPool, default_workers, gather
 from copydesk.engine.overlap import Prepared, overlap, prepare
 from copydesk.engine.verify import Body, bodies, body_words, figures, passages
 from copydesk.errors import ArticleNotFound, ConfigError
@@ -30,7 +31,6 @@ from copydesk.provenance.verdict import SideSignals, verdict
 from copydesk.sketch.batch import fingerprint_batch
 from copydesk.sketch.shingle import word_hashes
 from copydesk.store import Store, StoreStats, open_store
-from copydesk.text.layout import body_layout
 
 Direction = Literal["source", "copy", "sibling", "same"]
 ArticleLike = Article | str | Mapping[str, Any]
@@ -160,12 +160,14 @@ class Index:
         *,
         batch_size: int = 10_000,
         progress: Callable[[AddSummary], None] | None = None,
+        workers: int | None = None,
     ) -> AddSummary:
         """Fingerprint and store ``articles`` in batches of ``batch_size``, each batch one transaction.
 
         Articles already present (same id, or same folded text under another id) are counted, not added
         again; `Skipped` records from the readers are collected in the summary. ``progress`` is called after
-        each committed batch.
+        each committed batch. ``workers``: processes that compute the articles' body layouts (default: one
+        per core beyond the first; 0: none, all in this process).
         """
         summary = AddSummary()
         start = time.perf_counter()
@@ -184,23 +186,40 @@ class Index:
             if progress is not None:
                 progress(summary)
 
-        # The store writes batch n on a second thread (SQLite releases the GIL) while this one reads and
-        # fingerprints batch n + 1. Batches still commit one at a time, in input order.
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="copydesk-store") as writer:
+        # A pipeline of three stages, each on its own core when there are enough: worker processes lay out
+        # batch n + 1 while this thread reads and fingerprints it, and the store writes batch n on a second
+        # thread (SQLite releases the GIL). Batches still commit one at a time, in input order.
+        n_workers = default_workers() if workers is None else workers
+        with (
+            LayoutPool(n_workers) as pool,
+            ThreadPoolExecutor(max_workers=1, thread_name_prefix="copydesk-store") as writer,
+        ):
             pending: Future[None] | None = None
+            ready: tuple[list[Article], list[Fingerprints], list[Future[list[BodyLayout]]]] | None = None
+
+            def write(
+                batch: list[Article], fps: list[Fingerprints], laid: list[Future[list[BodyLayout]]]
+            ) -> None:
+                nonlocal pending
+                layouts = gather(laid)
+                if pending is not None:
+                    pending.result()
+                pending = writer.submit(commit, batch, fps, layouts)
+
             for batch in _batches(records, batch_size, summary):
                 for i, art in enumerate(batch):
                     if art.id is None:
                         raise ConfigError(
                             f"article {i} of the batch has no id: every indexed article needs one"
                         )
-                fps = fingerprint_batch(
-                    [a.text for a in batch], config=self.config, starts=[a.body_start for a in batch]
-                )
-                layouts = [body_layout(a.text, start=a.body_start) for a in batch]
-                if pending is not None:
-                    pending.result()
-                pending = writer.submit(commit, batch, fps, layouts)
+                texts, starts = [a.text for a in batch], [a.body_start for a in batch]
+                laid = pool.submit(texts, starts)
+                fps = fingerprint_batch(texts, config=self.config, starts=starts)
+                if ready is not None:
+                    write(*ready)
+                ready = (batch, fps, laid)
+            if ready is not None:
+                write(*ready)
             if pending is not None:
                 pending.result()
         summary.seconds = time.perf_counter() - start
@@ -231,10 +250,9 @@ class Index:
         found = dict(self.store.band_candidates(fp.band_keys))
         floor = max(self.config.min_shared_fingerprints, _MIN_FP_SHARE * len(fp.passages))
         for id_, n in self.store.passage_candidates(
-            fp.passages, max_postings=self.config.max_postings
+            fp.passages, max_postings=self.config.max_postings, min_shared=floor
         ).items():
-            if n >= floor:
-                found[id_] = found.get(id_, 0) + n
+            found[id_] = found.get(id_, 0) + n
         if article.id is not None:
             found.pop(article.id, None)
         return found

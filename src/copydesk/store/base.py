@@ -155,9 +155,10 @@ class Store(ABC):
 
     @abstractmethod
     def passage_candidates(
-        self, fps: U64, *, max_postings: int, exclude: str | None = None
+        self, fps: U64, *, max_postings: int, exclude: str | None = None, min_shared: float = 1
     ) -> dict[str, int]:
-        """Ids of stored articles sharing passage fingerprints, with the number shared.
+        """Ids of stored articles sharing passage fingerprints, with the number shared (at least
+        ``min_shared``; articles sharing fewer are left out).
 
         A fingerprint stored for more than ``max_postings`` articles is ignored (boilerplate, stock
         phrases). Duplicate values in ``fps`` count once. ``exclude``: an id left out.

@@ -304,12 +304,12 @@ class SqliteStore(Store):
             return _by_id(con, counts, exclude)
 
     def passage_candidates(
-        self, fps: U64, *, max_postings: int, exclude: str | None = None
+        self, fps: U64, *, max_postings: int, exclude: str | None = None, min_shared: float = 1
     ) -> dict[str, int]:
         if not isinstance(max_postings, int) or max_postings < 1:
             raise StoreError(f"max_postings must be a positive integer, got {max_postings!r}")
         with self._read() as con:
-            counts = postings.passage_docs(con, signed_array(fps), max_postings)
+            counts = postings.passage_docs(con, signed_array(fps), max_postings, min_shared)
             return _by_id(con, counts, exclude)
 
     def count(self) -> int:
