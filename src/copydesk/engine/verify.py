@@ -121,14 +121,19 @@ def figures(query: U64, query_words: int, candidates: Sequence[Body], *, shingle
         hit = q_set[at] == flat
     else:
         hit = np.zeros(len(flat), dtype=bool)
-    # Distinct shingles of each candidate, and those the query has: sort by (candidate, shingle).
-    order = np.lexsort((flat, owner))
-    s_flat, s_owner, s_hit = flat[order], owner[order], hit[order]
+    # Distinct shingles of each candidate (one small sort each: far cheaper than one sort by two keys).
+    distinct = np.zeros(k, dtype=np.int64)
+    for i, c in enumerate(candidates):
+        if len(c.shingles):
+            srt = np.sort(c.shingles)
+            distinct[i] = len(srt) - int(np.count_nonzero(srt[1:] == srt[:-1]))
+    # The distinct (candidate, shingle) pairs the query has: sort the shared places by (candidate, shingle).
+    h_flat, h_owner = flat[hit], owner[hit]
+    order = np.lexsort((h_flat, h_owner))
+    s_flat, s_owner = h_flat[order], h_owner[order]
     first = np.ones(len(s_flat), dtype=bool)
     first[1:] = (s_flat[1:] != s_flat[:-1]) | (s_owner[1:] != s_owner[:-1])
-    distinct = np.bincount(s_owner[first], minlength=k)
-    shared = first & s_hit
-    inter = np.bincount(s_owner[shared], minlength=k)
+    inter = np.bincount(s_owner[first], minlength=k)
 
     words = np.fromiter((c.words for c in candidates), dtype=np.int64, count=k)
     width = np.minimum(n, words)
@@ -138,7 +143,7 @@ def figures(query: U64, query_words: int, candidates: Sequence[Body], *, shingle
     # The query's words covered by each candidate: every query position holding a shingle the candidate has.
     q_order = np.argsort(query, kind="stable")
     q_sorted = query[q_order]
-    pair_owner, pair_hash = s_owner[shared], s_flat[shared]
+    pair_owner, pair_hash = s_owner[first], s_flat[first]
     lo = np.searchsorted(q_sorted, pair_hash, side="left")
     hi = np.searchsorted(q_sorted, pair_hash, side="right")
     reps = hi - lo
