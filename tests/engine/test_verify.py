@@ -144,3 +144,17 @@ def test_articles_stored_without_layout_are_verified_too(tmp_path: Path, limit: 
             config=CFG,
         )
         assert hits[0].passages == ov.passages
+
+
+def test_layouts_from_worker_processes_are_the_same(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from copydesk.engine import layouts
+
+    monkeypatch.setattr(layouts, "MIN_PARALLEL", 2)
+    arts = [{"id": a.id, "text": a.text} for a in _fixtures()]
+    stored = {}
+    for workers in (0, 2):
+        with Index(tmp_path / f"w{workers}.db") as index:
+            summary = index.add(arts, batch_size=4, workers=workers)
+            ids = sorted(index.store.ids())
+            stored[workers] = (summary.added, index.store.get_layouts(ids))
+    assert stored[0] == stored[2] and stored[0][0] > 5

@@ -21,7 +21,7 @@ import numpy as np
 from copydesk.config import CompareConfig, IndexConfig
 from copydesk.engine.articles import as_article
 from copydesk.engine.compare import compare_prepared, side_signals, signals
-from copydesk.engine.layouts import LayoutPool, default_workers, gather
+from copydesk.engine.layouts import LayoutPool, gather
 from copydesk.engine.overlap import Prepared, overlap, prepare
 from copydesk.engine.verify import Body, bodies, body_words, figures, passages
 from copydesk.errors import ArticleNotFound, ConfigError
@@ -160,14 +160,15 @@ class Index:
         *,
         batch_size: int = 10_000,
         progress: Callable[[AddSummary], None] | None = None,
-        workers: int | None = None,
+        workers: int = 0,
     ) -> AddSummary:
         """Fingerprint and store ``articles`` in batches of ``batch_size``, each batch one transaction.
 
         Articles already present (same id, or same folded text under another id) are counted, not added
         again; `Skipped` records from the readers are collected in the summary. ``progress`` is called after
-        each committed batch. ``workers``: processes that compute the articles' body layouts (default: one
-        per core beyond the first; 0: none, all in this process).
+        each committed batch. ``workers``: processes that compute the articles' body layouts while this
+        process fingerprints and writes (default 0: all in this process; on the shared 2-core benchmark
+        machine one worker was no faster, as no core was idle).
         """
         summary = AddSummary()
         start = time.perf_counter()
@@ -189,9 +190,8 @@ class Index:
         # A pipeline of three stages, each on its own core when there are enough: worker processes lay out
         # batch n + 1 while this thread reads and fingerprints it, and the store writes batch n on a second
         # thread (SQLite releases the GIL). Batches still commit one at a time, in input order.
-        n_workers = default_workers() if workers is None else workers
         with (
-            LayoutPool(n_workers) as pool,
+            LayoutPool(workers) as pool,
             ThreadPoolExecutor(max_workers=1, thread_name_prefix="copydesk-store") as writer,
         ):
             pending: Future[None] | None = None

@@ -13,7 +13,6 @@ process pool.
 from __future__ import annotations
 
 import multiprocessing
-import os
 from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 
@@ -27,11 +26,6 @@ MIN_PARALLEL = 2000
 def layout_batch(texts: Sequence[str], starts: Sequence[int]) -> list[BodyLayout]:
     """`body_layout` of each ``texts[i][starts[i]:]``, in order."""
     return [body_layout(t, start=s) for t, s in zip(texts, starts, strict=True)]
-
-
-def default_workers() -> int:
-    """One worker per core beyond the one that reads and writes (none on a single core)."""
-    return max(0, (os.cpu_count() or 1) - 1)
 
 
 class LayoutPool:
