@@ -300,9 +300,15 @@ def _credit_in(credits: list[CreditSpan], kind: str, start: int, end: int) -> Cr
     return next((c for c in credits if c.kind == kind and c.start < end and c.end > start), None)
 
 
-def paragraph_kinds(text: str, paragraphs: list[Paragraph], credits: list[CreditSpan]) -> list[str | None]:
+def paragraph_kinds(
+    text: str, paragraphs: list[Paragraph], credits: list[CreditSpan], *, openings: bool = True
+) -> list[str | None]:
     """The kind `boilerplate_kinds` starts each paragraph's sentences from: ``byline``, ``caption``,
-    ``heading``, or None for body text (see there)."""
+    ``heading``, or None for body text (see there).
+
+    openings: False when the text surely has no caption opening (`may_mark_sentences` said so): the
+    paragraphs are then not searched for one.
+    """
     terminated = [is_terminated(text[p.start : p.end]) for p in paragraphs]
     prose = sum(terminated) >= 2 and sum(terminated) >= 0.4 * len(paragraphs)
     first_prose = next((i for i, t in enumerate(terminated) if t), len(paragraphs))
@@ -317,7 +323,9 @@ def paragraph_kinds(text: str, paragraphs: list[Paragraph], credits: list[Credit
         byline = credit_in("byline", p.start, p.end)
         if byline is not None and byline.end - byline.start >= 0.8 * (p.end - p.start):
             kind = "byline"
-        elif _CAPTION_START.match(body) or _CAPTION_INSIDE.search(body) or credit_in("photo", p.start, p.end):
+        elif (openings and (_CAPTION_START.match(body) or _CAPTION_INSIDE.search(body))) or credit_in(
+            "photo", p.start, p.end
+        ):
             kind = "caption"
         elif not terminated[i] and prose and len(body.split()) <= _CAPTION_WORDS:
             # Short and unterminated among prose paragraphs: a spliced caption. A long one is running text

@@ -61,7 +61,7 @@ def body_layout(text: str, *, start: int = 0) -> BodyLayout:
         kinds = boilerplate_kinds(text, paras, spans, credits)
         marked = [(s.start, s.end) for s, k in zip(spans, kinds, strict=True) if k is not None]
     else:
-        kinds = paragraph_kinds(text, paras, credits)
+        kinds = paragraph_kinds(text, paras, credits, openings=False)
         marked = [(p.start, p.end) for p, k in zip(paras, kinds, strict=True) if k is not None]
     if not marked:
         return BodyLayout((), _credits(credits))
