@@ -158,3 +158,23 @@ def test_layouts_from_worker_processes_are_the_same(tmp_path: Path, monkeypatch:
             ids = sorted(index.store.ids())
             stored[workers] = (summary.added, index.store.get_layouts(ids))
     assert stored[0] == stored[2] and stored[0][0] > 5
+
+
+def test_a_text_met_again_is_not_laid_out_and_still_found(tmp_path: Path) -> None:
+    wire = (EXAMPLES / "wire.txt").read_text(encoding="utf-8")
+    ledger = (EXAMPLES / "ledger.txt").read_text(encoding="utf-8")
+    with Index(tmp_path / "t.db") as index:
+        index.add([{"id": "old", "text": "something else entirely, stored first"}])
+        # "old" again (refused for its id) carries the ledger text first; "copy" repeats it and is kept
+        summary = index.add(
+            [{"id": "wire", "text": wire}, {"id": "old", "text": ledger}, {"id": "copy", "text": ledger}]
+        )
+        assert summary.added == 2 and summary.duplicate_id == 1
+        ((_, layout),) = index.store.get_layouts(["copy"])
+        assert layout is None  # met before in this call: stored without a layout
+        hits = index.find("wire", limit=None)
+        assert [h.id for h in hits] == ["copy"]
+        ov = overlap(
+            prepare(index.get("wire"), shingle_size=3), prepare(index.get("copy"), shingle_size=3), config=CFG
+        )
+        assert (hits[0].containment_query, hits[0].passages) == (ov.containment_a, ov.passages)

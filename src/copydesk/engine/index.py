@@ -174,7 +174,7 @@ class Index:
         start = time.perf_counter()
         records = (r if isinstance(r, Article | Skipped) else as_article(r) for r in articles)
 
-        def commit(batch: list[Article], fps: list[Fingerprints], layouts: list[BodyLayout]) -> None:
+        def commit(batch: list[Article], fps: list[Fingerprints], layouts: list[BodyLayout | None]) -> None:
             result = self.store.add_batch(
                 [IndexedArticle(a, f, lay) for a, f, lay in zip(batch, fps, layouts, strict=True)]
             )
@@ -195,13 +195,19 @@ class Index:
             ThreadPoolExecutor(max_workers=1, thread_name_prefix="copydesk-store") as writer,
         ):
             pending: Future[None] | None = None
-            ready: tuple[list[Article], list[Fingerprints], list[Future[list[BodyLayout]]]] | None = None
+            Laid = tuple[list[int], list[Future[list[BodyLayout]]]]
+            ready: tuple[list[Article], list[Fingerprints], Laid] | None = None
+            # Content hashes met so far in this call: a text met again is a duplicate the store will not
+            # keep (same hash and same text), so it is not laid out. Should it be kept after all (a hash
+            # collision, or its first copy refused for its id), it is stored without a layout, and `find`
+            # verifies it the slow way: the answers stay the same.
+            met: set[int] = set()
 
-            def write(
-                batch: list[Article], fps: list[Fingerprints], laid: list[Future[list[BodyLayout]]]
-            ) -> None:
+            def write(batch: list[Article], fps: list[Fingerprints], laid: Laid) -> None:
                 nonlocal pending
-                layouts = gather(laid)
+                layouts: list[BodyLayout | None] = [None] * len(batch)
+                for i, layout in zip(laid[0], gather(laid[1]), strict=True):
+                    layouts[i] = layout
                 if pending is not None:
                     pending.result()
                 pending = writer.submit(commit, batch, fps, layouts)
@@ -213,8 +219,13 @@ class Index:
                             f"article {i} of the batch has no id: every indexed article needs one"
                         )
                 texts, starts = [a.text for a in batch], [a.body_start for a in batch]
-                laid = pool.submit(texts, starts)
                 fps = fingerprint_batch(texts, config=self.config, starts=starts)
+                todo = []
+                for i, f in enumerate(fps):
+                    if f.content_hash not in met:
+                        met.add(f.content_hash)
+                        todo.append(i)
+                laid = (todo, pool.submit([texts[i] for i in todo], [starts[i] for i in todo]))
                 if ready is not None:
                     write(*ready)
                 ready = (batch, fps, laid)
