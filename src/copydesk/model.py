@@ -312,11 +312,30 @@ class Fingerprints:
 
 
 @dataclass(frozen=True, slots=True)
+class BodyLayout:
+    """What verifying an article needs besides its text, kept by the index so that `find` does not analyse
+    the text again: which of its words are body words, and its credits.
+
+    skip: half-open ranges ``(lo, hi)`` of word numbers that are not body words (boilerplate sentences, words
+        outside any sentence), sorted and disjoint, numbering the words of ``text[body_start:]`` as
+        `copydesk.text.tokens.tokenize` lists them; empty when every word is a body word.
+    credits: the credits found in the text as ``(kind, name, start, end)``, offsets into ``text``.
+    """
+
+    skip: tuple[tuple[int, int], ...] = ()
+    credits: tuple[tuple[str, str | None, int, int], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class IndexedArticle:
-    """An article with its fingerprints, as the store writes it."""
+    """An article with its fingerprints, as the store writes it.
+
+    layout: its `BodyLayout`, or None when not computed (`find` then analyses the text when verifying it).
+    """
 
     article: Article
     fingerprints: Fingerprints
+    layout: BodyLayout | None = None
 
 
 HIDDEN = "hidden"

@@ -1,4 +1,5 @@
-"""The fast word coverage against a plain reference."""
+"""`shared_runs` (numpy) gives the runs of its one-shingle-at-a-time reference; the fast word coverage its
+plain reference."""
 
 from __future__ import annotations
 
@@ -6,7 +7,28 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from copydesk.align.passage import coverage
+from copydesk.align.passage import coverage, shared_runs, shared_runs_reference
+
+seqs = st.lists(st.integers(0, 6), min_size=0, max_size=60)
+
+
+@settings(max_examples=500, deadline=None)
+@given(seqs, seqs, st.integers(1, 4), st.integers(1, 8))
+def test_shared_runs_equals_the_reference(a: list[int], b: list[int], n: int, min_words: int) -> None:
+    x, y = np.array(a, dtype=np.uint64), np.array(b, dtype=np.uint64)
+    kw = {"a_words": len(a) + n - 1, "b_words": len(b) + n - 1, "min_words": min_words}
+    assert shared_runs(x, y, n, **kw) == shared_runs_reference(x, y, n, **kw)
+
+
+def test_shared_runs_on_long_texts() -> None:
+    rng = np.random.default_rng(3)
+    src = rng.integers(0, 2**63, 2000, dtype=np.uint64)
+    copy = np.concatenate(
+        [src[100:700], rng.integers(0, 2**63, 50, dtype=np.uint64), src[650:1500], src[:80]]
+    )
+    for a, b in ((src, copy), (copy, src), (np.repeat(src[:5], 50), np.repeat(src[:5], 40))):
+        kw = {"a_words": len(a) + 2, "b_words": len(b) + 2, "min_words": 5}
+        assert shared_runs(a, b, 3, **kw) == shared_runs_reference(a, b, 3, **kw)
 
 
 @settings(max_examples=200, deadline=None)

@@ -13,7 +13,7 @@ import pytest
 
 from copydesk.config import IndexConfig
 from copydesk.errors import ArticleNotFound, StoreError
-from copydesk.model import Article, Fingerprints, IndexedArticle
+from copydesk.model import Article, BodyLayout, Fingerprints, IndexedArticle
 from copydesk.store import SCHEMA_VERSION, SqliteStore, Store, open_store, postings
 
 SMALL = IndexConfig(num_perm=8, bands=4)
@@ -40,6 +40,31 @@ def item(
         passages=np.unique(np.array(passages or [], dtype=np.uint64)),
     )
     return IndexedArticle(Article(text=text, id=id, **fields), fp)  # type: ignore[arg-type]
+
+
+def _laid(id: str, layout: BodyLayout | None) -> IndexedArticle:
+    base = item(id, f"By A. Writer\n\nThe text of the story {id}, with a credit. Photo: AFP")
+    return IndexedArticle(base.article, base.fingerprints, layout)
+
+
+def test_layouts_round_trip(tmp_path: Path) -> None:
+    path = tmp_path / "index.db"
+    layouts = {
+        "plain": BodyLayout(),
+        "laid": BodyLayout(
+            skip=((0, 3), (10, 12)), credits=(("photo", "AFP", 40, 50), ("agency", None, 1, 2))
+        ),
+        "none": None,
+    }
+    with open_store(path, config=SMALL) as s:
+        s.add_batch([_laid(id_, lay) for id_, lay in layouts.items()])
+    with open_store(path, readonly=True) as s:
+        got = s.get_layouts(["none", "laid", "plain"])
+        assert [a.id for a, _ in got] == ["none", "laid", "plain"]
+        assert [lay for _, lay in got] == [layouts["none"], layouts["laid"], layouts["plain"]]
+        assert got[1][0] == s.get("laid")
+        with pytest.raises(ArticleNotFound, match="'nope'"):
+            s.get_layouts(["plain", "nope"])
 
 
 @pytest.fixture
@@ -136,6 +161,8 @@ def test_a_failing_batch_stores_nothing(store: Store, monkeypatch: pytest.Monkey
         (item("x", bands=[1, 2]), "band_keys has 2 values"),
         (IndexedArticle(Article(text="t"), item("y").fingerprints), "has no id"),
         (item("z", meta={"when": dt.date(2024, 1, 1)}), "meta must hold JSON values"),
+        (_laid("w", BodyLayout(skip=((2, 1),))), "layout.skip must hold"),
+        (_laid("v", BodyLayout(skip=((0, 99),))), "layout.skip must hold"),
     ],
 )
 def test_bad_items_are_refused_before_anything_is_written(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -22,12 +22,12 @@ from copydesk.model import (
 )
 from copydesk.provenance.verdict import SideSignals, verdict
 from copydesk.text.analysis import Analysis
-from copydesk.text.boilerplate import canonical_agency
+from copydesk.text.boilerplate import CreditSpan, canonical_agency
 
 ArticleLike = Article | str | Mapping[str, Any]
 
 
-def _own_names(article: Article, analysis: Analysis) -> frozenset[str]:
+def _own_names(article: Article, credits: Sequence[CreditSpan]) -> frozenset[str]:
     names: set[str] = set()
     if article.outlet:
         names.add(article.outlet.lower())
@@ -38,7 +38,7 @@ def _own_names(article: Article, analysis: Analysis) -> frozenset[str]:
         host = urlsplit(article.url).hostname
         if host:
             names.update({host.lower(), host.lower().removeprefix("www.")})
-    for c in analysis.credits:
+    for c in credits:
         if c.kind == "byline" and c.name and canonical_agency(c.name):
             names.add(c.name.lower())
         if c.kind == "dateline" and c.name and c.start <= article.body_start + 200:
@@ -52,23 +52,35 @@ def _own_names(article: Article, analysis: Analysis) -> frozenset[str]:
 def signals(
     article: Article, analysis: Analysis, containment: float, unique: int, inserted: int
 ) -> SideSignals:
+    return side_signals(article, analysis.credits, len(analysis.body_words), containment, unique, inserted)
+
+
+def side_signals(
+    article: Article,
+    credits: Sequence[CreditSpan],
+    words: int,
+    containment: float,
+    unique: int,
+    inserted: int,
+) -> SideSignals:
+    """`signals` from an article's credits and number of body words (what the index keeps of it)."""
     agencies = frozenset(
         c.name
-        for c in analysis.credits
+        for c in credits
         if c.kind in ("agency", "photo", "contributed", "dateline")
         and c.name
         and (canonical_agency(c.name) == c.name or c.name.isupper())
     )
-    origins = frozenset(c.name for c in analysis.credits if c.kind == "footer" and c.name)
+    origins = frozenset(c.name for c in credits if c.kind == "footer" and c.name)
     return SideSignals(
-        words=len(analysis.body_words),
+        words=words,
         containment=containment,
         unique_words=unique,
         inserted_words=inserted,
         date=article.date,
         agencies=agencies,
         origins=origins,
-        own_names=_own_names(article, analysis),
+        own_names=_own_names(article, credits),
         wire=canonical_agency(article.outlet),
     )
 

@@ -8,6 +8,7 @@ every hit is verified on the real shingle sets of both texts, exactly as `compar
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -15,16 +16,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+import numpy as np
+
 from copydesk.config import CompareConfig, IndexConfig, StoryConfig
 from copydesk.engine import stories as story_engine
 from copydesk.engine.articles import as_article
-from copydesk.engine.compare import compare_prepared, signals
+from copydesk.engine.compare import compare_prepared, side_signals, signals
+from copydesk.engine.layouts import LayoutPool, gather
 from copydesk.engine.overlap import Prepared, overlap, prepare
+from copydesk.engine.verify import Body, bodies, body_words, figures, passages
 from copydesk.errors import ArticleNotFound, ConfigError
 from copydesk.io.record import Skipped
-from copydesk.model import Article, Comparison, Fingerprints, IndexedArticle, Passage, Story
-from copydesk.provenance.verdict import verdict
+from copydesk.model import Article, BodyLayout, Comparison, Fingerprints, IndexedArticle, Passage, Story
+from copydesk.provenance.verdict import SideSignals, verdict
 from copydesk.sketch.batch import fingerprint_batch
+from copydesk.sketch.shingle import word_hashes
 from copydesk.store import Store, StoreStats, open_store
 
 Direction = Literal["source", "copy", "sibling", "same"]
@@ -157,19 +163,24 @@ class Index:
         *,
         batch_size: int = 10_000,
         progress: Callable[[AddSummary], None] | None = None,
+        workers: int = 0,
     ) -> AddSummary:
         """Fingerprint and store ``articles`` in batches of ``batch_size``, each batch one transaction.
 
         Articles already present (same id, or same folded text under another id) are counted, not added
         again; `Skipped` records from the readers are collected in the summary. ``progress`` is called after
-        each committed batch.
+        each committed batch. ``workers``: processes that compute the articles' body layouts while this
+        process fingerprints and writes (default 0: all in this process; on the shared 2-core benchmark
+        machine one worker was no faster, as no core was idle).
         """
         summary = AddSummary()
         start = time.perf_counter()
         records = (r if isinstance(r, Article | Skipped) else as_article(r) for r in articles)
 
-        def commit(batch: list[Article], fps: list[Fingerprints]) -> None:
-            result = self.store.add_batch([IndexedArticle(a, f) for a, f in zip(batch, fps, strict=True)])
+        def commit(batch: list[Article], fps: list[Fingerprints], layouts: list[BodyLayout | None]) -> None:
+            result = self.store.add_batch(
+                [IndexedArticle(a, f, lay) for a, f, lay in zip(batch, fps, layouts, strict=True)]
+            )
             summary.added += result.added
             summary.duplicate_id += result.duplicate_id
             summary.duplicate_text += result.duplicate_text
@@ -179,22 +190,50 @@ class Index:
             if progress is not None:
                 progress(summary)
 
-        # The store writes batch n on a second thread (SQLite releases the GIL) while this one reads and
-        # fingerprints batch n + 1. Batches still commit one at a time, in input order.
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="copydesk-store") as writer:
+        # A pipeline of three stages, each on its own core when there are enough: worker processes lay out
+        # batch n + 1 while this thread reads and fingerprints it, and the store writes batch n on a second
+        # thread (SQLite releases the GIL). Batches still commit one at a time, in input order.
+        with (
+            LayoutPool(workers) as pool,
+            ThreadPoolExecutor(max_workers=1, thread_name_prefix="copydesk-store") as writer,
+        ):
             pending: Future[None] | None = None
+            Laid = tuple[list[int], list[Future[list[BodyLayout]]]]
+            ready: tuple[list[Article], list[Fingerprints], Laid] | None = None
+            # Content hashes met so far in this call: a text met again is a duplicate the store will not
+            # keep (same hash and same text), so it is not laid out. Should it be kept after all (a hash
+            # collision, or its first copy refused for its id), it is stored without a layout, and `find`
+            # verifies it the slow way: the answers stay the same.
+            met: set[int] = set()
+
+            def write(batch: list[Article], fps: list[Fingerprints], laid: Laid) -> None:
+                nonlocal pending
+                layouts: list[BodyLayout | None] = [None] * len(batch)
+                for i, layout in zip(laid[0], gather(laid[1]), strict=True):
+                    layouts[i] = layout
+                if pending is not None:
+                    pending.result()
+                pending = writer.submit(commit, batch, fps, layouts)
+
             for batch in _batches(records, batch_size, summary):
                 for i, art in enumerate(batch):
                     if art.id is None:
                         raise ConfigError(
                             f"article {i} of the batch has no id: every indexed article needs one"
                         )
-                fps = fingerprint_batch(
-                    [a.text for a in batch], config=self.config, starts=[a.body_start for a in batch]
-                )
-                if pending is not None:
-                    pending.result()
-                pending = writer.submit(commit, batch, fps)
+                texts, starts = [a.text for a in batch], [a.body_start for a in batch]
+                fps = fingerprint_batch(texts, config=self.config, starts=starts)
+                todo = []
+                for i, f in enumerate(fps):
+                    if f.content_hash not in met:
+                        met.add(f.content_hash)
+                        todo.append(i)
+                laid = (todo, pool.submit([texts[i] for i in todo], [starts[i] for i in todo]))
+                if ready is not None:
+                    write(*ready)
+                ready = (batch, fps, laid)
+            if ready is not None:
+                write(*ready)
             if pending is not None:
                 pending.result()
         summary.seconds = time.perf_counter() - start
@@ -225,10 +264,9 @@ class Index:
         found = dict(self.store.band_candidates(fp.band_keys))
         floor = max(self.config.min_shared_fingerprints, _MIN_FP_SHARE * len(fp.passages))
         for id_, n in self.store.passage_candidates(
-            fp.passages, max_postings=self.config.max_postings
+            fp.passages, max_postings=self.config.max_postings, min_shared=floor
         ).items():
-            if n >= floor:
-                found[id_] = found.get(id_, 0) + n
+            found[id_] = found.get(id_, 0) + n
         if article.id is not None:
             found.pop(article.id, None)
         return found
@@ -243,36 +281,57 @@ class Index:
         """
         query = self.resolve(article)
         cfg = self.compare_config
+        n = cfg.shingle_size
         floor = cfg.related_containment if min_containment is None else min_containment
         ranked = sorted(self.candidates(query).items(), key=lambda kv: (-kv[1], kv[0]))[:_MAX_VERIFY]
-        pq = prepare(query, shingle_size=cfg.shingle_size)
-        hits: list[Hit] = []
-        for other in self.store.get_many([id_ for id_, _ in ranked]):
-            po = prepare(other, shingle_size=cfg.shingle_size)
-            ov = overlap(pq, po, config=cfg, passages=False)
-            if not ov.related(cfg) or max(ov.containment_a, ov.containment_b) < floor:
+        pq = prepare(query, shingle_size=n)
+        rows = self.store.get_layouts([id_ for id_, _ in ranked])
+        laid = [(a, lay) for a, lay in rows if lay is not None]
+        cands = bodies(laid, shingle_size=n)
+        fig = figures(pq.shingles, len(pq.analysis.body_words), cands, shingle_size=n)
+        found: list[tuple[Hit, Body | None, Prepared | None]] = []
+        for i, body in enumerate(cands):
+            c_q, c_o, shared = fig.containment_query[i], fig.containment_candidate[i], fig.shared_words[i]
+            if not _kept(c_q, c_o, shared, floor, cfg):
                 continue
-            ov = overlap(pq, po, config=cfg)
-            guess, confidence = _direction(pq, po, ov.containment_a, ov.containment_b, ov.shared_words, cfg)
-            if guess == "sibling" and pq.analysis.body_words == po.analysis.body_words:
-                guess = "same"
-            hits.append(
-                Hit(
-                    id=other.id or "",
-                    title=other.title,
-                    date=None if other.date is None else other.date.isoformat(),
-                    outlet=other.outlet,
-                    url=other.url,
-                    jaccard=ov.jaccard,
-                    containment_query=ov.containment_a,
-                    containment_hit=ov.containment_b,
-                    direction=guess,
-                    confidence=confidence,
-                    passages=ov.passages,
-                )
+            guess, confidence = _direction(
+                side_signals(query, pq.analysis.credits, len(pq.analysis.body_words), c_q, 0, 0),
+                side_signals(body.article, body.credits, body.words, c_o, 0, 0),
+                shared,
+                cfg,
             )
-        hits.sort(key=lambda h: (-h.score, h.id))
-        return hits if limit is None else hits[:limit]
+            if guess == "sibling" and _same_words(pq, body):
+                guess = "same"
+            found.append((_hit(body.article, fig.jaccard[i], c_q, c_o, guess, confidence), body, None))
+        for other, lay in rows:
+            if lay is None:  # stored without a layout: verified the slow way
+                po = prepare(other, shingle_size=n)
+                ov = overlap(pq, po, config=cfg, passages=False)
+                if not _kept(ov.containment_a, ov.containment_b, ov.shared_words, floor, cfg):
+                    continue
+                guess, confidence = _direction(
+                    signals(pq.article, pq.analysis, ov.containment_a, 0, 0),
+                    signals(po.article, po.analysis, ov.containment_b, 0, 0),
+                    ov.shared_words,
+                    cfg,
+                )
+                if guess == "sibling" and pq.analysis.body_words == po.analysis.body_words:
+                    guess = "same"
+                hit = _hit(other, ov.jaccard, ov.containment_a, ov.containment_b, guess, confidence)
+                found.append((hit, None, po))
+        found.sort(key=lambda f: (-f[0].score, f[0].id))
+        if limit is not None:
+            found = found[:limit]
+        out: list[Hit] = []
+        for hit, cand, prepared in found:
+            # Passages need the words' offsets: only for the hits returned.
+            if cand is not None:
+                spans = passages(pq, cand, shingle_size=n, min_words=cfg.min_passage_words)
+            else:
+                assert prepared is not None
+                spans = overlap(pq, prepared, config=cfg).passages
+            out.append(dataclasses.replace(hit, passages=spans))
+        return out
 
     def explain(self, article: ArticleLike, hit_id: str) -> Comparison:
         """The full `compare` report between ``article`` (side a) and the indexed article ``hit_id`` (side b)."""
@@ -335,13 +394,45 @@ class Index:
         return self.story(sid)
 
 
+def _kept(c_q: float, c_o: float, shared: int, floor: float, cfg: CompareConfig) -> bool:
+    """The engine's decision (`Overlap.related`), and the larger containment reaching ``floor``."""
+    best = max(c_q, c_o)
+    return best >= cfg.related_containment and shared >= cfg.min_shared_words and best >= floor
+
+
+def _same_words(pq: Prepared, body: Body) -> bool:
+    """Whether the candidate's body words are the query's (hashes first; the words when they agree)."""
+    words = pq.analysis.body_words
+    if body.words != len(words) or not np.array_equal(word_hashes(words), body.hashes):
+        return False
+    return body_words(body) == words
+
+
+def _hit(
+    other: Article, jaccard: float, c_q: float, c_o: float, direction: Direction, confidence: float
+) -> Hit:
+    return Hit(
+        id=other.id or "",
+        title=other.title,
+        date=None if other.date is None else other.date.isoformat(),
+        outlet=other.outlet,
+        url=other.url,
+        jaccard=jaccard,
+        containment_query=c_q,
+        containment_hit=c_o,
+        direction=direction,
+        confidence=confidence,
+        passages=(),
+    )
+
+
 def _direction(
-    pq: Prepared, po: Prepared, c_q: float, c_o: float, shared: int, cfg: CompareConfig
+    query: SideSignals, other: SideSignals, shared: int, cfg: CompareConfig
 ) -> tuple[Direction, float]:
     """A quick direction guess for a hit from dates, containment asymmetry and credits (no alignment)."""
     v, confidence, _ = verdict(
-        signals(pq.article, pq.analysis, c_q, 0, 0),
-        signals(po.article, po.analysis, c_o, 0, 0),
+        query,
+        other,
         shared_words=shared,
         related_containment=cfg.related_containment,
         min_shared_words=cfg.min_shared_words,

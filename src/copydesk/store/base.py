@@ -19,7 +19,16 @@ import numpy as np
 import numpy.typing as npt
 
 from copydesk.config import IndexConfig
-from copydesk.model import Article, Fingerprints, IndexedArticle, Link, Story, StoryEdge, StoryMember
+from copydesk.model import (
+    Article,
+    BodyLayout,
+    Fingerprints,
+    IndexedArticle,
+    Link,
+    Story,
+    StoryEdge,
+    StoryMember,
+)
 
 U64 = npt.NDArray[np.uint64]
 I64 = npt.NDArray[np.int64]
@@ -180,6 +189,11 @@ class Store(ABC):
         """The stored articles in the order of ``ids``; ArticleNotFound names the first id not stored."""
 
     @abstractmethod
+    def get_layouts(self, ids: Iterable[str]) -> list[tuple[Article, BodyLayout | None]]:
+        """The stored articles in the order of ``ids``, each with its `BodyLayout` (None when it was stored
+        without one); ArticleNotFound names the first id not stored."""
+
+    @abstractmethod
     def known(self, ids: Iterable[str]) -> set[str]:
         """Those of ``ids`` that are stored (to skip fingerprinting them again)."""
 
@@ -196,9 +210,10 @@ class Store(ABC):
 
     @abstractmethod
     def passage_candidates(
-        self, fps: U64, *, max_postings: int, exclude: str | None = None
+        self, fps: U64, *, max_postings: int, exclude: str | None = None, min_shared: float = 1
     ) -> dict[str, int]:
-        """Ids of stored articles sharing passage fingerprints, with the number shared.
+        """Ids of stored articles sharing passage fingerprints, with the number shared (at least
+        ``min_shared``; articles sharing fewer are left out).
 
         A fingerprint stored for more than ``max_postings`` articles is ignored (boilerplate, stock
         phrases). Duplicate values in ``fps`` count once. ``exclude``: an id left out.

@@ -7,6 +7,9 @@
 - ``Article.text`` is a BLOB: zlib (RFC 1950) of its UTF-8 bytes, lone surrogates kept (``surrogatepass``).
 - ``Article.date`` is ISO 8601 TEXT ``YYYY-MM-DD`` (it sorts by date); ``Article.meta`` is a JSON object
   TEXT, NULL when empty.
+- A `BodyLayout`: ``skip`` is a BLOB of int32 little-endian ``lo, hi`` pairs (empty when every word is a body
+  word, NULL when no layout was given); ``credits`` a JSON array of ``[kind, name, start, end]``, NULL when
+  there is none.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ import numpy.typing as npt
 
 from copydesk.config import IndexConfig
 from copydesk.errors import StoreError
-from copydesk.model import Article, IndexedArticle
+from copydesk.model import Article, BodyLayout, IndexedArticle
 
 U64 = npt.NDArray[np.uint64]
 I64 = npt.NDArray[np.int64]
@@ -80,6 +83,25 @@ def row_article(row: Sequence[Any]) -> Article:
 
 
 ARTICLE_COLUMNS = "id, title, date, url, outlet, body_start, meta, text"
+LAYOUT_COLUMNS = "skip, credits"
+
+
+def pack_layout(layout: BodyLayout | None) -> tuple[bytes | None, str | None]:
+    if layout is None:
+        return None, None
+    skip = np.asarray(layout.skip, dtype="<i4").tobytes()
+    credits = json.dumps([list(c) for c in layout.credits], ensure_ascii=False) if layout.credits else None
+    return skip, credits
+
+
+def unpack_layout(skip: bytes | None, credits: str | None) -> BodyLayout | None:
+    if skip is None:
+        return None
+    pairs = np.frombuffer(skip, dtype="<i4").reshape(-1, 2).tolist()
+    return BodyLayout(
+        tuple((lo, hi) for lo, hi in pairs),
+        () if credits is None else tuple((k, n, s, e) for k, n, s, e in json.loads(credits)),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +109,9 @@ class EncodedItem:
     """One `IndexedArticle` as column values (uint64 already as int64), ready for the store."""
 
     id: str
-    article: tuple[Any, ...]  # title, date, url, outlet, body_start, meta, text, content_hash, words
+    article: tuple[
+        Any, ...
+    ]  # title, date, url, outlet, body_start, meta, text, content_hash, words, skip, credits
     text: str
     content_hash: int
     blobs: tuple[bytes, bytes, bytes]  # signature, band_keys, passages: the fingerprints row
@@ -131,6 +155,7 @@ def _encode(position: int, item: IndexedArticle, config: IndexConfig) -> Encoded
         pack_text(article.text),
         content_hash,
         int(fp.words),
+        *pack_layout(_layout(where, item.layout, int(fp.words))),
     )
     return EncodedItem(
         id=article.id,
@@ -141,6 +166,22 @@ def _encode(position: int, item: IndexedArticle, config: IndexConfig) -> Encoded
         band_keys=signed_array(band_keys),
         passages=signed_array(passages),
     )
+
+
+def _layout(where: str, layout: Any, words: int) -> BodyLayout | None:
+    if layout is None:
+        return None
+    if not isinstance(layout, BodyLayout):
+        raise StoreError(f"{where}: layout must be a BodyLayout or None, got {type(layout).__name__}")
+    last = 0
+    for lo, hi in layout.skip:
+        if not (isinstance(lo, int) and isinstance(hi, int) and last <= lo < hi <= words):
+            raise StoreError(
+                f"{where}: layout.skip must hold sorted, disjoint, non-empty word ranges within the "
+                f"{words} words, got {layout.skip!r}"
+            )
+        last = hi
+    return layout
 
 
 def _u64(where: str, name: str, values: Any, size: int | None) -> U64:

@@ -67,7 +67,7 @@ def add(con: sqlite3.Connection, items: list[EncodedItem], started: str) -> AddR
     docs = list(range(first, first + len(new)))
     con.executemany(
         "INSERT INTO articles (doc, id, title, date, url, outlet, body_start, meta, text, content_hash, words, "
-        "added_batch) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "skip, credits, added_batch) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         ((doc, item.id, *item.article, batch) for doc, item in zip(docs, new, strict=True)),
     )
     con.executemany(

@@ -129,18 +129,25 @@ def band_docs(con: sqlite3.Connection, keys: I64) -> Counter[int]:
     return counts
 
 
-def passage_docs(con: sqlite3.Connection, fps: I64, max_postings: int) -> Counter[int]:
+def passage_docs(con: sqlite3.Connection, fps: I64, max_postings: int, min_shared: float = 1) -> Counter[int]:
     """doc -> number of the distinct ``fps`` it has, leaving out fingerprints of more than ``max_postings``
-    docs (read at most ``max_postings + 1`` postings per fingerprint; call inside a read transaction)."""
+    docs (read at most ``max_postings + 1`` postings per fingerprint) and docs with fewer than
+    ``min_shared`` (call inside a read transaction)."""
     segs = segments(con)
     counts: Counter[int] = Counter()
     if not segs or not len(fps):
         return counts
-    sql = f"SELECT doc FROM passages WHERE seg IN ({','.join('?' * len(segs))}) AND fp = ? LIMIT ?"
-    for fp in np.unique(fps).tolist():
-        docs = con.execute(sql, (*segs, fp, max_postings + 1)).fetchall()
-        if len(docs) <= max_postings:
-            counts.update(doc for (doc,) in docs)
+    # One statement for all fingerprints: the subquery counts at most max_postings + 1 postings of each
+    # before its postings are read, so a stock phrase in half the corpus costs no more than a rare one.
+    marks = ",".join("?" * len(segs))
+    sql = (
+        "SELECT p.doc, count(*) FROM json_each(?) AS j CROSS JOIN passages AS p "
+        f"ON p.seg IN ({marks}) AND p.fp = j.value "
+        f"WHERE (SELECT count(*) FROM (SELECT 1 FROM passages AS q WHERE q.seg IN ({marks}) AND q.fp = j.value "
+        "LIMIT ?)) <= ? GROUP BY p.doc HAVING count(*) >= ?"
+    )
+    params = (json.dumps(np.unique(fps).tolist()), *segs, *segs, max_postings + 1, max_postings, min_shared)
+    counts.update(dict(con.execute(sql, params).fetchall()))
     return counts
 
 

@@ -8,8 +8,9 @@ opened for writing (`upgrade`):
 ``batches(batch INTEGER PRIMARY KEY, started, finished, items, added, duplicate_id, duplicate_text)``
     one row per committed `add_batch` call; started/finished are ISO 8601 UTC timestamps.
 ``articles(doc INTEGER PRIMARY KEY, id TEXT UNIQUE, title, date, url, outlet, body_start, meta, text,
-content_hash, words, added_batch)``
-    ``doc`` is the internal key (1, 2, ... in insertion order, never reused); formats in `codec`.
+content_hash, words, added_batch, skip, credits)``
+    ``doc`` is the internal key (1, 2, ... in insertion order, never reused); formats in `codec`. ``skip`` and
+    ``credits`` hold the article's `BodyLayout` (both NULL when none was given).
 ``fingerprints(doc INTEGER PRIMARY KEY, signature BLOB, band_keys BLOB, passages BLOB)``
     the article's uint64 arrays, 8-byte little-endian.
 ``segments(seg INTEGER PRIMARY KEY, level, docs, band_rows, passage_rows)``
@@ -62,7 +63,9 @@ CREATE TABLE articles (
     text BLOB NOT NULL,
     content_hash INTEGER NOT NULL,
     words INTEGER NOT NULL,
-    added_batch INTEGER NOT NULL
+    added_batch INTEGER NOT NULL,
+    skip BLOB,
+    credits TEXT
 );
 CREATE INDEX articles_content_hash ON articles (content_hash);
 CREATE INDEX articles_outlet ON articles (outlet);

@@ -22,16 +22,18 @@ import numpy as np
 
 from copydesk.config import IndexConfig
 from copydesk.errors import ArticleNotFound, StoreError
-from copydesk.model import Article, Fingerprints, IndexedArticle, Link, Story
+from copydesk.model import Article, BodyLayout, Fingerprints, IndexedArticle, Link, Story
 from copydesk.store import ingest, postings, schema, stories
 from copydesk.store.base import I64, U64, AddResult, MemberNode, Store, StoreStats, StoryHead, StoryPatch
 from copydesk.store.codec import (
     ARTICLE_COLUMNS,
+    LAYOUT_COLUMNS,
     blob_array,
     encode_items,
     row_article,
     signed_array,
     to_unsigned,
+    unpack_layout,
 )
 
 T = TypeVar("T")
@@ -271,6 +273,23 @@ class SqliteStore(Store):
         articles = {id_: row_article(row) for id_, row in found.items()}
         return [articles[id_] for id_ in wanted]
 
+    def get_layouts(self, ids: Iterable[str]) -> list[tuple[Article, BodyLayout | None]]:
+        wanted = list(ids)
+        with self._read() as con:
+            rows = con.execute(
+                f"SELECT {ARTICLE_COLUMNS}, {LAYOUT_COLUMNS} FROM articles "
+                "WHERE id IN (SELECT value FROM json_each(?))",
+                (json.dumps(wanted),),
+            ).fetchall()
+        found = {row[0]: row for row in rows}
+        out: list[tuple[Article, BodyLayout | None]] = []
+        for id_ in wanted:
+            row = found.get(id_)
+            if row is None:
+                raise ArticleNotFound(f"no article with id {id_!r} in the index {self._path}")
+            out.append((row_article(row[:-2]), unpack_layout(*row[-2:])))
+        return out
+
     def known(self, ids: Iterable[str]) -> set[str]:
         with self._read() as con:
             return ingest.stored_ids(con, list(ids))
@@ -299,12 +318,12 @@ class SqliteStore(Store):
             return _by_id(con, counts, exclude)
 
     def passage_candidates(
-        self, fps: U64, *, max_postings: int, exclude: str | None = None
+        self, fps: U64, *, max_postings: int, exclude: str | None = None, min_shared: float = 1
     ) -> dict[str, int]:
         if not isinstance(max_postings, int) or max_postings < 1:
             raise StoreError(f"max_postings must be a positive integer, got {max_postings!r}")
         with self._read() as con:
-            counts = postings.passage_docs(con, signed_array(fps), max_postings)
+            counts = postings.passage_docs(con, signed_array(fps), max_postings, min_shared)
             return _by_id(con, counts, exclude)
 
     def count(self) -> int:

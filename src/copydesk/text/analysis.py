@@ -8,7 +8,7 @@ import numpy as np
 import numpy.typing as npt
 
 from copydesk.text.boilerplate import CreditSpan, boilerplate_kinds, find_credits
-from copydesk.text.sentences import paragraphs, sentences
+from copydesk.text.sentences import Paragraph, paragraphs, sentences
 from copydesk.text.tokens import tokenize
 
 I64 = npt.NDArray[np.int64]
@@ -40,13 +40,22 @@ class Analysis:
     body_words: list[str]
     body_starts: I64
     body_ends: I64
+    body_index: I64
 
 
 def analyze(text: str, *, start: int = 0) -> Analysis:
-    """Analyse ``text[start:]`` (``start`` skips a header line); every offset points into ``text``."""
+    """Analyse ``text[start:]`` (``start`` skips a header line); every offset points into ``text``.
+
+    body_index: the body words' numbers among all the words of ``text[start:]`` (as `tokenize` lists them).
+    """
     paras = paragraphs(text, start=start)
-    spans = sentences(text, start=start)
-    credits = find_credits(text, start=start)
+    return analyze_parts(text, start, paras, find_credits(text, start=start))
+
+
+def analyze_parts(text: str, start: int, paras: list[Paragraph], credits: list[CreditSpan]) -> Analysis:
+    """`analyze` from its first two steps, ``paragraphs(text, start=start)`` and ``find_credits(text,
+    start=start)``, already done."""
+    spans = sentences(text, start=start, paras=paras)
     kinds = boilerplate_kinds(text, paras, spans, credits)
     tokens = tokenize(text, start=start)
     lo = np.searchsorted(tokens.starts, [s.start for s in spans], side="left")
@@ -71,4 +80,5 @@ def analyze(text: str, *, start: int = 0) -> Analysis:
         body_words=[tokens.words[k] for k in body_idx],
         body_starts=tokens.starts[idx] if len(idx) else np.empty(0, dtype=np.int64),
         body_ends=tokens.ends[idx] if len(idx) else np.empty(0, dtype=np.int64),
+        body_index=idx,
     )

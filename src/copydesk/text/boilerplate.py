@@ -9,6 +9,7 @@ captions spliced between paragraphs, credit lines, bylines, headings and scraper
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from copydesk.text.sentences import Paragraph, SentenceSpan, is_terminated
@@ -127,12 +128,35 @@ _GATES: tuple[tuple[str, ...], ...] = (
     ("read ",),
     ("by ",),
 )
-_AGENCY_ANY = re.compile(rf"\b(?:{_AGENCY})\b")
+# `\b(?:{_AGENCY})\b` without its leading `\b` (which stops re from skipping ahead to the possible first
+# letters, five times slower): `_mentions_agency` checks that boundary itself.
+_CONTRIBUTED = _PATTERNS[7][1]
+# For the patterns that open with ``\b`` and a list of words, those words alone (see `_anchored`).
+_AGENCY_START = re.compile(rf"(?:{_AGENCY})")
+_ANCHORS: tuple[re.Pattern[str] | None, ...] = (
+    None,
+    None,
+    _AGENCY_START,
+    re.compile(r"(?:told|according to|reported by|quoted by|speaking to|in an interview with|news agency)"),
+    None,
+    re.compile(r"(?:Photo|Photograph|Picture|Pic|Image|Credit)"),
+    _AGENCY_START,
+    None,
+    None,
+    None,
+    None,
+    None,
+)
+_AGENCY_END = re.compile(rf"(?:{_AGENCY})\b")
+_WORD_CHAR = re.compile(r"\w")
 _CAPTION_WORDS = 50
 _CAPTION_INSIDE = re.compile(r"(?<=[.!?] )(?:Picture|Pictured|Photo|Photograph|Image)\s*:")
 _CAPTION_START = re.compile(
     r"^\W*(?:Picture|Pictured|Photo|Photograph|Image|Above|Top|Left|Right|Inset)\s*:", re.I
 )
+# In a lower-cased ASCII text, found wherever `_CAPTION_START` or `_CAPTION_INSIDE` would match (the same
+# words, anywhere). Not re.I: a case-blind alternation is several times slower to search.
+_CAPTION_ANY = re.compile(r"(?:picture|pictured|photo|photograph|image|above|top|left|right|inset)\s*:")
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,15 +186,58 @@ def _name(kind: str, m: re.Match[str]) -> str | None:
     return canonical_agency(raw) or raw
 
 
+def _anchored(
+    pattern: re.Pattern[str], anchor: re.Pattern[str], text: str, start: int
+) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text, start)`` for a pattern whose every match begins where ``anchor`` matches: the
+    pattern is tried only there (re cannot skip ahead past a leading ``\b`` by itself)."""
+    pos = start
+    while (a := anchor.search(text, pos)) is not None:
+        m = pattern.match(text, a.start())
+        if m is None:
+            pos = a.start() + 1
+        else:
+            yield m
+            pos = max(m.end(), a.start() + 1)
+
+
+def _before_contributed(text: str, start: int) -> int:
+    """Where `_CONTRIBUTED` can first match in ``text[start:]``: its name (letters, digits, ``_.'-`` and
+    spaces) runs up to " contributed", so not before the run of such characters ending at the first
+    " contributed"; -1 when there is none."""
+    at = text.find(" contributed", start)
+    if at < 0:
+        return -1
+    while at > start and (text[at - 1].isalnum() or text[at - 1] in "_.'- "):
+        at -= 1
+    return at
+
+
+def _mentions_agency(text: str, start: int) -> bool:
+    """Whether ``\b(?:{_AGENCY})\b`` matches in ``text[start:]``."""
+    m = _AGENCY_END.search(text, start)
+    while m is not None:
+        i = m.start()
+        if i == 0 or _WORD_CHAR.match(text, i - 1) is None:
+            return True
+        m = _AGENCY_END.search(text, i + 1)  # an agency may begin inside this match ("xEPA-EFE")
+    return False
+
+
 def find_credits(text: str, *, start: int = 0) -> list[CreditSpan]:
     """Credits in ``text[start:]``, sorted by offset, overlapping finds of one kind merged."""
     found: list[CreditSpan] = []
     lower = text[start:].lower()
-    agency = _AGENCY_ANY.search(text, start) is not None
-    for (kind, pattern), gate in zip(_PATTERNS, _GATES, strict=True):
+    agency = _mentions_agency(text, start)
+    for (kind, pattern), gate, anchor in zip(_PATTERNS, _GATES, _ANCHORS, strict=True):
         if not (agency if gate == ("agency",) else any(g in lower for g in gate)):
             continue
-        for m in pattern.finditer(text, start):
+        pos = start
+        if pattern is _CONTRIBUTED:
+            pos = _before_contributed(text, start)
+            if pos < 0:
+                continue
+        for m in pattern.finditer(text, pos) if anchor is None else _anchored(pattern, anchor, text, pos):
             name = _name(kind, m)
             if kind == "photo" and name is not None and len(name.split()) > 5:
                 continue  # "Picture: Tracers are seen in the night sky ..." is a caption, not a credit
@@ -199,12 +266,55 @@ def boilerplate_kinds(
     captions spliced between paragraphs by scrapers read exactly so). Unterminated paragraphs before the
     first prose paragraph are headings.
     """
+    para_kind = paragraph_kinds(text, paragraphs, credits)
+    kinds: list[str | None] = []
+    footer_from: dict[int, int] = {}
+    for s in sentences:
+        if _credit_in(credits, "footer", s.start, s.end) is not None:
+            footer_from.setdefault(s.paragraph, s.start)
+    for s in sentences:
+        kind = para_kind[s.paragraph] if s.paragraph < len(para_kind) else None
+        if s.paragraph in footer_from and s.start >= footer_from[s.paragraph]:
+            kind = "footer"
+        elif kind is None:
+            photo = _credit_in(credits, "photo", s.start, s.end)
+            if photo is not None and (photo.end - photo.start) >= 0.6 * (s.end - s.start):
+                kind = "credit"
+            elif _CAPTION_START.match(text[s.start : s.end]):
+                kind = "caption"
+        kinds.append(kind)
+    return kinds
+
+
+def may_mark_sentences(folded: str, credits: list[CreditSpan]) -> bool:
+    """False when `boilerplate_kinds` surely gives every sentence its paragraph's kind: no credits, and no
+    caption opening ("Picture:", "Left:", ...) anywhere in the body.
+
+    folded: the body folded (`copydesk.text.normalize.fold`), which must be ASCII and as long as the original
+    body (then it has the same letters and spaces, lower-cased).
+    """
+    return bool(credits) or _CAPTION_ANY.search(folded) is not None
+
+
+def _credit_in(credits: list[CreditSpan], kind: str, start: int, end: int) -> CreditSpan | None:
+    return next((c for c in credits if c.kind == kind and c.start < end and c.end > start), None)
+
+
+def paragraph_kinds(
+    text: str, paragraphs: list[Paragraph], credits: list[CreditSpan], *, openings: bool = True
+) -> list[str | None]:
+    """The kind `boilerplate_kinds` starts each paragraph's sentences from: ``byline``, ``caption``,
+    ``heading``, or None for body text (see there).
+
+    openings: False when the text surely has no caption opening (`may_mark_sentences` said so): the
+    paragraphs are then not searched for one.
+    """
     terminated = [is_terminated(text[p.start : p.end]) for p in paragraphs]
     prose = sum(terminated) >= 2 and sum(terminated) >= 0.4 * len(paragraphs)
     first_prose = next((i for i, t in enumerate(terminated) if t), len(paragraphs))
 
     def credit_in(kind: str, start: int, end: int) -> CreditSpan | None:
-        return next((c for c in credits if c.kind == kind and c.start < end and c.end > start), None)
+        return _credit_in(credits, kind, start, end)
 
     para_kind: list[str | None] = []
     for i, p in enumerate(paragraphs):
@@ -213,28 +323,13 @@ def boilerplate_kinds(
         byline = credit_in("byline", p.start, p.end)
         if byline is not None and byline.end - byline.start >= 0.8 * (p.end - p.start):
             kind = "byline"
-        elif _CAPTION_START.match(body) or _CAPTION_INSIDE.search(body) or credit_in("photo", p.start, p.end):
+        elif (openings and (_CAPTION_START.match(body) or _CAPTION_INSIDE.search(body))) or credit_in(
+            "photo", p.start, p.end
+        ):
             kind = "caption"
         elif not terminated[i] and prose and len(body.split()) <= _CAPTION_WORDS:
             # Short and unterminated among prose paragraphs: a spliced caption. A long one is running text
             # cut short (an excerpt, a truncated page), and stays body.
             kind = "heading" if i < first_prose else "caption"
         para_kind.append(kind)
-
-    kinds: list[str | None] = []
-    footer_from: dict[int, int] = {}
-    for s in sentences:
-        if credit_in("footer", s.start, s.end) is not None:
-            footer_from.setdefault(s.paragraph, s.start)
-    for s in sentences:
-        kind = para_kind[s.paragraph] if s.paragraph < len(para_kind) else None
-        if s.paragraph in footer_from and s.start >= footer_from[s.paragraph]:
-            kind = "footer"
-        elif kind is None:
-            photo = credit_in("photo", s.start, s.end)
-            if photo is not None and (photo.end - photo.start) >= 0.6 * (s.end - s.start):
-                kind = "credit"
-            elif _CAPTION_START.match(text[s.start : s.end]):
-                kind = "caption"
-        kinds.append(kind)
-    return kinds
+    return para_kind

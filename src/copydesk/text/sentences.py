@@ -141,10 +141,13 @@ def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return out
 
 
-def sentences(text: str, *, start: int = 0) -> list[SentenceSpan]:
-    """Sentences of ``text[start:]`` with their paragraph index."""
+def sentences(text: str, *, start: int = 0, paras: list[Paragraph] | None = None) -> list[SentenceSpan]:
+    """Sentences of ``text[start:]`` with their paragraph index.
+
+    paras: ``paragraphs(text, start=start)`` when the caller has them already (they are not computed again).
+    """
     out: list[SentenceSpan] = []
-    for k, p in enumerate(paragraphs(text, start=start)):
+    for k, p in enumerate(paragraphs(text, start=start) if paras is None else paras):
         for a, b in split_sentences(text, p.start, p.end):
             out.append(SentenceSpan(a, b, k))
     return out

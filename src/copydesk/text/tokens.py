@@ -12,7 +12,7 @@ from copydesk.text.normalize import fold
 
 # A word: letters or digits, with inner apostrophes ("kyiv's") and inner dots ("u.s") kept, so that quote
 # styles do not change the words. Hyphens split words: "pre-war" and "pre war" read the same.
-_WORD = re.compile(r"\w+(?:['.]\w+)*")
+WORD = re.compile(r"\w+(?:['.]\w+)*")
 _WORD_SPLIT = re.compile(r"(\w+(?:['.]\w+)*)")
 
 

@@ -1,0 +1,204 @@
+"""Verifying many candidates against one query at once, from what the index keeps of each candidate.
+
+`overlap` (the reference) needs both articles analysed. Here a candidate is rebuilt from its text and its
+`BodyLayout`: its words are hashed for the whole batch at once (`word_hashes_batch`, the index's fast
+path), its non-body words dropped by the layout, and its shingles taken over the rest: exactly the shingles
+`prepare` computes. `figures` then computes, for all candidates in a handful of numpy passes, the same
+Jaccard, containments and shared words as `overlap(prepare(query), prepare(candidate))` (the tests compare
+them). Passages and offsets, which need the words' positions, are computed only for the hits kept
+(`passages`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from copydesk.align.passage import shared_runs
+from copydesk.engine.overlap import Prepared
+from copydesk.model import Article, BodyLayout, Passage
+from copydesk.sketch.shingle import shingles
+from copydesk.sketch.words import word_hashes_batch
+from copydesk.text.boilerplate import CreditSpan
+from copydesk.text.tokens import tokenize
+
+U64 = npt.NDArray[np.uint64]
+I64 = npt.NDArray[np.int64]
+
+
+@dataclass(frozen=True, slots=True)
+class Body:
+    """A candidate ready to verify: its body word hashes and shingles (as `prepare` computes them from its
+    analysis), its credits, and its layout (to find its body words' offsets later)."""
+
+    article: Article
+    layout: BodyLayout
+    hashes: U64
+    shingles: U64
+    credits: tuple[CreditSpan, ...]
+
+    @property
+    def words(self) -> int:
+        return len(self.hashes)
+
+
+@dataclass(frozen=True, slots=True)
+class Figures:
+    """Per candidate, in order: Jaccard, containment of the query in it and of it in the query (all in
+    [0, 1]) and shared words, as `overlap` computes them."""
+
+    jaccard: list[float]
+    containment_query: list[float]
+    containment_candidate: list[float]
+    shared_words: list[int]
+
+
+def _body_mask(words: int, skip: Sequence[tuple[int, int]]) -> npt.NDArray[np.bool_]:
+    keep = np.ones(words, dtype=bool)
+    for lo, hi in skip:
+        keep[lo:hi] = False
+    return keep
+
+
+def bodies(rows: Sequence[tuple[Article, BodyLayout]], *, shingle_size: int) -> list[Body]:
+    """`Body` of each stored article, from its text and layout."""
+    if not rows:
+        return []
+    hashes, offsets = word_hashes_batch([a.text for a, _ in rows], starts=[a.body_start for a, _ in rows])
+    out: list[Body] = []
+    bounds = offsets.tolist()
+    for i, (article, layout) in enumerate(rows):
+        h = hashes[bounds[i] : bounds[i + 1]]
+        if layout.skip:
+            h = h[_body_mask(len(h), layout.skip)]
+        out.append(
+            Body(
+                article,
+                layout,
+                h,
+                shingles(h, shingle_size),
+                tuple(CreditSpan(k, n, s, e) for k, n, s, e in layout.credits),
+            )
+        )
+    return out
+
+
+def _csr(parts: Sequence[npt.NDArray[np.uint64]]) -> tuple[U64, I64]:
+    sizes = np.fromiter((len(p) for p in parts), dtype=np.int64, count=len(parts))
+    offsets = np.zeros(len(parts) + 1, dtype=np.int64)
+    np.cumsum(sizes, out=offsets[1:])
+    flat = np.concatenate(parts) if len(parts) else np.empty(0, dtype=np.uint64)
+    return flat.astype(np.uint64, copy=False), offsets
+
+
+def _covered(owner: I64, pos: I64, width: I64, words: I64) -> I64:
+    """Per segment k (``words[k]`` words), how many words lie in at least one window ``[pos, pos + width)``
+    of that segment (``owner`` gives each window's segment; windows stay inside their segment)."""
+    total = int(words.sum())
+    if total == 0 or not len(pos):
+        return np.zeros(len(words), dtype=np.int64)
+    base = np.zeros(len(words), dtype=np.int64)
+    np.cumsum(words[:-1], out=base[1:])
+    at = base[owner] + pos
+    delta = np.bincount(at, minlength=total + 1) - np.bincount(at + width[owner], minlength=total + 1)
+    inside = np.cumsum(delta[:total]) > 0
+    word_owner = np.repeat(np.arange(len(words), dtype=np.int64), words)
+    return np.bincount(word_owner, weights=inside, minlength=len(words)).astype(np.int64)
+
+
+def figures(query: U64, query_words: int, candidates: Sequence[Body], *, shingle_size: int) -> Figures:
+    """`overlap` figures of the query (its body shingles and number of body words) against each candidate."""
+    n = shingle_size
+    k = len(candidates)
+    flat, off = _csr([c.shingles for c in candidates])
+    owner = np.repeat(np.arange(k, dtype=np.int64), np.diff(off))
+    q_set = np.unique(query)
+    if len(q_set):
+        at = np.minimum(np.searchsorted(q_set, flat), len(q_set) - 1)
+        hit = q_set[at] == flat
+    else:
+        hit = np.zeros(len(flat), dtype=bool)
+    # Distinct shingles of each candidate (one small sort each: far cheaper than one sort by two keys).
+    distinct = np.zeros(k, dtype=np.int64)
+    for i, c in enumerate(candidates):
+        if len(c.shingles):
+            srt = np.sort(c.shingles)
+            distinct[i] = len(srt) - int(np.count_nonzero(srt[1:] == srt[:-1]))
+    # The distinct (candidate, shingle) pairs the query has: sort the shared places by (candidate, shingle).
+    h_flat, h_owner = flat[hit], owner[hit]
+    order = np.lexsort((h_flat, h_owner))
+    s_flat, s_owner = h_flat[order], h_owner[order]
+    first = np.ones(len(s_flat), dtype=bool)
+    first[1:] = (s_flat[1:] != s_flat[:-1]) | (s_owner[1:] != s_owner[:-1])
+    inter = np.bincount(s_owner[first], minlength=k)
+
+    words = np.fromiter((c.words for c in candidates), dtype=np.int64, count=k)
+    width = np.minimum(n, words)
+    local = np.arange(len(flat), dtype=np.int64) - off[:-1][owner]
+    cov_c = _covered(owner[hit], local[hit], width, words)
+
+    # The query's words covered by each candidate: every query position holding a shingle the candidate has.
+    q_order = np.argsort(query, kind="stable")
+    q_sorted = query[q_order]
+    pair_owner, pair_hash = s_owner[first], s_flat[first]
+    lo = np.searchsorted(q_sorted, pair_hash, side="left")
+    hi = np.searchsorted(q_sorted, pair_hash, side="right")
+    reps = hi - lo
+    starts = np.repeat(lo - (np.cumsum(reps) - reps), reps) + np.arange(int(reps.sum()), dtype=np.int64)
+    q_pos = q_order[starts].astype(np.int64)
+    q_owner = np.repeat(pair_owner, reps)
+    q_words = np.full(k, query_words, dtype=np.int64)
+    q_width = np.full(k, min(n, query_words), dtype=np.int64)
+    cov_q = _covered(q_owner, q_pos, q_width, q_words)
+
+    out = Figures([], [], [], [])
+    n_q = len(q_set)
+    for i in range(k):
+        union = n_q + int(distinct[i]) - int(inter[i])
+        w = int(words[i])
+        out.jaccard.append(int(inter[i]) / union if union else 0.0)
+        out.containment_query.append(int(cov_q[i]) / query_words if query_words else 0.0)
+        out.containment_candidate.append(int(cov_c[i]) / w if w else 0.0)
+        out.shared_words.append(max(int(cov_q[i]), int(cov_c[i])))
+    return out
+
+
+def body_words(body: Body) -> list[str]:
+    """The candidate's body words (folded), as its analysis lists them."""
+    words = tokenize(body.article.text, start=body.article.body_start).words
+    if not body.layout.skip:
+        return words
+    keep = _body_mask(len(words), body.layout.skip)
+    return [w for w, k in zip(words, keep.tolist(), strict=True) if k]
+
+
+def passages(query: Prepared, body: Body, *, shingle_size: int, min_words: int) -> tuple[Passage, ...]:
+    """The shared passages of `overlap(query, prepare(candidate))`, offsets into each original text."""
+    article = body.article
+    tokens = tokenize(article.text, start=article.body_start)
+    starts, ends = tokens.starts, tokens.ends
+    if body.layout.skip:
+        keep = _body_mask(len(starts), body.layout.skip)
+        starts, ends = starts[keep], ends[keep]
+    an = query.analysis
+    runs = shared_runs(
+        query.shingles,
+        body.shingles,
+        shingle_size,
+        a_words=len(an.body_words),
+        b_words=body.words,
+        min_words=min_words,
+    )
+    return tuple(
+        Passage(
+            int(an.body_starts[a0]),
+            int(an.body_ends[a1 - 1]),
+            int(starts[b0]),
+            int(ends[b1 - 1]),
+            a1 - a0,
+        )
+        for a0, a1, b0, b1 in runs
+    )

@@ -1,0 +1,180 @@
+"""The batched verification of `find` gives exactly the figures and passages of `overlap` on analysed texts."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from copydesk import Article, CompareConfig
+from copydesk.engine.index import Index
+from copydesk.engine.overlap import overlap, prepare
+from copydesk.engine.verify import bodies, body_words, figures, passages
+from copydesk.io import read
+from copydesk.text.layout import body_layout
+from tests.conftest import EXAMPLES, ROOT
+from tests.engine.test_compare_properties import article as generated
+
+CFG = CompareConfig()
+
+
+def _fixtures() -> list[Article]:
+    arts = [Article(p.read_text(encoding="utf-8"), id=p.name) for p in sorted(EXAMPLES.glob("*.txt"))]
+    for line in (ROOT / "tests" / "data" / "meter_mini.jsonl").read_text(encoding="utf-8").splitlines():
+        rec = json.loads(line)
+        arts.append(Article(rec["text"], id=rec["id"]))
+    return arts
+
+
+def _agree(query: Article, others: list[Article]) -> None:
+    n = CFG.shingle_size
+    pq = prepare(query, shingle_size=n)
+    cands = bodies([(a, body_layout(a.text, start=a.body_start)) for a in others], shingle_size=n)
+    fig = figures(pq.shingles, len(pq.analysis.body_words), cands, shingle_size=n)
+    for i, (other, cand) in enumerate(zip(others, cands, strict=True)):
+        po = prepare(other, shingle_size=n)
+        ov = overlap(pq, po, config=CFG)
+        assert cand.words == len(po.analysis.body_words)
+        assert (cand.shingles == po.shingles).all()
+        assert body_words(cand) == po.analysis.body_words
+        assert fig.jaccard[i] == ov.jaccard
+        assert fig.containment_query[i] == ov.containment_a
+        assert fig.containment_candidate[i] == ov.containment_b
+        assert fig.shared_words[i] == ov.shared_words
+        got = passages(pq, cand, shingle_size=n, min_words=CFG.min_passage_words)
+        assert got == ov.passages
+
+
+def test_figures_equal_overlap_on_the_fixtures() -> None:
+    arts = _fixtures()
+    for query in arts:
+        _agree(query, arts)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(generated(), st.lists(generated(), min_size=0, max_size=5))
+def test_figures_equal_overlap_on_generated_texts(query: str, others: list[str]) -> None:
+    _agree(Article(query), [Article(t) for t in others] + [Article(query)])
+
+
+def _reference_find(index: Index, query_id: str) -> list[tuple[object, ...]]:
+    """`find` as it was before the index kept layouts: every candidate analysed and compared."""
+    from copydesk.engine.compare import signals
+    from copydesk.engine.index import _MAX_VERIFY, _direction
+
+    query = index.get(query_id)
+    pq = prepare(query, shingle_size=CFG.shingle_size)
+    ranked = sorted(index.candidates(query).items(), key=lambda kv: (-kv[1], kv[0]))[:_MAX_VERIFY]
+    out = []
+    for other in index.store.get_many([id_ for id_, _ in ranked]):
+        po = prepare(other, shingle_size=CFG.shingle_size)
+        ov = overlap(pq, po, config=CFG)
+        if not ov.related(CFG):
+            continue
+        guess, confidence = _direction(
+            signals(pq.article, pq.analysis, ov.containment_a, 0, 0),
+            signals(po.article, po.analysis, ov.containment_b, 0, 0),
+            ov.shared_words,
+            CFG,
+        )
+        if guess == "sibling" and pq.analysis.body_words == po.analysis.body_words:
+            guess = "same"
+        score = max(ov.containment_a, ov.containment_b)
+        out.append(
+            (other.id, ov.jaccard, ov.containment_a, ov.containment_b, guess, confidence, ov.passages, score)
+        )
+    out.sort(key=lambda r: (-float(r[-1]), str(r[0])))  # type: ignore[arg-type]
+    return [r[:-1] for r in out]
+
+
+def test_find_equals_the_reference(tmp_path: Path) -> None:
+    """Every hit of `find` carries the figures, direction and passages of the analysed path, in order."""
+    with Index(tmp_path / "t.db") as index:
+        index.add(read([EXAMPLES]))
+        index.add([{"id": a.id, "text": a.text} for a in _fixtures()[3:]])
+        stored = sorted(index.store.known(a.id or "" for a in _fixtures()))
+        assert len(stored) > 5
+        some = 0
+        for query in stored:
+            hits = index.find(query, limit=None)
+            got = [
+                (
+                    h.id,
+                    h.jaccard,
+                    h.containment_query,
+                    h.containment_hit,
+                    h.direction,
+                    h.confidence,
+                    h.passages,
+                )
+                for h in hits
+            ]
+            assert got == _reference_find(index, query)
+            assert index.find(query, limit=1) == hits[:1]
+            some += bool(hits)
+        assert some >= 3
+
+
+def test_limit_keeps_the_best_hits(tmp_path: Path) -> None:
+    with Index(tmp_path / "t.db") as index:
+        index.add(read([EXAMPLES]))
+        every = index.find("wire.txt", limit=None)
+        assert len(every) >= 2
+        assert index.find("wire.txt", limit=1) == every[:1]
+
+
+@pytest.mark.parametrize("limit", [None, 20])
+def test_articles_stored_without_layout_are_verified_too(tmp_path: Path, limit: int | None) -> None:
+    from copydesk.model import IndexedArticle
+    from copydesk.sketch.batch import fingerprint_batch
+
+    with Index(tmp_path / "t.db") as index:
+        index.add(read([EXAMPLES / "wire.txt"]))
+        ledger = (EXAMPLES / "ledger.txt").read_text(encoding="utf-8")
+        fp = fingerprint_batch([ledger], config=index.config)[0]
+        index.store.add_batch([IndexedArticle(Article(ledger, id="ledger"), fp)])  # no layout
+        hits = index.find("wire.txt", limit=limit)
+        assert [h.id for h in hits] == ["ledger"]
+        ov = overlap(
+            prepare(index.get("wire.txt"), shingle_size=3),
+            prepare(index.get("ledger"), shingle_size=3),
+            config=CFG,
+        )
+        assert hits[0].passages == ov.passages
+
+
+def test_layouts_from_worker_processes_are_the_same(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from copydesk.engine import layouts
+
+    monkeypatch.setattr(layouts, "MIN_PARALLEL", 2)
+    arts = [{"id": a.id, "text": a.text} for a in _fixtures()]
+    stored = {}
+    for workers in (0, 2):
+        with Index(tmp_path / f"w{workers}.db") as index:
+            summary = index.add(arts, batch_size=4, workers=workers)
+            ids = sorted(index.store.ids())
+            stored[workers] = (summary.added, index.store.get_layouts(ids))
+    assert stored[0] == stored[2] and stored[0][0] > 5
+
+
+def test_a_text_met_again_is_not_laid_out_and_still_found(tmp_path: Path) -> None:
+    wire = (EXAMPLES / "wire.txt").read_text(encoding="utf-8")
+    ledger = (EXAMPLES / "ledger.txt").read_text(encoding="utf-8")
+    with Index(tmp_path / "t.db") as index:
+        index.add([{"id": "old", "text": "something else entirely, stored first"}])
+        # "old" again (refused for its id) carries the ledger text first; "copy" repeats it and is kept
+        summary = index.add(
+            [{"id": "wire", "text": wire}, {"id": "old", "text": ledger}, {"id": "copy", "text": ledger}]
+        )
+        assert summary.added == 2 and summary.duplicate_id == 1
+        ((_, layout),) = index.store.get_layouts(["copy"])
+        assert layout is None  # met before in this call: stored without a layout
+        hits = index.find("wire", limit=None)
+        assert [h.id for h in hits] == ["copy"]
+        ov = overlap(
+            prepare(index.get("wire"), shingle_size=3), prepare(index.get("copy"), shingle_size=3), config=CFG
+        )
+        assert (hits[0].containment_query, hits[0].passages) == (ov.containment_a, ov.passages)
