@@ -102,7 +102,6 @@ class StoryConfig:
     min_shared_shingles: among the articles of one update, pairs sharing at least this many rare 3-word
         shingles are verified too, >= 1.
     max_shingle_df: a shingle held by more articles of the update than this is not rare (not counted), >= 2.
-    min_run_words: a link also needs a run of at least this many consecutive shared words (0: no such rule).
     rebuild_max: a story of up to this many members is rebuilt from its stored links when it changes; a bigger
         one is patched: new articles are placed under their strongest parent, the rest stays (>= 1).
     """
@@ -111,7 +110,6 @@ class StoryConfig:
     max_verify: int = 20
     min_shared_shingles: int = 5
     max_shingle_df: int = 20
-    min_run_words: int = 0
     rebuild_max: int = 5000
 
     def __post_init__(self) -> None:
@@ -120,7 +118,6 @@ class StoryConfig:
             ("max_verify", 1),
             ("min_shared_shingles", 1),
             ("max_shingle_df", 2),
-            ("min_run_words", 0),
             ("rebuild_max", 1),
         ):
             value = getattr(self, name)

@@ -26,7 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,12 +35,14 @@ import numpy.typing as npt
 import xxhash
 
 from copydesk.config import CompareConfig, IndexConfig, StoryConfig
-from copydesk.engine.compare import signals
-from copydesk.engine.overlap import Prepared, overlap, prepare
-from copydesk.model import Link, Story
+from copydesk.engine.compare import side_signals
+from copydesk.engine.overlap import prepare
+from copydesk.engine.verify import Body, bodies, figures
+from copydesk.model import Article, BodyLayout, Link, Story
 from copydesk.provenance.story import Node, attach, cluster, provenance
 from copydesk.provenance.verdict import verdict
 from copydesk.sketch.pairs import grouped_pairs, shared_shingle_pairs
+from copydesk.sketch.shingle import word_hashes
 from copydesk.store import Store
 from copydesk.store.base import MemberNode, StoryHead, StoryPatch
 
@@ -91,90 +93,91 @@ def story_id(founder: str) -> str:
     return "s-" + xxhash.xxh64_hexdigest(founder.encode("utf-8", "surrogatepass"))
 
 
-def node_of(p: Prepared) -> tuple[Node, frozenset[str]]:
-    """The provenance node of a prepared article, and the names it goes by."""
-    s = signals(p.article, p.analysis, 0.0, 0, 0)
-    outlet_names = {n for n in (p.article.outlet, s.wire) if n}
-    credits = sorted(
-        {n for n in s.agencies | s.origins if n.lower() not in {o.lower() for o in outlet_names}}
+def node_of(b: Body) -> tuple[Node, frozenset[str]]:
+    """The provenance node of an article, and the names it goes by."""
+    s = side_signals(b.article, b.credits, b.words, 0.0, 0, 0)
+    outlet_names = {n.lower() for n in (b.article.outlet, s.wire) if n}
+    credits = sorted({n for n in s.agencies | s.origins if n.lower() not in outlet_names})
+    art = b.article
+    node = Node(
+        id=art.id or "",
+        date=art.date,
+        title=art.title,
+        outlet=art.outlet,
+        credits=tuple(credits),
+        own_names=s.own_names,
     )
-    art = p.article
-    return (
-        Node(
-            id=art.id or "",
-            date=art.date,
-            title=art.title,
-            outlet=art.outlet,
-            credits=tuple(credits),
-            own_names=s.own_names,
-        ),
-        s.own_names,
-    )
+    return node, s.own_names
 
 
 def _stored_node(m: MemberNode) -> Node:
     return Node(m.id, m.date, m.title, m.outlet, m.credits, m.own_names)
 
 
-def longest_run(mask: npt.NDArray[np.bool_]) -> int:
-    """The longest run of True in ``mask``."""
-    if not mask.any():
-        return 0
-    edges = np.flatnonzero(np.diff(np.concatenate(([0], mask.view(np.int8), [0]))))
-    return int((edges[1::2] - edges[::2]).max())
+def verify(a: Body, others: Sequence[Body], *, config: CompareConfig) -> list[Link]:
+    """The links between ``a`` and each of ``others`` that the engine calls related, with exactly the figures
+    `compare` computes (`copydesk.engine.verify.figures`); each link has the smaller id as its side a."""
+    if not others:
+        return []
+    fig = figures(a.shingles, a.words, others, shingle_size=config.shingle_size)
+    out: list[Link] = []
+    for k, b in enumerate(others):
+        c_a, c_b, shared = fig.containment_query[k], fig.containment_candidate[k], fig.shared_words[k]
+        if max(c_a, c_b) < config.related_containment or shared < config.min_shared_words:
+            continue
+        x, y, c_x, c_y = (a, b, c_a, c_b) if (a.article.id or "") < (b.article.id or "") else (b, a, c_b, c_a)
+        v, confidence, evidence = verdict(
+            side_signals(x.article, x.credits, x.words, c_x, 0, 0),
+            side_signals(y.article, y.credits, y.words, c_y, 0, 0),
+            shared_words=shared,
+            related_containment=config.related_containment,
+            min_shared_words=config.min_shared_words,
+        )
+        if v != "unrelated":  # always: the decision above is the verdict's own threshold
+            out.append(
+                Link(x.article.id or "", y.article.id or "", c_x, c_y, shared, v, confidence, tuple(evidence))
+            )
+    return out
 
 
-def verify(a: Prepared, b: Prepared, *, config: CompareConfig, min_run: int = 0) -> Link | None:
-    """The link between two prepared articles when the engine calls them related and some run of at least
-    ``min_run`` consecutive words of one side is shared, else None."""
-    ov = overlap(a, b, config=config, passages=False)
-    if not ov.related(config):
-        return None
-    if min_run and max(longest_run(ov.covered_a), longest_run(ov.covered_b)) < min_run:
-        return None
-    v, confidence, evidence = verdict(
-        signals(a.article, a.analysis, ov.containment_a, 0, 0),
-        signals(b.article, b.analysis, ov.containment_b, 0, 0),
-        shared_words=ov.shared_words,
-        related_containment=config.related_containment,
-        min_shared_words=config.min_shared_words,
-    )
-    if v == "unrelated":  # not reached: the decision above is the verdict's own threshold
-        return None
-    return Link(
-        a=a.article.id or "",
-        b=b.article.id or "",
-        containment_a=ov.containment_a,
-        containment_b=ov.containment_b,
-        shared_words=ov.shared_words,
-        verdict=v,
-        confidence=confidence,
-        evidence=tuple(evidence),
-    )
-
-
-class _Prepared:
-    """Prepared articles by id, fetched from the store in bulk, the most recent ``size`` kept."""
+class _Bodies:
+    """Articles ready to verify, by id, read from the store in bulk (body shingles from the stored layout;
+    an article stored without one is analysed), the most recent ``size`` kept."""
 
     def __init__(self, store: Store, shingle_size: int, size: int = _CACHE) -> None:
         self.store, self.n, self.size = store, shingle_size, size
-        self.items: OrderedDict[str, Prepared] = OrderedDict()
+        self.items: OrderedDict[str, Body] = OrderedDict()
 
     def load(self, ids: Iterable[str]) -> None:
-        missing = [i for i in dict.fromkeys(ids) if i not in self.items]
-        for art in self.store.get_many(missing):
-            self.put(prepare(art, shingle_size=self.n))
-        for i in ids:
+        wanted = list(dict.fromkeys(ids))
+        missing = [i for i in wanted if i not in self.items]
+        if missing:
+            rows = self.store.get_layouts(missing)
+            laid = [(a, lay) for a, lay in rows if lay is not None]
+            for body in bodies(laid, shingle_size=self.n):
+                self.put(body)
+            for art, lay in rows:
+                if lay is None:
+                    self.put(_analysed(art, self.n))
+        for i in wanted:
             if i in self.items:
                 self.items.move_to_end(i)
 
-    def put(self, p: Prepared) -> None:
-        self.items[p.article.id or ""] = p
+    def put(self, b: Body) -> None:
+        self.items[b.article.id or ""] = b
         while len(self.items) > self.size:
             self.items.popitem(last=False)
 
-    def __getitem__(self, id_: str) -> Prepared:
+    def __getitem__(self, id_: str) -> Body:
         return self.items[id_]
+
+
+def _analysed(article: Article, n: int) -> Body:
+    """The `Body` of an article stored without a layout, from its full analysis."""
+    p = prepare(article, shingle_size=n)
+    return Body(
+        article, BodyLayout(), word_hashes(p.analysis.body_words), p.shingles, tuple(p.analysis.credits)
+    )
 
 
 def candidates(store: Store, id_: str, config: IndexConfig, *, limit: int) -> list[str]:
@@ -283,7 +286,7 @@ def update(
         summary.seconds = time.perf_counter() - start
         return summary
     new_set = set(new_ids)
-    cache = _Prepared(store, compare_config.shingle_size)
+    cache = _Bodies(store, compare_config.shingle_size)
     links: dict[tuple[str, str], Link] = {}
     checked: set[tuple[str, str]] = set()
     nodes: dict[str, Node] = {}
@@ -299,11 +302,8 @@ def update(
                 checked.add(key)
                 todo.append(c)
         cache.load([i, *todo])
-        for c in todo:
-            a, b = (i, c) if i < c else (c, i)  # stored as a < b, and the evidence's A and B say so
-            link = verify(cache[a], cache[b], config=compare_config, min_run=config.min_run_words)
-            if link is not None:
-                links[(a, b)] = link
+        for link in verify(cache[i], [cache[c] for c in todo], config=compare_config):
+            links[(link.a, link.b)] = link
         summary.pairs_verified += len(todo)
 
     # 1. each new article analysed once: its node, and its shingles for the rare-shingle pairs
@@ -313,7 +313,7 @@ def update(
         cache.load(chunk)
         for i in chunk:
             nodes[i], own[i] = node_of(cache[i])
-            sets.append(cache[i].shingle_set)
+            sets.append(np.unique(cache[i].shingles))
         if old_count:
             # the index's candidates among the articles of earlier updates
             for i in chunk:
@@ -342,8 +342,11 @@ def update(
     pi = np.concatenate((fi, ii[enough]))
     pj = np.concatenate((fj, jj[enough]))
     order = np.lexsort((pj, pi))
-    for i_, j_ in zip(pi[order].tolist(), pj[order].tolist(), strict=True):
-        check(new_ids[i_], [new_ids[j_]])
+    pi, pj = pi[order], pj[order]
+    cut = np.flatnonzero(np.diff(pi)) + 1
+    for first, rest in zip(np.split(pi, cut), np.split(pj, cut), strict=True):
+        if len(first):
+            check(new_ids[int(first[0])], [new_ids[j] for j in rest.tolist()])
 
     # Components over the new articles and the stories their links reach.
     touched_old = sorted({x for ln in links.values() for x in (ln.a, ln.b)} - new_set)
