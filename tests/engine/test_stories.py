@@ -190,3 +190,15 @@ def test_version_1_index_is_upgraded_when_opened_for_writing(tmp_path: Path) -> 
     with Index(path) as ix:
         assert ix.stats().schema_version == 2
         assert [s.size for s in ix.stories()] == [3, 1, 1]
+
+
+def test_a_small_cache_gives_the_same_stories(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from copydesk.engine import stories as engine
+
+    with Index(tmp_path / "a.db") as ix:
+        ix.add(corpus())
+        want = [s.to_dict() for s in ix.stories()]
+    monkeypatch.setattr(engine, "_CACHE", 2)
+    with Index(tmp_path / "b.db") as ix:
+        ix.add(corpus())
+        assert [s.to_dict() for s in ix.stories()] == want

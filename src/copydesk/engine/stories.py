@@ -144,13 +144,21 @@ class _Bodies:
     """Articles ready to verify, by id, read from the store in bulk (body shingles from the stored layout;
     an article stored without one is analysed), the most recent ``size`` kept."""
 
-    def __init__(self, store: Store, shingle_size: int, size: int = _CACHE) -> None:
-        self.store, self.n, self.size = store, shingle_size, size
+    def __init__(self, store: Store, shingle_size: int, size: int | None = None) -> None:
+        self.store, self.n, self.size = store, shingle_size, size or _CACHE
         self.items: OrderedDict[str, Body] = OrderedDict()
 
     def load(self, ids: Iterable[str]) -> None:
         wanted = list(dict.fromkeys(ids))
-        missing = [i for i in wanted if i not in self.items]
+        self.size = max(self.size, len(wanted))  # what is asked for at once always fits
+        missing = []
+        for (
+            i
+        ) in wanted:  # the ones held go to the fresh end first, so that what comes in cannot push them out
+            if i in self.items:
+                self.items.move_to_end(i)
+            else:
+                missing.append(i)
         if missing:
             rows = self.store.get_layouts(missing)
             laid = [(a, lay) for a, lay in rows if lay is not None]
@@ -159,9 +167,6 @@ class _Bodies:
             for art, lay in rows:
                 if lay is None:
                     self.put(_analysed(art, self.n))
-        for i in wanted:
-            if i in self.items:
-                self.items.move_to_end(i)
 
     def put(self, b: Body) -> None:
         self.items[b.article.id or ""] = b
