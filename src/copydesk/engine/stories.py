@@ -193,10 +193,9 @@ def candidates(store: Store, id_: str, config: IndexConfig, *, limit: int) -> li
     found = dict(store.band_candidates(fp.band_keys, exclude=id_))
     floor = max(config.min_shared_fingerprints, _MIN_FP_SHARE * len(fp.passages))
     for other, n in store.passage_candidates(
-        fp.passages, max_postings=config.max_postings, exclude=id_
+        fp.passages, max_postings=config.max_postings, min_shared=floor, exclude=id_
     ).items():
-        if n >= floor:
-            found[other] = found.get(other, 0) + n
+        found[other] = found.get(other, 0) + n
     return [k for k, _ in sorted(found.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]]
 
 
