@@ -23,6 +23,7 @@ changes afterwards.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import time
 from collections import OrderedDict
@@ -40,7 +41,7 @@ from copydesk.engine.overlap import prepare
 from copydesk.engine.verify import Body, bodies, figures
 from copydesk.model import Article, BodyLayout, Link, Story
 from copydesk.provenance.story import Node, attach, cluster, provenance
-from copydesk.provenance.verdict import verdict
+from copydesk.provenance.verdict import SideSignals, verdict
 from copydesk.sketch.pairs import grouped_pairs, shared_shingle_pairs
 from copydesk.sketch.shingle import word_hashes
 from copydesk.store import Store
@@ -114,9 +115,22 @@ def _stored_node(m: MemberNode) -> Node:
     return Node(m.id, m.date, m.title, m.outlet, m.credits, m.own_names)
 
 
-def verify(a: Body, others: Sequence[Body], *, config: CompareConfig) -> list[Link]:
+def verify(
+    a: Body,
+    others: Sequence[Body],
+    *,
+    config: CompareConfig,
+    signals: Callable[[Body], SideSignals] | None = None,
+) -> list[Link]:
     """The links between ``a`` and each of ``others`` that the engine calls related, with exactly the figures
-    `compare` computes (`copydesk.engine.verify.figures`); each link has the smaller id as its side a."""
+    `compare` computes (`copydesk.engine.verify.figures`); each link has the smaller id as its side a.
+    ``signals``: what the verdict needs of an article but its containment (default: computed each time).
+    """
+    if signals is None:
+
+        def signals(b: Body) -> SideSignals:
+            return side_signals(b.article, b.credits, b.words, 0.0, 0, 0)
+
     if not others:
         return []
     fig = figures(a.shingles, a.words, others, shingle_size=config.shingle_size)
@@ -127,8 +141,8 @@ def verify(a: Body, others: Sequence[Body], *, config: CompareConfig) -> list[Li
             continue
         x, y, c_x, c_y = (a, b, c_a, c_b) if (a.article.id or "") < (b.article.id or "") else (b, a, c_b, c_a)
         v, confidence, evidence = verdict(
-            side_signals(x.article, x.credits, x.words, c_x, 0, 0),
-            side_signals(y.article, y.credits, y.words, c_y, 0, 0),
+            dataclasses.replace(signals(x), containment=c_x),
+            dataclasses.replace(signals(y), containment=c_y),
             shared_words=shared,
             related_containment=config.related_containment,
             min_shared_words=config.min_shared_words,
@@ -147,6 +161,7 @@ class _Bodies:
     def __init__(self, store: Store, shingle_size: int, size: int | None = None) -> None:
         self.store, self.n, self.size = store, shingle_size, size or _CACHE
         self.items: OrderedDict[str, Body] = OrderedDict()
+        self.sides: dict[str, SideSignals] = {}
 
     def load(self, ids: Iterable[str]) -> None:
         wanted = list(dict.fromkeys(ids))
@@ -171,7 +186,16 @@ class _Bodies:
     def put(self, b: Body) -> None:
         self.items[b.article.id or ""] = b
         while len(self.items) > self.size:
-            self.items.popitem(last=False)
+            gone, _ = self.items.popitem(last=False)
+            self.sides.pop(gone, None)
+
+    def signals(self, b: Body) -> SideSignals:
+        """The verdict's signals of a cached article but its containment, computed once."""
+        key = b.article.id or ""
+        found = self.sides.get(key)
+        if found is None:
+            found = self.sides[key] = side_signals(b.article, b.credits, b.words, 0.0, 0, 0)
+        return found
 
     def __getitem__(self, id_: str) -> Body:
         return self.items[id_]
@@ -306,7 +330,7 @@ def update(
                 checked.add(key)
                 todo.append(c)
         cache.load([i, *todo])
-        for link in verify(cache[i], [cache[c] for c in todo], config=compare_config):
+        for link in verify(cache[i], [cache[c] for c in todo], config=compare_config, signals=cache.signals):
             links[(link.a, link.b)] = link
         summary.pairs_verified += len(todo)
 
