@@ -21,6 +21,9 @@ demo: $(BIN)/copydesk
 	rm -f out/examples.db out/examples.db-wal out/examples.db-shm
 	$(BIN)/copydesk add examples --db out/examples.db
 	$(BIN)/copydesk find wire.txt --db out/examples.db
+	$(BIN)/copydesk stories --db out/examples.db
+	$(BIN)/copydesk story wire.txt --db out/examples.db
+	$(BIN)/copydesk story wire.txt --db out/examples.db --format html -o out/story.html
 
 # Debian's Chromium for the browser tests; they skip with a reason where it cannot be installed.
 browser:
