@@ -27,7 +27,7 @@ import dataclasses
 import datetime as dt
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -260,6 +260,14 @@ def _fingerprint_pairs(store: Store, ids: list[str], *, limit: int) -> tuple[npt
     return i[kept], j[kept]
 
 
+def _verify_all(tasks: list[tuple[str, list[str]]], cache: _Bodies, config: CompareConfig) -> Iterator[Link]:
+    """The links among ``tasks`` (article, candidates), in task order (candidates of one article in turn
+    are read together, and the cache keeps what the next ones share)."""
+    for i, todo in tasks:
+        cache.load([i, *todo])
+        yield from verify(cache[i], [cache[c] for c in todo], config=config, signals=cache.signals)
+
+
 def _patch(
     store: Store,
     heads: dict[str, StoryHead],
@@ -322,6 +330,8 @@ def update(
 
     sets: list[npt.NDArray[np.uint64]] = []
 
+    tasks: list[tuple[str, list[str]]] = []  # (article, candidates to verify against it)
+
     def check(i: str, others: Iterable[str]) -> None:
         todo = []
         for c in others:
@@ -329,10 +339,9 @@ def update(
             if key not in checked:
                 checked.add(key)
                 todo.append(c)
-        cache.load([i, *todo])
-        for link in verify(cache[i], [cache[c] for c in todo], config=compare_config, signals=cache.signals):
-            links[(link.a, link.b)] = link
-        summary.pairs_verified += len(todo)
+        if todo:
+            tasks.append((i, todo))
+            summary.pairs_verified += len(todo)
 
     # 1. each new article analysed once: its node, and its shingles for the rare-shingle pairs
     old_count = store.count() - len(new_ids)
@@ -375,6 +384,11 @@ def update(
     for first, rest in zip(np.split(pi, cut), np.split(pj, cut), strict=True):
         if len(first):
             check(new_ids[int(first[0])], [new_ids[j] for j in rest.tolist()])
+
+    # 3. verify every candidate pair on the shingles of both bodies
+    for link in _verify_all(tasks, cache, compare_config):
+        links[(link.a, link.b)] = link
+    tasks.clear()
 
     # Components over the new articles and the stories their links reach.
     touched_old = sorted({x for ln in links.values() for x in (ln.a, ln.b)} - new_set)
