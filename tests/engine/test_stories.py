@@ -202,3 +202,29 @@ def test_a_small_cache_gives_the_same_stories(tmp_path: Path, monkeypatch: pytes
     with Index(tmp_path / "b.db") as ix:
         ix.add(corpus())
         assert [s.to_dict() for s in ix.stories()] == want
+
+
+def test_links_carry_the_figures_compare_computes() -> None:
+    from copydesk.config import CompareConfig
+    from copydesk.engine.articles import as_article
+    from copydesk.engine.overlap import overlap, prepare
+    from copydesk.engine.stories import _analysed, verify
+
+    cfg = CompareConfig()
+    arts = [as_article(a) for a in corpus()]
+    for a in arts:
+        others = [b for b in arts if b.id != a.id]
+        links = {
+            (ln.a, ln.b): ln for ln in verify(_analysed(a, 3), [_analysed(b, 3) for b in others], config=cfg)
+        }
+        for b in others:
+            x, y = sorted((a, b), key=lambda art: art.id or "")
+            ov = overlap(prepare(x, shingle_size=3), prepare(y, shingle_size=3), config=cfg, passages=False)
+            link = links.get((x.id or "", y.id or ""))
+            assert (link is not None) == ov.related(cfg)
+            if link is not None:
+                assert (link.containment_a, link.containment_b, link.shared_words) == (
+                    ov.containment_a,
+                    ov.containment_b,
+                    ov.shared_words,
+                )

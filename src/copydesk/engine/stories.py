@@ -35,10 +35,11 @@ import numpy as np
 import numpy.typing as npt
 import xxhash
 
+from copydesk.align.passage import coverage
 from copydesk.config import CompareConfig, IndexConfig, StoryConfig
 from copydesk.engine.compare import side_signals
 from copydesk.engine.overlap import prepare
-from copydesk.engine.verify import Body, bodies, figures
+from copydesk.engine.verify import Body, bodies
 from copydesk.model import Article, BodyLayout, Link, Story
 from copydesk.provenance.story import Node, attach, cluster, provenance
 from copydesk.provenance.verdict import SideSignals, verdict
@@ -121,22 +122,32 @@ def verify(
     *,
     config: CompareConfig,
     signals: Callable[[Body], SideSignals] | None = None,
+    shingle_set: Callable[[Body], npt.NDArray[np.uint64]] | None = None,
 ) -> list[Link]:
     """The links between ``a`` and each of ``others`` that the engine calls related, with exactly the figures
-    `compare` computes (`copydesk.engine.verify.figures`); each link has the smaller id as its side a.
-    ``signals``: what the verdict needs of an article but its containment (default: computed each time).
-    """
+    `overlap` (so `compare`) computes: each side's words lying in a shingle the other has; each link has the
+    smaller id as its side a. ``signals``: what the verdict needs of an article but its containment;
+    ``shingle_set``: an article's distinct shingles, sorted (defaults: computed each time)."""
     if signals is None:
 
         def signals(b: Body) -> SideSignals:
             return side_signals(b.article, b.credits, b.words, 0.0, 0, 0)
 
-    if not others:
-        return []
-    fig = figures(a.shingles, a.words, others, shingle_size=config.shingle_size)
+    if shingle_set is None:
+
+        def shingle_set(b: Body) -> npt.NDArray[np.uint64]:
+            return np.unique(b.shingles)
+
+    n = config.shingle_size
+    a_set = shingle_set(a)
     out: list[Link] = []
-    for k, b in enumerate(others):
-        c_a, c_b, shared = fig.containment_query[k], fig.containment_candidate[k], fig.shared_words[k]
+    for b in others:
+        cov_a = coverage(a.shingles, shingle_set(b), n, a.words)
+        cov_b = coverage(b.shingles, a_set, n, b.words)
+        shared_a, shared_b = int(cov_a.sum()), int(cov_b.sum())
+        c_a = shared_a / a.words if a.words else 0.0
+        c_b = shared_b / b.words if b.words else 0.0
+        shared = max(shared_a, shared_b)
         if max(c_a, c_b) < config.related_containment or shared < config.min_shared_words:
             continue
         x, y, c_x, c_y = (a, b, c_a, c_b) if (a.article.id or "") < (b.article.id or "") else (b, a, c_b, c_a)
@@ -162,6 +173,7 @@ class _Bodies:
         self.store, self.n, self.size = store, shingle_size, size or _CACHE
         self.items: OrderedDict[str, Body] = OrderedDict()
         self.sides: dict[str, SideSignals] = {}
+        self.sets: dict[str, npt.NDArray[np.uint64]] = {}
 
     def load(self, ids: Iterable[str]) -> None:
         wanted = list(dict.fromkeys(ids))
@@ -188,6 +200,15 @@ class _Bodies:
         while len(self.items) > self.size:
             gone, _ = self.items.popitem(last=False)
             self.sides.pop(gone, None)
+            self.sets.pop(gone, None)
+
+    def shingle_set(self, b: Body) -> npt.NDArray[np.uint64]:
+        """A cached article's distinct shingles, sorted, computed once."""
+        key = b.article.id or ""
+        found = self.sets.get(key)
+        if found is None:
+            found = self.sets[key] = np.unique(b.shingles)
+        return found
 
     def signals(self, b: Body) -> SideSignals:
         """The verdict's signals of a cached article but its containment, computed once."""
@@ -265,7 +286,13 @@ def _verify_all(tasks: list[tuple[str, list[str]]], cache: _Bodies, config: Comp
     are read together, and the cache keeps what the next ones share)."""
     for i, todo in tasks:
         cache.load([i, *todo])
-        yield from verify(cache[i], [cache[c] for c in todo], config=config, signals=cache.signals)
+        yield from verify(
+            cache[i],
+            [cache[c] for c in todo],
+            config=config,
+            signals=cache.signals,
+            shingle_set=cache.shingle_set,
+        )
 
 
 def _patch(
@@ -350,7 +377,7 @@ def update(
         cache.load(chunk)
         for i in chunk:
             nodes[i], own[i] = node_of(cache[i])
-            sets.append(np.unique(cache[i].shingles))
+            sets.append(cache.shingle_set(cache[i]))
         if old_count:
             # the index's candidates among the articles of earlier updates
             for i in chunk:
