@@ -70,6 +70,13 @@ def _plain_size(paths: tuple[str, ...]) -> int | None:
     show_default=True,
     help="Longer articles are skipped.",
 )
+@click.option(
+    "--workers",
+    type=click.IntRange(0, 64),
+    default=0,
+    show_default=True,
+    help="Processes that find the articles' boilerplate while this one fingerprints and writes (helps when a core is idle).",
+)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 def add_cmd(
@@ -78,6 +85,7 @@ def add_cmd(
     fields: tuple[str, ...],
     batch_size: int,
     max_chars: int,
+    workers: int,
     fmt: str,
     quiet: bool,
 ) -> None:
@@ -117,9 +125,9 @@ def add_cmd(
                         mbps=s.chars / 1e6 / max(s.seconds, 1e-9),
                     )
 
-                summary = index.add(records, batch_size=batch_size, progress=progress)
+                summary = index.add(records, batch_size=batch_size, progress=progress, workers=workers)
         else:
-            summary = index.add(records, batch_size=batch_size)
+            summary = index.add(records, batch_size=batch_size, workers=workers)
         stats = index.stats()
     if fmt == "json":
         click.echo(
