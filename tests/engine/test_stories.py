@@ -182,6 +182,8 @@ def test_version_1_index_is_upgraded_when_opened_for_writing(tmp_path: Path) -> 
     con = sqlite3.connect(path)
     for table in ("links", "stories", "story_members", "story_edges", "story_merges"):
         con.execute(f"DROP TABLE {table}")
+    con.execute("ALTER TABLE articles DROP COLUMN skip")  # a file from before the stored layouts
+    con.execute("ALTER TABLE articles DROP COLUMN credits")
     con.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
     con.commit()
     con.close()
@@ -190,6 +192,7 @@ def test_version_1_index_is_upgraded_when_opened_for_writing(tmp_path: Path) -> 
     with Index(path) as ix:
         assert ix.stats().schema_version == 2
         assert [s.size for s in ix.stories()] == [3, 1, 1]
+        assert [h.id for h in ix.find("copy1")] == ["wire", "copy2"]
 
 
 def test_a_small_cache_gives_the_same_stories(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

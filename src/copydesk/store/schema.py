@@ -124,9 +124,15 @@ def version(con: sqlite3.Connection) -> str | None:
 
 
 def upgrade(con: sqlite3.Connection) -> None:
-    """Bring a version 1 index to version 2 (add the story tables; inside the caller's transaction)."""
+    """Bring a version 1 index to version 2 (inside the caller's transaction): add the story tables, and
+    the articles' layout columns when the file predates them (its articles then have no stored layout, and
+    `find` analyses them when it verifies them)."""
     if version(con) != "1":
         return
+    columns = {row[1] for row in con.execute("PRAGMA table_info(articles)")}
+    for column, kind in (("skip", "BLOB"), ("credits", "TEXT")):
+        if column not in columns:
+            con.execute(f"ALTER TABLE articles ADD COLUMN {column} {kind}")
     for statement in stories.DDL.split(";"):
         if statement.strip():
             con.execute(statement)
