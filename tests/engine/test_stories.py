@@ -211,14 +211,15 @@ def test_links_carry_the_figures_compare_computes() -> None:
     from copydesk.config import CompareConfig
     from copydesk.engine.articles import as_article
     from copydesk.engine.overlap import overlap, prepare
-    from copydesk.engine.stories import _analysed, verify
+    from copydesk.engine.stories import _analysed, item_of, verify
 
     cfg = CompareConfig()
     arts = [as_article(a) for a in corpus()]
     for a in arts:
         others = [b for b in arts if b.id != a.id]
         links = {
-            (ln.a, ln.b): ln for ln in verify(_analysed(a, 3), [_analysed(b, 3) for b in others], config=cfg)
+            (ln.a, ln.b): ln
+            for ln in verify(item_of(_analysed(a, 3)), [item_of(_analysed(b, 3)) for b in others], config=cfg)
         }
         for b in others:
             x, y = sorted((a, b), key=lambda art: art.id or "")

@@ -47,11 +47,12 @@ from copydesk.sketch.pairs import grouped_pairs, shared_shingle_pairs
 from copydesk.sketch.shingle import word_hashes
 from copydesk.store import Store
 from copydesk.store.base import MemberNode, StoryHead, StoryPatch
+from copydesk.text.boilerplate import CreditSpan
 
 # Share of an article's passage fingerprints a passage candidate must share (as `Index.find`).
 _MIN_FP_SHARE = 0.04
 _CHUNK = 2_000
-_CACHE = 50_000
+_CACHE = 600_000
 # Candidate pairs from shared keys (see `grouped_pairs`): all pairs of a group up to `_CLIQUE` articles;
 # in bigger groups each article with the `_WINDOW` before it and with the `_ANCHORS` first ones.
 _CLIQUE = 24
@@ -95,9 +96,9 @@ def story_id(founder: str) -> str:
     return "s-" + xxhash.xxh64_hexdigest(founder.encode("utf-8", "surrogatepass"))
 
 
-def node_of(b: Body) -> tuple[Node, frozenset[str]]:
+def node_of(b: Item) -> tuple[Node, frozenset[str]]:
     """The provenance node of an article, and the names it goes by."""
-    s = side_signals(b.article, b.credits, b.words, 0.0, 0, 0)
+    s = b.signals
     outlet_names = {n.lower() for n in (b.article.outlet, s.wire) if n}
     credits = sorted({n for n in s.agencies | s.origins if n.lower() not in outlet_names})
     art = b.article
@@ -116,34 +117,15 @@ def _stored_node(m: MemberNode) -> Node:
     return Node(m.id, m.date, m.title, m.outlet, m.credits, m.own_names)
 
 
-def verify(
-    a: Body,
-    others: Sequence[Body],
-    *,
-    config: CompareConfig,
-    signals: Callable[[Body], SideSignals] | None = None,
-    shingle_set: Callable[[Body], npt.NDArray[np.uint64]] | None = None,
-) -> list[Link]:
+def verify(a: Item, others: Sequence[Item], *, config: CompareConfig) -> list[Link]:
     """The links between ``a`` and each of ``others`` that the engine calls related, with exactly the figures
     `overlap` (so `compare`) computes: each side's words lying in a shingle the other has; each link has the
-    smaller id as its side a. ``signals``: what the verdict needs of an article but its containment;
-    ``shingle_set``: an article's distinct shingles, sorted (defaults: computed each time)."""
-    if signals is None:
-
-        def signals(b: Body) -> SideSignals:
-            return side_signals(b.article, b.credits, b.words, 0.0, 0, 0)
-
-    if shingle_set is None:
-
-        def shingle_set(b: Body) -> npt.NDArray[np.uint64]:
-            return np.unique(b.shingles)
-
+    smaller id as its side a."""
     n = config.shingle_size
-    a_set = shingle_set(a)
     out: list[Link] = []
     for b in others:
-        cov_a = coverage(a.shingles, shingle_set(b), n, a.words)
-        cov_b = coverage(b.shingles, a_set, n, b.words)
+        cov_a = coverage(a.shingles, b.shingle_set, n, a.words)
+        cov_b = coverage(b.shingles, a.shingle_set, n, b.words)
         shared_a, shared_b = int(cov_a.sum()), int(cov_b.sum())
         c_a = shared_a / a.words if a.words else 0.0
         c_b = shared_b / b.words if b.words else 0.0
@@ -152,8 +134,8 @@ def verify(
             continue
         x, y, c_x, c_y = (a, b, c_a, c_b) if (a.article.id or "") < (b.article.id or "") else (b, a, c_b, c_a)
         v, confidence, evidence = verdict(
-            dataclasses.replace(signals(x), containment=c_x),
-            dataclasses.replace(signals(y), containment=c_y),
+            dataclasses.replace(x.signals, containment=c_x),
+            dataclasses.replace(y.signals, containment=c_y),
             shared_words=shared,
             related_containment=config.related_containment,
             min_shared_words=config.min_shared_words,
@@ -165,23 +147,46 @@ def verify(
     return out
 
 
-class _Bodies:
+@dataclass(frozen=True, slots=True)
+class Item:
+    """What linking and placing an article needs, without its text: its record (``text`` left empty), its
+    body shingles in order and their distinct values sorted, its number of body words, its credits, and the
+    verdict's signals of it but its containment."""
+
+    article: Article
+    shingles: npt.NDArray[np.uint64]
+    shingle_set: npt.NDArray[np.uint64]
+    words: int
+    credits: tuple[CreditSpan, ...]
+    signals: SideSignals
+
+
+def item_of(body: Body) -> Item:
+    art = body.article
+    return Item(
+        dataclasses.replace(art, text="", body_start=0, meta={}),
+        body.shingles,
+        np.unique(body.shingles),
+        body.words,
+        body.credits,
+        side_signals(art, body.credits, body.words, 0.0, 0, 0),
+    )
+
+
+class _Items:
     """Articles ready to verify, by id, read from the store in bulk (body shingles from the stored layout;
-    an article stored without one is analysed), the most recent ``size`` kept."""
+    an article stored without one is analysed), the most recently used ``size`` kept (about 2-3 KB each
+    for news-sized articles)."""
 
     def __init__(self, store: Store, shingle_size: int, size: int | None = None) -> None:
         self.store, self.n, self.size = store, shingle_size, size or _CACHE
-        self.items: OrderedDict[str, Body] = OrderedDict()
-        self.sides: dict[str, SideSignals] = {}
-        self.sets: dict[str, npt.NDArray[np.uint64]] = {}
+        self.items: OrderedDict[str, Item] = OrderedDict()
 
     def load(self, ids: Iterable[str]) -> None:
         wanted = list(dict.fromkeys(ids))
         self.size = max(self.size, len(wanted))  # what is asked for at once always fits
         missing = []
-        for (
-            i
-        ) in wanted:  # the ones held go to the fresh end first, so that what comes in cannot push them out
+        for i in wanted:  # those held go to the fresh end first: what comes in cannot push them out
             if i in self.items:
                 self.items.move_to_end(i)
             else:
@@ -190,35 +195,17 @@ class _Bodies:
             rows = self.store.get_layouts(missing)
             laid = [(a, lay) for a, lay in rows if lay is not None]
             for body in bodies(laid, shingle_size=self.n):
-                self.put(body)
+                self.put(item_of(body))
             for art, lay in rows:
                 if lay is None:
-                    self.put(_analysed(art, self.n))
+                    self.put(item_of(_analysed(art, self.n)))
 
-    def put(self, b: Body) -> None:
-        self.items[b.article.id or ""] = b
+    def put(self, item: Item) -> None:
+        self.items[item.article.id or ""] = item
         while len(self.items) > self.size:
-            gone, _ = self.items.popitem(last=False)
-            self.sides.pop(gone, None)
-            self.sets.pop(gone, None)
+            self.items.popitem(last=False)
 
-    def shingle_set(self, b: Body) -> npt.NDArray[np.uint64]:
-        """A cached article's distinct shingles, sorted, computed once."""
-        key = b.article.id or ""
-        found = self.sets.get(key)
-        if found is None:
-            found = self.sets[key] = np.unique(b.shingles)
-        return found
-
-    def signals(self, b: Body) -> SideSignals:
-        """The verdict's signals of a cached article but its containment, computed once."""
-        key = b.article.id or ""
-        found = self.sides.get(key)
-        if found is None:
-            found = self.sides[key] = side_signals(b.article, b.credits, b.words, 0.0, 0, 0)
-        return found
-
-    def __getitem__(self, id_: str) -> Body:
+    def __getitem__(self, id_: str) -> Item:
         return self.items[id_]
 
 
@@ -281,18 +268,12 @@ def _fingerprint_pairs(store: Store, ids: list[str], *, limit: int) -> tuple[npt
     return i[kept], j[kept]
 
 
-def _verify_all(tasks: list[tuple[str, list[str]]], cache: _Bodies, config: CompareConfig) -> Iterator[Link]:
+def _verify_all(tasks: list[tuple[str, list[str]]], cache: _Items, config: CompareConfig) -> Iterator[Link]:
     """The links among ``tasks`` (article, candidates), in task order (candidates of one article in turn
     are read together, and the cache keeps what the next ones share)."""
     for i, todo in tasks:
         cache.load([i, *todo])
-        yield from verify(
-            cache[i],
-            [cache[c] for c in todo],
-            config=config,
-            signals=cache.signals,
-            shingle_set=cache.shingle_set,
-        )
+        yield from verify(cache[i], [cache[c] for c in todo], config=config)
 
 
 def _patch(
@@ -349,7 +330,7 @@ def update(
         summary.seconds = time.perf_counter() - start
         return summary
     new_set = set(new_ids)
-    cache = _Bodies(store, compare_config.shingle_size)
+    cache = _Items(store, compare_config.shingle_size)
     links: dict[tuple[str, str], Link] = {}
     checked: set[tuple[str, str]] = set()
     nodes: dict[str, Node] = {}
@@ -377,7 +358,7 @@ def update(
         cache.load(chunk)
         for i in chunk:
             nodes[i], own[i] = node_of(cache[i])
-            sets.append(cache.shingle_set(cache[i]))
+            sets.append(cache[i].shingle_set)
         if old_count:
             # the index's candidates among the articles of earlier updates
             for i in chunk:
