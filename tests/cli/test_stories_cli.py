@@ -46,6 +46,13 @@ def test_stories_text_and_story_views(tmp_path: Path) -> None:
     assert "<svg" in html and "ledger.txt" in html and "Content-Security-Policy" in html
 
 
+def test_a_big_story_is_drawn_in_part(tmp_path: Path) -> None:
+    db = _index(tmp_path)
+    r = CliRunner().invoke(cli, ["story", "wire.txt", "--db", str(db), "--max-members", "2"])
+    assert r.exit_code == 0, r.output
+    assert "showing 2 of its 3 articles" in r.stdout and "wire.txt" in r.stdout
+
+
 def test_story_errors_are_one_line(tmp_path: Path) -> None:
     db = _index(tmp_path)
     r = CliRunner().invoke(cli, ["story", "s-nope", "--db", str(db)])

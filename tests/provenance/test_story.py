@@ -149,3 +149,24 @@ def test_provenance_does_not_depend_on_input_order(links: list[Link], rnd: objec
             assert k not in seen
             seen.add(k)
             k = up[k]  # type: ignore[assignment]
+
+
+def test_prune_keeps_sources_first_then_breadth_first_and_the_focus_line() -> None:
+    from copydesk.model import Story
+    from copydesk.provenance.story import prune
+
+    # a <- b <- c <- d, and a <- e
+    links = [
+        link("b", "a", "a_from_b", conf=0.9),
+        link("c", "b", "a_from_b", conf=0.9),
+        link("d", "c", "a_from_b", conf=0.9),
+        link("e", "a", "a_from_b", conf=0.8),
+    ]
+    p = provenance(nodes("a", "b", "c", "d", "e"), links, uncredited_containment=0.5)
+    story = Story("s-x", p.root, p.hidden_source, p.members, p.edges)
+    assert prune(story, limit=10) is story
+    small = prune(story, limit=3)
+    assert [m.id for m in small.members] == ["a", "b", "e"]
+    assert all(e.copy in {"b", "e"} for e in small.edges) and small.id == "s-x" and small.root == "a"
+    around = prune(story, limit=3, focus="d")
+    assert {"a", "b", "c", "d"} <= {m.id for m in around.members}

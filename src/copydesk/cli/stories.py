@@ -18,6 +18,7 @@ from copydesk.engine.stories import StoriesUpdate
 from copydesk.errors import ArticleNotFound
 from copydesk.io.story_html import EDIT_SCRIPT_CAP, render_story_html
 from copydesk.model import HIDDEN, Comparison, Story, StoryMember
+from copydesk.provenance.story import prune
 
 
 def _need(db: Path) -> None:
@@ -196,27 +197,47 @@ def _comparisons(index: Index, story: Story) -> dict[tuple[str, str], Comparison
     "--format", "fmt", type=click.Choice(["text", "json", "html"]), default="text", show_default=True
 )
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file.")
-def story_cmd(story_id: str, db: Path, fmt: str, output: Path | None) -> None:
+@click.option(
+    "--max-members",
+    type=click.IntRange(0),
+    default=300,
+    show_default=True,
+    help="Most members drawn in the text and html views (0: all); json always has them all.",
+)
+def story_cmd(story_id: str, db: Path, fmt: str, output: Path | None, max_members: int) -> None:
     """Show one story (ID: a story id, or the id of an article in it) as a provenance tree.
 
     text: the tree with confidence, containment and credit on each edge; json: the story with the evidence of
     every edge; html: one self-contained page with the provenance graph and the edit script of each edge.
+    A story bigger than --max-members is drawn from its sources down, breadth first (and around the article
+    named by ID, when ID is an article).
     """
     _need(db)
     with Index(db) as index:
         update(index, quiet=True)
+        focus = None
         try:
             story = index.story(story_id)
         except ArticleNotFound:
-            story = index.story_of(story_id)
+            story, focus = index.story_of(story_id), story_id
+        shown = story if fmt == "json" or not max_members else prune(story, limit=max_members, focus=focus)
+        cut = (
+            f" (showing {shown.size:,} of its {story.size:,} articles: --max-members 0 for all)"
+            if shown.size < story.size
+            else ""
+        )
         if fmt == "html":
-            text = render_story_html(story, _comparisons(index, story))
+            text = render_story_html(
+                shown, _comparisons(index, shown), title=f"copydesk: story {story.id}{cut}"
+            )
         elif fmt == "json":
             text = json.dumps(story.to_dict(), ensure_ascii=False, indent=2)
         else:
             text = ""
     if fmt == "text":
-        print_story(story)
+        print_story(shown)
+        if cut:
+            click.echo(f"story {story.id}{cut}")
         return
     if output is None:
         click.echo(text)

@@ -25,7 +25,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from copydesk.model import HIDDEN, Evidence, Link, StoryEdge, StoryMember
+from copydesk.model import HIDDEN, Evidence, Link, Story, StoryEdge, StoryMember
 
 _FAR = dt.date.max
 _ALIKE = 0.8
@@ -400,3 +400,40 @@ def attach(
         members.append(_member(nodes[k], "copy", up, conf, cont, nodes.get(up), uncredited_containment))
         edges.append(StoryEdge(up, k, conf, cont, ev))
     return Attachment(new_root, tuple(members), tuple(edges))
+
+
+def prune(story: Story, *, limit: int, focus: str | None = None) -> Story:
+    """The story cut to at most ``limit`` members for display: its sources first, then breadth-first down the
+    provenance tree; ``focus`` (a member) is kept with the line of parents above it and, up to ``limit``, its
+    children. The
+    edges among the kept members stay; the story's id, root and merges are unchanged."""
+    if story.size <= limit:
+        return story
+    children: dict[str, list[str]] = {}
+    parent: dict[str, str | None] = {}
+    for m in story.members:
+        parent[m.id] = m.parent
+        if m.parent is not None:
+            children.setdefault(m.parent, []).append(m.id)
+    keep: dict[str, None] = {}
+    if focus is not None and focus in parent:
+        line: list[str] = []
+        up: str | None = focus
+        while up is not None and up != HIDDEN and up not in line:
+            line.append(up)
+            up = parent.get(up)
+        below = sorted(children.get(focus, []))[: max(0, limit - len(line))]
+        for k in [*reversed(line), *below]:
+            keep.setdefault(k, None)
+    queue = [m.id for m in story.members if m.parent in (None, HIDDEN)]
+    while queue and len(keep) < limit:
+        nxt: list[str] = []
+        for k in queue:
+            if len(keep) >= limit:
+                break
+            keep.setdefault(k, None)
+            nxt += sorted(children.get(k, []))
+        queue = nxt
+    members = tuple(m for m in story.members if m.id in keep)
+    edges = tuple(e for e in story.edges if e.copy in keep and (e.source == HIDDEN or e.source in keep))
+    return Story(story.id, story.root, story.hidden_source, members, edges, story.merged)
