@@ -40,8 +40,6 @@ ArticleLike = Article | str | Mapping[str, Any]
 _DIRECTION: dict[str, Direction] = {"a_from_b": "source", "b_from_a": "copy", "common_source": "sibling"}
 # Most candidates verified per query: ranked by shared fingerprints, the rest are weaker than these.
 _MAX_VERIFY = 100
-# Share of the query's passage fingerprints a passage candidate must share (see `Index.candidates`).
-_MIN_FP_SHARE = 0.04
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,24 +252,10 @@ class Index:
         return as_article(article, default_id=None)
 
     def candidates(self, article: Article) -> dict[str, int]:
-        """Ids proposed by the fingerprints, with the number of bands and passage fingerprints shared.
-
-        A passage candidate must share at least ``min_shared_fingerprints`` fingerprints, and at least
-        `_MIN_FP_SHARE` of the query's: too few to reach the engine's decision on any but a tiny article
-        otherwise, so not worth verifying.
-        """
+        """Ids proposed by the fingerprints, with the number of bands and passage fingerprints shared (see
+        `copydesk.engine.stories.proposed`)."""
         fp = fingerprint_batch([article.text], config=self.config, starts=[article.body_start])[0]
-        if fp.words == 0:
-            return {}
-        found = dict(self.store.band_candidates(fp.band_keys))
-        floor = max(self.config.min_shared_fingerprints, _MIN_FP_SHARE * len(fp.passages))
-        for id_, n in self.store.passage_candidates(
-            fp.passages, max_postings=self.config.max_postings, min_shared=floor
-        ).items():
-            found[id_] = found.get(id_, 0) + n
-        if article.id is not None:
-            found.pop(article.id, None)
-        return found
+        return story_engine.proposed(self.store, fp, self.config, exclude=article.id)
 
     def find(
         self, article: ArticleLike, *, min_containment: float | None = None, limit: int | None = 20

@@ -40,7 +40,7 @@ from copydesk.config import CompareConfig, IndexConfig, StoryConfig
 from copydesk.engine.compare import side_signals
 from copydesk.engine.overlap import prepare
 from copydesk.engine.verify import Body, bodies
-from copydesk.model import Article, BodyLayout, Link, Story
+from copydesk.model import Article, BodyLayout, Fingerprints, Link, Story
 from copydesk.provenance.story import Node, attach, cluster, provenance
 from copydesk.provenance.verdict import SideSignals, verdict
 from copydesk.sketch.pairs import grouped_pairs, shared_shingle_pairs
@@ -49,7 +49,7 @@ from copydesk.store import Store
 from copydesk.store.base import MemberNode, StoryHead, StoryPatch
 from copydesk.text.boilerplate import CreditSpan
 
-# Share of an article's passage fingerprints a passage candidate must share (as `Index.find`).
+# Share of an article's passage fingerprints a passage candidate must share (see `proposed`).
 _MIN_FP_SHARE = 0.04
 _CHUNK = 2_000
 _CACHE = 600_000
@@ -217,17 +217,28 @@ def _analysed(article: Article, n: int) -> Body:
     )
 
 
-def candidates(store: Store, id_: str, config: IndexConfig, *, limit: int) -> list[str]:
-    """The stored articles the fingerprints propose for the stored article ``id_``, strongest first."""
-    fp = store.fingerprints(id_)
+def proposed(store: Store, fp: Fingerprints, config: IndexConfig, *, exclude: str | None) -> dict[str, int]:
+    """Stored articles the fingerprints ``fp`` propose, with the number of bands and passage fingerprints
+    shared (`Index.candidates` and the stories ask the same way).
+
+    A passage candidate must share at least ``min_shared_fingerprints`` fingerprints, and at least
+    `_MIN_FP_SHARE` of the query's: too few to reach the engine's decision on any but a tiny article
+    otherwise, so not worth verifying.
+    """
     if fp.words == 0:
-        return []
-    found = dict(store.band_candidates(fp.band_keys, exclude=id_))
+        return {}
+    found = dict(store.band_candidates(fp.band_keys, exclude=exclude))
     floor = max(config.min_shared_fingerprints, _MIN_FP_SHARE * len(fp.passages))
     for other, n in store.passage_candidates(
-        fp.passages, max_postings=config.max_postings, min_shared=floor, exclude=id_
+        fp.passages, max_postings=config.max_postings, min_shared=floor, exclude=exclude
     ).items():
         found[other] = found.get(other, 0) + n
+    return found
+
+
+def candidates(store: Store, id_: str, config: IndexConfig, *, limit: int) -> list[str]:
+    """The stored articles the fingerprints propose for the stored article ``id_``, strongest first."""
+    found = proposed(store, store.fingerprints(id_), config, exclude=id_)
     return [k for k, _ in sorted(found.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]]
 
 
