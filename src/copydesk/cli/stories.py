@@ -52,6 +52,10 @@ def update(index: Index, *, quiet: bool = False) -> StoriesUpdate:
     return done
 
 
+def _n(count: int, one: str, many: str | None = None) -> str:
+    return f"{count:,} {one if count == 1 else many or one + 's'}"
+
+
 def _console() -> Console:
     """The terminal's width on a terminal; wide enough for ids and paths when piped or captured."""
     con = Console()
@@ -112,8 +116,8 @@ def stories_cmd(db: Path, min_size: int, limit: int | None, fmt: str, quiet: boo
         )
     con.print(table)
     con.print(
-        f"{counts['stories']:,} stories in all ({counts['stories_of_two_or_more']:,} of two or more), "
-        f"{counts['links']:,} verified links, {counts['merges']:,} merges. uncredited: share of copies that do not "
+        f"{_n(counts['stories'], 'story', 'stories')} in all ({counts['stories_of_two_or_more']:,} of two or "
+        f"more), {_n(counts['links'], 'verified link')}, {_n(counts['merges'], 'merge')}. uncredited: share of copies that do not "
         "credit their source and take at least half their words from it. One story: copydesk story ID"
     )
 
