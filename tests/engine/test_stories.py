@@ -232,3 +232,23 @@ def test_links_carry_the_figures_compare_computes() -> None:
                     ov.containment_b,
                     ov.shared_words,
                 )
+
+
+def test_candidates_in_one_pass_equal_the_candidates_one_by_one(tmp_path: Path) -> None:
+    from copydesk.engine.stories import _MIN_FP_SHARE, proposed
+
+    with Index(tmp_path / "i.db") as ix:
+        ix.add([*corpus(), art("wcopy", WIRE[:10], 4), art("ocopy", OTHER[3:], 5)])
+        ids = list(ix.store.ids())
+        cfg = ix.config
+        bulk = ix.store.candidates_of(
+            ids,
+            max_postings=cfg.max_postings,
+            min_shared=cfg.min_shared_fingerprints,
+            min_share=_MIN_FP_SHARE,
+            limit=3,
+        )
+        for i in ids:
+            one = proposed(ix.store, ix.store.fingerprints(i), cfg, exclude=i)
+            assert bulk[i] == [k for k, _ in sorted(one.items(), key=lambda kv: (-kv[1], kv[0]))[:3]]
+        assert bulk["wire"] and "wire" not in bulk["wire"]

@@ -236,12 +236,6 @@ def proposed(store: Store, fp: Fingerprints, config: IndexConfig, *, exclude: st
     return found
 
 
-def candidates(store: Store, id_: str, config: IndexConfig, *, limit: int) -> list[str]:
-    """The stored articles the fingerprints propose for the stored article ``id_``, strongest first."""
-    found = proposed(store, store.fingerprints(id_), config, exclude=id_)
-    return [k for k, _ in sorted(found.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]]
-
-
 def _fingerprint_pairs(store: Store, ids: list[str], *, limit: int) -> tuple[npt.NDArray[np.int64], ...]:
     """Candidate pairs (i, j), i < j, among ``ids`` (positions) from their stored fingerprints, in bulk.
 
@@ -371,16 +365,17 @@ def update(
             nodes[i], own[i] = node_of(cache[i])
             sets.append(cache[i].shingle_set)
         if old_count:
-            # the index's candidates among the articles of earlier updates
+            # the index's candidates among the articles of earlier updates, for the whole chunk at once
+            cfg = store.config
+            found = store.candidates_of(
+                chunk,
+                max_postings=cfg.max_postings,
+                min_shared=cfg.min_shared_fingerprints,
+                min_share=_MIN_FP_SHARE,
+                limit=config.max_verify,
+            )
             for i in chunk:
-                check(
-                    i,
-                    [
-                        c
-                        for c in candidates(store, i, store.config, limit=config.max_verify)
-                        if c not in new_set
-                    ],
-                )
+                check(i, [c for c in found[i] if c not in new_set])
         if progress is not None:
             progress(min(lo + _CHUNK, len(new_ids)), len(new_ids))
     # 2. among the new articles: the fingerprints' candidates in bulk, then pairs sharing rare shingles

@@ -247,6 +247,15 @@ class Store(ABC):
         fingerprints, their owners), owners numbering ``ids`` from 0 (for bulk candidate generation)."""
 
     @abstractmethod
+    def candidates_of(
+        self, ids: Sequence[str], *, max_postings: int, min_shared: int, min_share: float, limit: int
+    ) -> dict[str, list[str]]:
+        """For each stored article of ``ids``, in one pass: the stored articles its fingerprints propose, as
+        `band_candidates` + `passage_candidates` would one by one (passage candidates sharing at least
+        ``max(min_shared, min_share * its passage fingerprints)``), its ``limit`` strongest (shared keys,
+        then id), itself left out."""
+
+    @abstractmethod
     def links_of(self, ids: Sequence[str]) -> list[Link]:
         """Every stored link with an end in ``ids``."""
 

@@ -160,3 +160,36 @@ def doc_ids(con: sqlite3.Connection, docs: Sequence[int]) -> dict[int, str]:
         (json.dumps(list(docs)),),
     )
     return dict(rows.fetchall())
+
+
+def key_docs(con: sqlite3.Connection, table: str, keys: I64, *, max_postings: int | None) -> tuple[I64, I64]:
+    """All postings (key, doc) of the distinct ``keys`` in ``table`` (``bands`` or ``passages``), leaving out
+    keys held by more than ``max_postings`` docs (read at most ``max_postings + 1`` postings of each to
+    tell), as two arrays (call inside a read transaction)."""
+    column = dict(_TABLES)[table]
+    segs = segments(con)
+    empty = np.zeros(0, dtype=np.int64)
+    if not segs or not len(keys):
+        return empty, empty
+    marks = ",".join("?" * len(segs))
+    cap = ""
+    if max_postings is not None:
+        cap = (
+            f"WHERE (SELECT count(*) FROM (SELECT 1 FROM {table} AS q WHERE q.seg IN ({marks}) "
+            f"AND q.{column} = j.value LIMIT ?)) <= ?"
+        )
+    sql = (
+        f"SELECT p.{column}, p.doc FROM json_each(?) AS j CROSS JOIN {table} AS p "
+        f"ON p.seg IN ({marks}) AND p.{column} = j.value {cap}"
+    )
+    unique = np.unique(keys).tolist()
+    parts_k: list[I64] = []
+    parts_d: list[I64] = []
+    for start in range(0, len(unique), 5_000):
+        params: tuple[object, ...] = (json.dumps(unique[start : start + 5_000]), *segs)
+        if max_postings is not None:
+            params += (*segs, max_postings + 1, max_postings)
+        rows = np.asarray(con.execute(sql, params).fetchall(), dtype=np.int64).reshape(-1, 2)
+        parts_k.append(rows[:, 0])
+        parts_d.append(rows[:, 1])
+    return np.concatenate(parts_k), np.concatenate(parts_d)

@@ -414,6 +414,44 @@ class SqliteStore(Store):
         p_own = np.repeat(np.asarray(fp_owner, dtype=np.int64), fp_count)
         return b_keys, b_own, p_keys, p_own
 
+    def candidates_of(
+        self, ids: Sequence[str], *, max_postings: int, min_shared: int, min_share: float, limit: int
+    ) -> dict[str, list[str]]:
+        b_keys, b_own, p_keys, p_own = self.fingerprint_table(ids)
+        with self._read() as con:
+            docs = dict(
+                con.execute(
+                    "SELECT id, doc FROM articles WHERE id IN (SELECT value FROM json_each(?))",
+                    (json.dumps(list(ids)),),
+                ).fetchall()
+            )
+            own_doc = np.asarray([docs.get(i, -1) for i in ids], dtype=np.int64)
+            counts: list[tuple[I64, I64, I64]] = []
+            for table, keys, owners, cap in (
+                ("bands", b_keys, b_own, None),
+                ("passages", p_keys, p_own, max_postings),
+            ):
+                pk, pd = postings.key_docs(con, table, signed_array(keys), max_postings=cap)
+                counts.append(_owner_doc_counts(signed_array(keys), owners, pk, pd))
+            bi, bd, bn = counts[0]
+            qi, qd, qn = counts[1]
+            fps = np.bincount(p_own, minlength=len(ids))
+            keep = qn >= np.maximum(min_shared, min_share * fps[qi])
+            owner = np.concatenate((bi, qi[keep]))
+            doc = np.concatenate((bd, qd[keep]))
+            n = np.concatenate((bn, qn[keep]))
+            mine = doc != own_doc[owner]
+            owner, doc, n = owner[mine], doc[mine], n[mine]
+            span = int(doc.max()) + 1 if len(doc) else 1
+            code, where = np.unique(owner * span + doc, return_inverse=True)
+            total = np.bincount(where, weights=n).astype(np.int64)
+            owner, doc = code // span, code % span
+            names = postings.doc_ids(con, np.unique(doc).tolist())
+        out: dict[str, list[tuple[int, str]]] = {i: [] for i in ids}
+        for o, d, t in zip(owner.tolist(), doc.tolist(), total.tolist(), strict=True):
+            out[ids[o]].append((-t, names[d]))
+        return {i: [name for _, name in sorted(found)[:limit]] for i, found in out.items()}
+
     def links_of(self, ids: Sequence[str]) -> list[Link]:
         with self._read() as con:
             return stories.links_of(con, list(ids))
@@ -515,6 +553,30 @@ class SqliteStore(Store):
 
     def __repr__(self) -> str:
         return f"SqliteStore({str(self._path)!r}, readonly={self._readonly})"
+
+
+def _owner_doc_counts(keys: I64, owners: I64, p_keys: I64, p_docs: I64) -> tuple[I64, I64, I64]:
+    """(owner, doc, n): for each owner of ``keys`` and each doc of the postings, how many distinct keys they
+    share."""
+    empty = np.zeros(0, dtype=np.int64)
+    if not len(keys) or not len(p_keys):
+        return empty, empty, empty
+    pairs = np.unique(np.stack((keys, owners), axis=1), axis=0)  # each (key, owner) once
+    q_key, q_own = pairs[:, 0], pairs[:, 1]
+    order = np.lexsort((p_docs, p_keys))
+    p_keys, p_docs = p_keys[order], p_docs[order]
+    lo = np.searchsorted(p_keys, q_key, side="left")
+    hi = np.searchsorted(p_keys, q_key, side="right")
+    reps = hi - lo
+    total = int(reps.sum())
+    if not total:
+        return empty, empty, empty
+    at = np.repeat(lo - (np.cumsum(reps) - reps), reps) + np.arange(total, dtype=np.int64)
+    own = np.repeat(q_own, reps)
+    doc = p_docs[at]
+    span = int(doc.max()) + 1
+    code, n = np.unique(own * span + doc, return_counts=True)
+    return code // span, code % span, n.astype(np.int64)
 
 
 def _member_nodes(rows: Sequence[tuple[Any, ...]]) -> list[MemberNode]:
