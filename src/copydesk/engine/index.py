@@ -25,7 +25,7 @@ from copydesk.engine import stories as story_engine
 from copydesk.engine.articles import as_article
 from copydesk.engine.compare import compare_prepared, side_signals, signals
 from copydesk.engine.layouts import LayoutPool, gather
-from copydesk.engine.overlap import Prepared, overlap, prepare
+from copydesk.engine.overlap import Prepared, overlap, prepare, related
 from copydesk.engine.verify import Body, bodies, body_words, figures, passages
 from copydesk.errors import ArticleNotFound, ConfigError
 from copydesk.io.record import Skipped
@@ -382,9 +382,8 @@ class Index:
 
 
 def _kept(c_q: float, c_o: float, shared: int, floor: float, cfg: CompareConfig) -> bool:
-    """The engine's decision (`Overlap.related`), and the larger containment reaching ``floor``."""
-    best = max(c_q, c_o)
-    return best >= cfg.related_containment and shared >= cfg.min_shared_words and best >= floor
+    """The engine's decision (`related`), and the larger containment reaching ``floor``."""
+    return related(c_q, c_o, shared, cfg) and max(c_q, c_o) >= floor
 
 
 def _same_words(pq: Prepared, body: Body) -> bool:

@@ -47,11 +47,16 @@ class Overlap:
     passages: tuple[Passage, ...]
 
     def related(self, config: CompareConfig) -> bool:
-        """The engine's decision: enough of one side's words are shared, and enough words at all."""
-        return (
-            max(self.containment_a, self.containment_b) >= config.related_containment
-            and self.shared_words >= config.min_shared_words
-        )
+        """The engine's decision (`related`) on this pair."""
+        return related(self.containment_a, self.containment_b, self.shared_words, config)
+
+
+def related(containment_a: float, containment_b: float, shared_words: int, config: CompareConfig) -> bool:
+    """The engine's decision: enough of one side's words are shared, and enough words at all."""
+    return (
+        max(containment_a, containment_b) >= config.related_containment
+        and shared_words >= config.min_shared_words
+    )
 
 
 def prepare(article: Article, *, shingle_size: int) -> Prepared:

@@ -38,7 +38,7 @@ import xxhash
 from copydesk.align.passage import coverage
 from copydesk.config import CompareConfig, IndexConfig, StoryConfig
 from copydesk.engine.compare import side_signals
-from copydesk.engine.overlap import prepare
+from copydesk.engine.overlap import prepare, related
 from copydesk.engine.verify import Body, bodies
 from copydesk.model import Article, BodyLayout, Fingerprints, Link, Story
 from copydesk.provenance.story import Node, attach, cluster, provenance
@@ -130,7 +130,7 @@ def verify(a: Item, others: Sequence[Item], *, config: CompareConfig) -> list[Li
         c_a = shared_a / a.words if a.words else 0.0
         c_b = shared_b / b.words if b.words else 0.0
         shared = max(shared_a, shared_b)
-        if max(c_a, c_b) < config.related_containment or shared < config.min_shared_words:
+        if not related(c_a, c_b, shared, config):
             continue
         x, y, c_x, c_y = (a, b, c_a, c_b) if (a.article.id or "") < (b.article.id or "") else (b, a, c_b, c_a)
         v, confidence, evidence = verdict(
