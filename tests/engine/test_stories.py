@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import random
 import sqlite3
@@ -211,7 +212,8 @@ def test_links_carry_the_figures_compare_computes() -> None:
     from copydesk.config import CompareConfig
     from copydesk.engine.articles import as_article
     from copydesk.engine.overlap import overlap, prepare
-    from copydesk.engine.stories import _analysed, item_of, verify
+    from copydesk.engine.stories import _analysed, evidence, item_of, verify
+    from copydesk.provenance.verdict import verdict
 
     cfg = CompareConfig()
     arts = [as_article(a) for a in corpus()]
@@ -232,6 +234,17 @@ def test_links_carry_the_figures_compare_computes() -> None:
                     ov.containment_b,
                     ov.shared_words,
                 )
+                # the verdict in bulk is the pair's own verdict; its evidence is asked for afterwards
+                item_x, item_y = item_of(_analysed(x, 3)), item_of(_analysed(y, 3))
+                v, conf, ev = verdict(
+                    dataclasses.replace(item_x.signals, containment=link.containment_a),
+                    dataclasses.replace(item_y.signals, containment=link.containment_b),
+                    shared_words=link.shared_words,
+                    related_containment=cfg.related_containment,
+                    min_shared_words=cfg.min_shared_words,
+                )
+                assert (link.verdict, link.confidence, link.evidence) == (v, conf, ())
+                assert evidence(item_x, item_y, link, config=cfg) == tuple(ev)
 
 
 def test_candidates_in_one_pass_equal_the_candidates_one_by_one(tmp_path: Path) -> None:

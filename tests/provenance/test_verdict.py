@@ -1,8 +1,13 @@
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
-from copydesk.provenance.verdict import SideSignals, verdict
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from copydesk.provenance.verdict import SideSignals, verdict, verdict_many
 
 
 def run(a: SideSignals, b: SideSignals):  # type: ignore[no-untyped-def]
@@ -55,3 +60,40 @@ def test_symmetric() -> None:
     v2, c2, _ = run(b, a)
     mirror = {"a_from_b": "b_from_a", "b_from_a": "a_from_b"}
     assert mirror.get(v1, v1) == v2 and abs(c1 - c2) < 1e-12
+
+
+# `verdict_many`: the same verdicts and the same confidence floats as `verdict`, pair by pair.
+
+_sides = st.builds(
+    SideSignals,
+    words=st.integers(0, 500),
+    containment=st.just(0.0),
+    inserted_words=st.sampled_from([0, 0, 5]),
+    unique_words=st.integers(0, 50),
+    date=st.one_of(st.none(), st.dates(dt.date(2020, 1, 1), dt.date(2020, 1, 4))),
+    agencies=st.sampled_from([frozenset(), frozenset(), frozenset({"AFP"})]),
+    origins=st.sampled_from([frozenset(), frozenset(), frozenset({"example.com"})]),
+    own_names=st.sampled_from([frozenset(), frozenset({"afp"}), frozenset({"example.com"})]),
+    wire=st.sampled_from([None, None, "AFP"]),
+)
+_fraction = st.sampled_from([0.0, 0.04, 0.1, 0.2, 0.2 + 1e-9, 0.5, 0.55, 1.0]) | st.floats(0, 1)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(_sides, _sides, _fraction, _fraction, st.integers(0, 300)), max_size=12))
+def test_verdict_many_equals_verdict(pairs) -> None:  # type: ignore[no-untyped-def]
+    a = [p[0] for p in pairs]
+    b = [p[1] for p in pairs]
+    ca = np.array([p[2] for p in pairs], dtype=np.float64)
+    cb = np.array([p[3] for p in pairs], dtype=np.float64)
+    shared = np.array([p[4] for p in pairs], dtype=np.int64)
+    got, conf = verdict_many(a, b, ca, cb, shared, related_containment=0.2, min_shared_words=12)
+    for k, (x, y, c_x, c_y, s) in enumerate(pairs):
+        v, c, _ = verdict(
+            dataclasses.replace(x, containment=c_x),
+            dataclasses.replace(y, containment=c_y),
+            shared_words=s,
+            related_containment=0.2,
+            min_shared_words=12,
+        )
+        assert (got[k], float(conf[k])) == (v, c)

@@ -53,9 +53,21 @@ class Overlap:
 
 def related(containment_a: float, containment_b: float, shared_words: int, config: CompareConfig) -> bool:
     """The engine's decision: enough of one side's words are shared, and enough words at all."""
-    return (
-        max(containment_a, containment_b) >= config.related_containment
-        and shared_words >= config.min_shared_words
+    return bool(
+        related_many(np.asarray(containment_a), np.asarray(containment_b), np.asarray(shared_words), config)
+    )
+
+
+def related_many(
+    containment_a: npt.NDArray[np.float64],
+    containment_b: npt.NDArray[np.float64],
+    shared_words: npt.NDArray[np.int64],
+    config: CompareConfig,
+) -> npt.NDArray[np.bool_]:
+    """`related` for many pairs at once."""
+    return np.asarray(
+        (np.maximum(containment_a, containment_b) >= config.related_containment)
+        & (shared_words >= config.min_shared_words)
     )
 
 

@@ -35,14 +35,14 @@ import numpy as np
 import numpy.typing as npt
 import xxhash
 
-from copydesk.align.passage import coverage
+from copydesk.align.batch import SharedCounter
 from copydesk.config import CompareConfig, IndexConfig, StoryConfig
 from copydesk.engine.compare import side_signals
-from copydesk.engine.overlap import prepare, related
+from copydesk.engine.overlap import prepare, related_many
 from copydesk.engine.verify import Body, bodies
-from copydesk.model import Article, BodyLayout, Fingerprints, Link, Story
-from copydesk.provenance.story import Node, attach, cluster, provenance
-from copydesk.provenance.verdict import SideSignals, verdict
+from copydesk.model import Article, BodyLayout, Evidence, Fingerprints, Link, Story
+from copydesk.provenance.story import EvidenceOf, Node, attach, cluster, provenance
+from copydesk.provenance.verdict import SideSignals, verdict, verdict_many
 from copydesk.sketch.pairs import grouped_pairs, shared_shingle_pairs
 from copydesk.sketch.shingle import word_hashes
 from copydesk.store import Store
@@ -52,6 +52,8 @@ from copydesk.text.boilerplate import CreditSpan
 # Share of an article's passage fingerprints a passage candidate must share (see `proposed`).
 _MIN_FP_SHARE = 0.04
 _CHUNK = 2_000
+# Candidate pairs verified together (`verify_many`).
+_BATCH = 4_000
 _CACHE = 600_000
 # Candidate pairs from shared keys (see `grouped_pairs`): all pairs of a group up to `_CLIQUE` articles;
 # in bigger groups each article with the `_WINDOW` before it and with the `_ANCHORS` first ones.
@@ -117,45 +119,106 @@ def _stored_node(m: MemberNode) -> Node:
     return Node(m.id, m.date, m.title, m.outlet, m.credits, m.own_names)
 
 
-def verify(a: Item, others: Sequence[Item], *, config: CompareConfig) -> list[Link]:
-    """The links between ``a`` and each of ``others`` that the engine calls related, with exactly the figures
-    `overlap` (so `compare`) computes: each side's words lying in a shingle the other has; each link has the
-    smaller id as its side a."""
-    n = config.shingle_size
-    out: list[Link] = []
-    for b in others:
-        cov_a = coverage(a.shingles, b.shingle_set, n, a.words)
-        cov_b = coverage(b.shingles, a.shingle_set, n, b.words)
-        shared_a, shared_b = int(cov_a.sum()), int(cov_b.sum())
-        c_a = shared_a / a.words if a.words else 0.0
-        c_b = shared_b / b.words if b.words else 0.0
-        shared = max(shared_a, shared_b)
-        if not related(c_a, c_b, shared, config):
-            continue
-        x, y, c_x, c_y = (a, b, c_a, c_b) if (a.article.id or "") < (b.article.id or "") else (b, a, c_b, c_a)
-        v, confidence, evidence = verdict(
-            dataclasses.replace(x.signals, containment=c_x),
-            dataclasses.replace(y.signals, containment=c_y),
-            shared_words=shared,
-            related_containment=config.related_containment,
-            min_shared_words=config.min_shared_words,
+def verify(
+    a: Item, others: Sequence[Item], *, config: CompareConfig, counter: SharedCounter | None = None
+) -> list[Link]:
+    """The links between ``a`` and each of ``others`` that the engine calls related (see `verify_many`)."""
+    return verify_many([(a, others)], config=config, counter=counter)
+
+
+def verify_many(
+    tasks: Sequence[tuple[Item, Sequence[Item]]],
+    *,
+    config: CompareConfig,
+    counter: SharedCounter | None = None,
+) -> list[Link]:
+    """The links between each article of ``tasks`` and each of its candidates that the engine calls related,
+    with exactly the figures `overlap` (so `compare`) computes: each side's words lying in a shingle the
+    other has. Each link has the smaller id as its side a, and the verdict and confidence `verdict` gives,
+    but no evidence (`evidence` gives it for the links a view shows).
+
+    All pairs are counted in one pass (`SharedCounter`; pass one to reuse its table) and weighed in one
+    pass (`verdict_many`).
+    """
+    centres = [a for a, _ in tasks]
+    centre_of = [t for t, (_, others) in enumerate(tasks) for _ in others]
+    others = [b for _, bs in tasks for b in bs]
+    if not others:
+        return []
+    shared_a, shared_b = (counter or SharedCounter(config.shingle_size)).shared_words(
+        [a.shingles for a in centres],
+        [a.words for a in centres],
+        centre_of,
+        [b.shingles for b in others],
+        [b.words for b in others],
+    )
+    count = len(others)
+    words_a = np.fromiter((centres[t].words for t in centre_of), dtype=np.int64, count=count)
+    words_b = np.fromiter((b.words for b in others), dtype=np.int64, count=count)
+    c_a = np.divide(shared_a, words_a, out=np.zeros(count), where=words_a > 0)
+    c_b = np.divide(shared_b, words_b, out=np.zeros(count), where=words_b > 0)
+    shared = np.maximum(shared_a, shared_b)
+    keep = np.flatnonzero(related_many(c_a, c_b, shared, config)).tolist()
+    if not keep:
+        return []
+    xs: list[Item] = []
+    ys: list[Item] = []
+    swap = np.zeros(len(keep), dtype=bool)
+    for k, p in enumerate(keep):
+        a, b = centres[centre_of[p]], others[p]
+        if (b.article.id or "") < (a.article.id or ""):
+            a, b = b, a
+            swap[k] = True
+        xs.append(a)
+        ys.append(b)
+    c_x = np.where(swap, c_b[keep], c_a[keep])
+    c_y = np.where(swap, c_a[keep], c_b[keep])
+    verdicts, confidence = verdict_many(
+        [x.signals for x in xs],
+        [y.signals for y in ys],
+        c_x,
+        c_y,
+        shared[keep],
+        related_containment=config.related_containment,
+        min_shared_words=config.min_shared_words,
+    )
+    return [
+        Link(x.article.id or "", y.article.id or "", cx, cy, s, v, conf)
+        for x, y, cx, cy, s, v, conf in zip(
+            xs,
+            ys,
+            c_x.tolist(),
+            c_y.tolist(),
+            shared[keep].tolist(),
+            verdicts,
+            confidence.tolist(),
+            strict=True,
         )
-        if v != "unrelated":  # always: the decision above is the verdict's own threshold
-            out.append(
-                Link(x.article.id or "", y.article.id or "", c_x, c_y, shared, v, confidence, tuple(evidence))
-            )
-    return out
+        if v != "unrelated"  # never: the decision above is the verdict's own threshold
+    ]
+
+
+def evidence(a: Item, b: Item, link: Link, *, config: CompareConfig) -> tuple[Evidence, ...]:
+    """The evidence of the verdict of ``link`` between ``a`` (its side a) and ``b``: `verdict` on the
+    link's figures, which gives the link's verdict and confidence again."""
+    _, _, found = verdict(
+        dataclasses.replace(a.signals, containment=link.containment_a),
+        dataclasses.replace(b.signals, containment=link.containment_b),
+        shared_words=link.shared_words,
+        related_containment=config.related_containment,
+        min_shared_words=config.min_shared_words,
+    )
+    return tuple(found)
 
 
 @dataclass(frozen=True, slots=True)
 class Item:
     """What linking and placing an article needs, without its text: its record (``text`` left empty), its
-    body shingles in order and their distinct values sorted, its number of body words, its credits, and the
+    body shingles in order, its number of body words, its credits, and the
     verdict's signals of it but its containment."""
 
     article: Article
     shingles: npt.NDArray[np.uint64]
-    shingle_set: npt.NDArray[np.uint64]
     words: int
     credits: tuple[CreditSpan, ...]
     signals: SideSignals
@@ -166,7 +229,6 @@ def item_of(body: Body) -> Item:
     return Item(
         dataclasses.replace(art, text="", body_start=0, meta={}),
         body.shingles,
-        np.unique(body.shingles),
         body.words,
         body.credits,
         side_signals(art, body.credits, body.words, 0.0, 0, 0),
@@ -175,7 +237,7 @@ def item_of(body: Body) -> Item:
 
 class _Items:
     """Articles ready to verify, by id, read from the store in bulk (body shingles from the stored layout;
-    an article stored without one is analysed), the most recently used ``size`` kept (about 2-3 KB each
+    an article stored without one is analysed), the most recently used ``size`` kept (about 2 KB each
     for news-sized articles)."""
 
     def __init__(self, store: Store, shingle_size: int, size: int | None = None) -> None:
@@ -274,11 +336,26 @@ def _fingerprint_pairs(store: Store, ids: list[str], *, limit: int) -> tuple[npt
 
 
 def _verify_all(tasks: list[tuple[str, list[str]]], cache: _Items, config: CompareConfig) -> Iterator[Link]:
-    """The links among ``tasks`` (article, candidates), in task order (candidates of one article in turn
-    are read together, and the cache keeps what the next ones share)."""
-    for i, todo in tasks:
-        cache.load([i, *todo])
-        yield from verify(cache[i], [cache[c] for c in todo], config=config)
+    """The links among ``tasks`` (article, candidates), verified a batch at a time: up to `_BATCH` pairs
+    and the centre shingles the counter's table holds well (the articles of up to `_BATCH` tasks are read
+    together, and the cache keeps what the next ones share)."""
+    counter = SharedCounter(config.shingle_size)
+    for first in range(0, len(tasks), _BATCH):
+        chunk = tasks[first : first + _BATCH]
+        cache.load([x for i, todo in chunk for x in (i, *todo)])
+        lo = 0
+        while lo < len(chunk):
+            hi, pairs, load = lo, 0, 0
+            while hi < len(chunk) and pairs < _BATCH and (load < counter.capacity or hi == lo):
+                pairs += len(chunk[hi][1])
+                load += len(cache[chunk[hi][0]].shingles)
+                hi += 1
+            yield from verify_many(
+                [(cache[i], [cache[c] for c in todo]) for i, todo in chunk[lo:hi]],
+                config=config,
+                counter=counter,
+            )
+            lo = hi
 
 
 def _patch(
@@ -291,6 +368,7 @@ def _patch(
     links: Iterable[Link],
     history: list[str],
     config: StoryConfig,
+    evidence_of: EvidenceOf,
 ) -> StoryPatch:
     """The changes that place ``fresh`` articles in the big story ``stories_in[0]`` (absorbing the others)."""
     keep = heads[stories_in[0]]
@@ -310,6 +388,7 @@ def _patch(
         root=keep.root,
         parents={m.id: m.parent for m in stored},
         uncredited_containment=config.uncredited_containment,
+        evidence=evidence_of,
     )
     size = sum(heads[s].size for s in stories_in) + len(fresh)
     head = StoryHead(keep.story, att.root, keep.hidden_source, size, keep.seq, tuple(history))
@@ -363,7 +442,7 @@ def update(
         cache.load(chunk)
         for i in chunk:
             nodes[i], own[i] = node_of(cache[i])
-            sets.append(cache[i].shingle_set)
+            sets.append(np.unique(cache[i].shingles))
         if old_count:
             # the index's candidates among the articles of earlier updates, for the whole chunk at once
             cfg = store.config
@@ -430,6 +509,13 @@ def update(
     for ln in [*stored_links, *links.values()]:
         by_member.setdefault(ln.a, []).append(ln)
 
+    def evidence_of(ln: Link) -> tuple[Evidence, ...]:
+        """The evidence of a link that becomes an edge (links are verified and stored without it)."""
+        if ln.evidence:
+            return ln.evidence  # a link stored with its evidence by an earlier version
+        cache.load([ln.a, ln.b])
+        return evidence(cache[ln.a], cache[ln.b], ln, config=compare_config)
+
     next_seq = store.next_story_seq()
     out: list[tuple[Story, int]] = []
     patches: list[StoryPatch] = []
@@ -452,7 +538,9 @@ def update(
             summary.created += 1
         if old_size(group) > config.rebuild_max:
             patches.append(
-                _patch(store, heads, stories_in, fresh, nodes, own, links.values(), history, config)
+                _patch(
+                    store, heads, stories_in, fresh, nodes, own, links.values(), history, config, evidence_of
+                )
             )
             continue
         members: dict[str, Node] = {i: nodes[i] for i in fresh}
@@ -461,7 +549,9 @@ def update(
                 members[m.id] = _stored_node(m)
                 own[m.id] = m.own_names
         inside = [ln for m in members for ln in by_member.get(m, ()) if ln.b in members]
-        prov = provenance(members, inside, uncredited_containment=config.uncredited_containment)
+        prov = provenance(
+            members, inside, uncredited_containment=config.uncredited_containment, evidence=evidence_of
+        )
         out.append((Story(sid, prov.root, prov.hidden_source, prov.members, prov.edges, tuple(history)), seq))
 
     store.save_stories(

@@ -22,10 +22,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from copydesk.model import HIDDEN, Evidence, Link, Story, StoryEdge, StoryMember
+
+# The evidence of a link's verdict (see `provenance`).
+EvidenceOf = Callable[[Link], tuple[Evidence, ...]]
 
 _FAR = dt.date.max
 _ALIKE = 0.8
@@ -115,13 +118,26 @@ def _credits_source(node: Node, parent: Node | None) -> bool:
     return any(c.lower() in parent.own_names for c in node.credits)
 
 
+def _own_evidence(link: Link) -> tuple[Evidence, ...]:
+    return link.evidence
+
+
+def _resolve(why: Link | tuple[Evidence, ...], evidence: EvidenceOf) -> tuple[Evidence, ...]:
+    return evidence(why) if isinstance(why, Link) else why
+
+
 def provenance(
-    nodes: Mapping[str, Node], links: Sequence[Link], *, uncredited_containment: float
+    nodes: Mapping[str, Node],
+    links: Sequence[Link],
+    *,
+    uncredited_containment: float,
+    evidence: EvidenceOf = _own_evidence,
 ) -> Provenance:
     """The provenance of one story: ``nodes`` are its members, ``links`` the verified links among them.
 
     uncredited_containment: a copy that does not credit its source is flagged uncredited when at least this
-    share of its body words, in [0, 1], is found in its parent.
+    share of its body words, in [0, 1], is found in its parent. evidence: the evidence of a link's verdict
+    (links may come without it: it is asked for the links that become edges only).
     """
     ids = sorted(nodes)
     if not ids:
@@ -141,7 +157,7 @@ def provenance(
     proposals.sort(key=lambda p: (-p[0], -p[1], p[2], p[3]))
 
     parent: dict[str, str] = {}
-    via: dict[str, tuple[float, float, tuple[Evidence, ...]]] = {}
+    via: dict[str, tuple[float, float, Link | tuple[Evidence, ...]]] = {}
     # The trees as a union-find (near constant time per edge, whatever the depth); `top` is each set's root.
     forest = _Forest(ids)
     top = {k: k for k in ids}
@@ -159,7 +175,7 @@ def provenance(
         if copy in parent or root_of(src) == copy:
             continue  # copy has its parent, or src descends from copy (the edge would close a cycle)
         parent[copy] = src
-        via[copy] = (conf, cont, ln.evidence)
+        via[copy] = (conf, cont, ln)
         hang(copy, src)
 
     # Roots that are nearly the same text (each has at least `_ALIKE` of its words in the other) are one text
@@ -214,9 +230,11 @@ def provenance(
         best_share[ln.a] = max(best_share.get(ln.a, 0.0), ln.containment_a)
         best_share[ln.b] = max(best_share.get(ln.b, 0.0), ln.containment_b)
     edges: list[StoryEdge] = [
-        StoryEdge(parent[k], k, via[k][0], via[k][1], via[k][2]) for k in ids if k in parent
+        StoryEdge(parent[k], k, via[k][0], via[k][1], _resolve(via[k][2], evidence))
+        for k in ids
+        if k in parent
     ]
-    hidden: dict[str, tuple[float, float, tuple[Evidence, ...]]] = {}
+    hidden: dict[str, tuple[float, float, Evidence, Link]] = {}
     if len(roots) > 1:
         # links between trees: common_source ties put both roots under the hidden parent; a directed link
         # is a second source of its copy
@@ -239,7 +257,7 @@ def provenance(
                 for r in (ta, tb):
                     old = hidden.get(r)
                     if old is None or (ln.confidence, cont) > old[:2]:
-                        hidden[r] = (ln.confidence, cont, (sibling, *ln.evidence))
+                        hidden[r] = (ln.confidence, cont, sibling, ln)
             else:
                 src, copy, cont = d
                 key = (tree[src], tree[copy])
@@ -248,10 +266,10 @@ def provenance(
                 if old_cross is None or (cand[0], cand[1]) > (old_cross[0], old_cross[1]):
                     best_cross[key] = cand
         for conf, cont, src, copy, ln in sorted(best_cross.values(), key=lambda p: (p[2], p[3])):
-            edges.append(StoryEdge(src, copy, conf, cont, ln.evidence, primary=False))
+            edges.append(StoryEdge(src, copy, conf, cont, evidence(ln), primary=False))
         for r in sorted(hidden):
-            conf, cont, ev = hidden[r]
-            edges.append(StoryEdge(HIDDEN, r, conf, best_share.get(r, 0.0), ev))
+            conf, cont, sibling, ln = hidden[r]
+            edges.append(StoryEdge(HIDDEN, r, conf, best_share.get(r, 0.0), (sibling, *evidence(ln))))
 
     def order(k: str) -> tuple[dt.date, str]:
         return (nodes[k].date or _FAR, k)
@@ -326,6 +344,7 @@ def attach(
     root: str | None,
     parents: Mapping[str, str | None],
     uncredited_containment: float,
+    evidence: EvidenceOf = _own_evidence,
 ) -> Attachment:
     """Place the ``new`` articles in a story without rebuilding its provenance (for stories too big to
     rebuild at each update).
@@ -355,7 +374,7 @@ def attach(
         if copy == root and src in is_new:
             sources_of_root.append((ln.confidence, cont, src, ln))
     parent: dict[str, str | None] = dict(parents)
-    via: dict[str, tuple[float, float, tuple[Evidence, ...]]] = {}
+    via: dict[str, tuple[float, float, Link]] = {}
     placed = {k for k in nodes if k not in is_new}
     changed = True
     while changed:
@@ -366,14 +385,14 @@ def attach(
             options = [p for p in proposals[k] if p[2] in placed]
             if options:
                 conf, cont, src, ln = max(options, key=lambda p: (p[0], p[1], p[2]))
-                parent[k], via[k] = src, (conf, cont, ln.evidence)
+                parent[k], via[k] = src, (conf, cont, ln)
                 placed.add(k)
                 changed = True
     new_root = root
     touched: list[str] = []
     for conf, cont, src, ln in sorted(sources_of_root, key=lambda p: (-p[0], -p[1], p[2])):
         if root is not None and src not in placed:
-            parent[root], via[root] = src, (conf, cont, ln.evidence)
+            parent[root], via[root] = src, (conf, cont, ln)
             parent[src] = None
             placed.add(src)
             touched.append(root)
@@ -386,7 +405,7 @@ def attach(
         options_s = [s for s in siblings[k] if s[1] in parent and parent[s[1]] is not None]
         if options_s:
             conf, other, ln = max(options_s, key=lambda s: (s[0], s[1]))
-            parent[k], via[k] = parent[other], (conf, max(ln.containment_a, ln.containment_b), ln.evidence)
+            parent[k], via[k] = parent[other], (conf, max(ln.containment_a, ln.containment_b), ln)
         else:
             parent[k] = None
     members: list[StoryMember] = []
@@ -396,9 +415,9 @@ def attach(
         if up is None:
             members.append(_member(nodes[k], "source", None, 0.0, 0.0, None, uncredited_containment))
             continue
-        conf, cont, ev = via[k]
+        conf, cont, ln = via[k]
         members.append(_member(nodes[k], "copy", up, conf, cont, nodes.get(up), uncredited_containment))
-        edges.append(StoryEdge(up, k, conf, cont, ev))
+        edges.append(StoryEdge(up, k, conf, cont, evidence(ln)))
     return Attachment(new_root, tuple(members), tuple(edges))
 
 
