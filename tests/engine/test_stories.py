@@ -265,3 +265,50 @@ def test_candidates_in_one_pass_equal_the_candidates_one_by_one(tmp_path: Path) 
             one = proposed(ix.store, ix.store.fingerprints(i), cfg, exclude=i)
             assert bulk[i] == [k for k, _ in sorted(one.items(), key=lambda kv: (-kv[1], kv[0]))[:3]]
         assert bulk["wire"] and "wire" not in bulk["wire"]
+
+
+@pytest.mark.parametrize("fail", [False, True])
+def test_a_bulk_write_rebuilds_the_index_on_b_inside_its_transaction(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fail: bool
+) -> None:
+    with Index(tmp_path / "a.db") as ix:
+        ix.add(corpus())
+        want = [s.to_dict() for s in ix.stories()]
+    monkeypatch.setattr(story_tables, "_BULK_LINKS", 1)  # every first write is a bulk one
+    real = story_tables.write
+
+    def broken(con: sqlite3.Connection, **kw: object) -> None:
+        real(con, **kw)  # type: ignore[arg-type]
+        raise RuntimeError("killed mid-write")
+
+    if fail:
+        monkeypatch.setattr(story_tables, "write", broken)
+    with Index(tmp_path / "b.db") as ix:
+        ix.add(corpus())
+        if fail:
+            with pytest.raises(StoreError):
+                ix.update_stories()
+            monkeypatch.setattr(story_tables, "write", real)
+        assert [s.to_dict() for s in ix.stories()] == want
+    con = sqlite3.connect(tmp_path / "b.db")
+    indexes = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    plan = " ".join(r[3] for r in con.execute("EXPLAIN QUERY PLAN SELECT a FROM links WHERE b = 'x'"))
+    con.close()
+    assert "links_b" in indexes and "links_b" in plan
+
+
+def test_small_batches_over_threads_give_the_same_stories(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from copydesk.engine import stories as engine
+
+    with Index(tmp_path / "a.db") as ix:
+        ix.add(corpus())
+        want = [s.to_dict() for s in ix.stories()]
+        links = sorted(ix.store.links_of([m.id for s in ix.stories() for m in s.members]), key=str)
+    monkeypatch.setattr(engine, "_BATCH", 1)  # one pair per batch, batches spread over the threads
+    monkeypatch.setattr(engine, "_THREADS", 3)
+    with Index(tmp_path / "b.db") as ix:
+        ix.add(corpus())
+        assert [s.to_dict() for s in ix.stories()] == want
+        assert sorted(ix.store.links_of([m.id for s in ix.stories() for m in s.members]), key=str) == links

@@ -25,8 +25,11 @@ def test_shared_shingle_pairs_equal_the_reference(sets: list[set[int]], min_shar
         n = sum(1 for x in sets[a] & sets[b] if df[x] <= max_df)
         if n >= min_shared:
             want[(a, b)] = n
-    arrays = [np.asarray(sorted(s), dtype=np.uint64) for s in sets]
-    assert as_dict(*shared_shingle_pairs(arrays, min_shared=min_shared, max_df=max_df)) == want
+    # in any order, some repeated: each counts once
+    arrays = [np.asarray(sorted(s, reverse=True) + sorted(s)[:2], dtype=np.uint64) for s in sets]
+    i, j, n, distinct = shared_shingle_pairs(arrays, min_shared=min_shared, max_df=max_df)
+    assert as_dict(i, j, n) == want
+    assert distinct.tolist() == [len(s) for s in sets]
 
 
 @settings(max_examples=150, deadline=None)

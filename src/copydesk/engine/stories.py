@@ -25,9 +25,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -52,8 +54,9 @@ from copydesk.text.boilerplate import CreditSpan
 # Share of an article's passage fingerprints a passage candidate must share (see `proposed`).
 _MIN_FP_SHARE = 0.04
 _CHUNK = 2_000
-# Candidate pairs verified together (`verify_many`).
+# Candidate pairs verified together (`verify_many`), and threads verifying batches side by side.
 _BATCH = 4_000
+_THREADS = 2
 _CACHE = 600_000
 # Candidate pairs from shared keys (see `grouped_pairs`): all pairs of a group up to `_CLIQUE` articles;
 # in bigger groups each article with the `_WINDOW` before it and with the `_ANCHORS` first ones.
@@ -335,27 +338,44 @@ def _fingerprint_pairs(store: Store, ids: list[str], *, limit: int) -> tuple[npt
     return i[kept], j[kept]
 
 
-def _verify_all(tasks: list[tuple[str, list[str]]], cache: _Items, config: CompareConfig) -> Iterator[Link]:
-    """The links among ``tasks`` (article, candidates), verified a batch at a time: up to `_BATCH` pairs
-    and the centre shingles the counter's table holds well (the articles of up to `_BATCH` tasks are read
-    together, and the cache keeps what the next ones share)."""
-    counter = SharedCounter(config.shingle_size)
-    for first in range(0, len(tasks), _BATCH):
-        chunk = tasks[first : first + _BATCH]
-        cache.load([x for i, todo in chunk for x in (i, *todo)])
-        lo = 0
-        while lo < len(chunk):
-            hi, pairs, load = lo, 0, 0
-            while hi < len(chunk) and pairs < _BATCH and (load < counter.capacity or hi == lo):
-                pairs += len(chunk[hi][1])
-                load += len(cache[chunk[hi][0]].shingles)
-                hi += 1
-            yield from verify_many(
-                [(cache[i], [cache[c] for c in todo]) for i, todo in chunk[lo:hi]],
-                config=config,
-                counter=counter,
-            )
-            lo = hi
+def _verify_all(
+    tasks: list[tuple[str, list[str]]], cache: _Items, config: CompareConfig, *, threads: int | None = None
+) -> Iterator[Link]:
+    """The links among ``tasks`` (article, candidates), in task order, verified a batch at a time: up to
+    `_BATCH` pairs and the centre shingles a counter's table holds well. The articles of up to `_BATCH`
+    tasks are read together (the cache keeps what the next ones share), and their batches are verified by
+    ``threads`` threads (default `_THREADS`; numpy lets go of the interpreter for the bulk of the work), each with its own
+    counter."""
+    counters = [SharedCounter(config.shingle_size) for _ in range(max(threads or _THREADS, 1))]
+    idle = list(counters)
+    guard = threading.Lock()
+
+    def run(batch: list[tuple[Item, list[Item]]]) -> list[Link]:
+        with guard:
+            counter = idle.pop()
+        try:
+            return verify_many(batch, config=config, counter=counter)
+        finally:
+            with guard:
+                idle.append(counter)
+
+    capacity = counters[0].capacity
+    with ThreadPoolExecutor(max_workers=len(counters)) as pool:
+        for first in range(0, len(tasks), _BATCH):
+            chunk = tasks[first : first + _BATCH]
+            cache.load([x for i, todo in chunk for x in (i, *todo)])
+            batches: list[list[tuple[Item, list[Item]]]] = []
+            lo = 0
+            while lo < len(chunk):
+                hi, pairs, load = lo, 0, 0
+                while hi < len(chunk) and pairs < _BATCH and (load < capacity or hi == lo):
+                    pairs += len(chunk[hi][1])
+                    load += len(cache[chunk[hi][0]].shingles)
+                    hi += 1
+                batches.append([(cache[i], [cache[c] for c in todo]) for i, todo in chunk[lo:hi]])
+                lo = hi
+            for links in pool.map(run, batches):
+                yield from links
 
 
 def _patch(
@@ -420,7 +440,7 @@ def update(
     nodes: dict[str, Node] = {}
     own: dict[str, frozenset[str]] = {}
 
-    sets: list[npt.NDArray[np.uint64]] = []
+    seqs: list[npt.NDArray[np.uint64]] = []
 
     tasks: list[tuple[str, list[str]]] = []  # (article, candidates to verify against it)
 
@@ -442,7 +462,7 @@ def update(
         cache.load(chunk)
         for i in chunk:
             nodes[i], own[i] = node_of(cache[i])
-            sets.append(np.unique(cache[i].shingles))
+            seqs.append(cache[i].shingles)
         if old_count:
             # the index's candidates among the articles of earlier updates, for the whole chunk at once
             cfg = store.config
@@ -460,15 +480,14 @@ def update(
     # 2. among the new articles: the fingerprints' candidates in bulk, then pairs sharing rare shingles
     # (shorter shared runs than the fingerprints see)
     fi, fj = _fingerprint_pairs(store, new_ids, limit=config.max_verify)
-    ii, jj, nn = shared_shingle_pairs(
-        sets, min_shared=config.min_shared_shingles, max_df=config.max_shingle_df
+    ii, jj, nn, sizes = shared_shingle_pairs(
+        seqs, min_shared=config.min_shared_shingles, max_df=config.max_shingle_df
     )
     # Only pairs that could reach the engine's decision: each shared rare shingle covers at most three
     # words, and those must make up the containment the decision needs of the smaller side (a prefilter; the
     # figures come from the verification).
-    sizes = np.fromiter((len(x) for x in sets), dtype=np.int64, count=len(sets))
     enough = 3 * nn >= compare_config.related_containment * np.minimum(sizes[ii], sizes[jj])
-    del sets
+    del seqs
     pi = np.concatenate((fi, ii[enough]))
     pj = np.concatenate((fj, jj[enough]))
     order = np.lexsort((pj, pi))

@@ -18,41 +18,45 @@ U64 = npt.NDArray[np.uint64]
 I64 = npt.NDArray[np.int64]
 
 
-def shared_shingle_pairs(sets: Sequence[U64], *, min_shared: int, max_df: int) -> tuple[I64, I64, I64]:
-    """(i, j, n) arrays: document indexes ``i < j`` sharing ``n >= min_shared`` shingles held by at most
-    ``max_df`` documents. ``sets``: each document's unique shingle hashes."""
+def shared_shingle_pairs(
+    shingles: Sequence[U64], *, min_shared: int, max_df: int
+) -> tuple[I64, I64, I64, I64]:
+    """(i, j, n, distinct): document indexes ``i < j`` sharing ``n >= min_shared`` shingles held by at most
+    ``max_df`` documents, and each document's number of distinct shingles. ``shingles``: each document's
+    shingle hashes, in any order (a repeated one counts once)."""
     empty = np.zeros(0, dtype=np.int64)
-    if len(sets) < 2 or max_df < 2:
-        return empty, empty, empty
-    sizes = np.fromiter((len(s) for s in sets), dtype=np.int64, count=len(sets))
+    sizes = np.fromiter((len(s) for s in shingles), dtype=np.int64, count=len(shingles))
     keys = (
-        np.concatenate([np.asarray(s, dtype=np.uint64) for s in sets])
+        np.concatenate([np.asarray(s, dtype=np.uint64) for s in shingles])
         if sizes.sum()
         else np.zeros(0, np.uint64)
     )
-    owner = np.repeat(np.arange(len(sets), dtype=np.int64), sizes)
-    order = np.argsort(keys, kind="stable")
+    owner = np.repeat(np.arange(len(shingles), dtype=np.int64), sizes)
+    order = np.argsort(keys, kind="stable")  # owners ascending within a key
     keys, owner = keys[order], owner[order]
-    if not len(keys):
-        return empty, empty, empty
+    if len(keys):
+        first = np.concatenate(([True], (keys[1:] != keys[:-1]) | (owner[1:] != owner[:-1])))
+        keys, owner = keys[first], owner[first]
+    distinct = np.bincount(owner, minlength=len(shingles)).astype(np.int64)
+    if len(shingles) < 2 or max_df < 2 or not len(keys):
+        return empty, empty, empty, distinct
     starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
     df = np.diff(np.append(starts, len(keys)))
-    n = len(sets)
+    n = len(shingles)
     codes: list[I64] = []
     for g in range(2, max_df + 1):
-        first = starts[df == g]
-        if not len(first):
+        first_of = starts[df == g]
+        if not len(first_of):
             continue
-        members = owner[first[:, None] + np.arange(g)]  # (groups, g), owners ascending within a group
-        members.sort(axis=1)
+        members = owner[first_of[:, None] + np.arange(g)]  # (groups, g), owners ascending within a group
         ii, jj = np.triu_indices(g, k=1)
         codes.append((members[:, ii] * n + members[:, jj]).ravel())
     if not codes:
-        return empty, empty, empty
+        return empty, empty, empty, distinct
     pair, count = np.unique(np.concatenate(codes), return_counts=True)
     keep = count >= min_shared
     pair = pair[keep]
-    return pair // n, pair % n, count[keep].astype(np.int64)
+    return pair // n, pair % n, count[keep].astype(np.int64), distinct
 
 
 def grouped_pairs(
