@@ -455,34 +455,42 @@ def update(
             tasks.append((i, todo))
             summary.pairs_verified += len(todo)
 
-    # 1. each new article analysed once: its node, and its shingles for the rare-shingle pairs
+    # 1. each new article analysed once: its node, and its shingles for the rare-shingle pairs; the index's
+    # candidates among the articles of earlier updates are asked for a whole chunk at once, in a second
+    # thread while the chunk is read (SQLite and numpy let go of the interpreter for most of either)
     old_count = store.count() - len(new_ids)
-    for lo in range(0, len(new_ids), _CHUNK):
-        chunk = new_ids[lo : lo + _CHUNK]
-        cache.load(chunk)
-        for i in chunk:
-            nodes[i], own[i] = node_of(cache[i])
-            seqs.append(cache[i].shingles)
-        if old_count:
-            # the index's candidates among the articles of earlier updates, for the whole chunk at once
-            cfg = store.config
-            found = store.candidates_of(
-                chunk,
-                max_postings=cfg.max_postings,
-                min_shared=cfg.min_shared_fingerprints,
-                min_share=_MIN_FP_SHARE,
-                limit=config.max_verify,
-            )
+    cfg = store.config
+
+    def older(chunk: list[str]) -> dict[str, list[str]]:
+        return store.candidates_of(
+            chunk,
+            max_postings=cfg.max_postings,
+            min_shared=cfg.min_shared_fingerprints,
+            min_share=_MIN_FP_SHARE,
+            limit=config.max_verify,
+        )
+
+    with ThreadPoolExecutor(max_workers=1) as aside:
+        for lo in range(0, len(new_ids), _CHUNK):
+            chunk = new_ids[lo : lo + _CHUNK]
+            found = aside.submit(older, chunk) if old_count else None
+            cache.load(chunk)
             for i in chunk:
-                check(i, [c for c in found[i] if c not in new_set])
-        if progress is not None:
-            progress(min(lo + _CHUNK, len(new_ids)), len(new_ids))
-    # 2. among the new articles: the fingerprints' candidates in bulk, then pairs sharing rare shingles
-    # (shorter shared runs than the fingerprints see)
-    fi, fj = _fingerprint_pairs(store, new_ids, limit=config.max_verify)
-    ii, jj, nn, sizes = shared_shingle_pairs(
-        seqs, min_shared=config.min_shared_shingles, max_df=config.max_shingle_df
-    )
+                nodes[i], own[i] = node_of(cache[i])
+                seqs.append(cache[i].shingles)
+            if found is not None:
+                got = found.result()
+                for i in chunk:
+                    check(i, [c for c in got[i] if c not in new_set])
+            if progress is not None:
+                progress(min(lo + _CHUNK, len(new_ids)), len(new_ids))
+        # 2. among the new articles: the fingerprints' candidates in bulk (in the second thread), and pairs
+        # sharing rare shingles (shorter shared runs than the fingerprints see)
+        by_fingerprints = aside.submit(_fingerprint_pairs, store, new_ids, limit=config.max_verify)
+        ii, jj, nn, sizes = shared_shingle_pairs(
+            seqs, min_shared=config.min_shared_shingles, max_df=config.max_shingle_df
+        )
+        fi, fj = by_fingerprints.result()
     # Only pairs that could reach the engine's decision: each shared rare shingle covers at most three
     # words, and those must make up the containment the decision needs of the smaller side (a prefilter; the
     # figures come from the verification).

@@ -561,8 +561,10 @@ def _owner_doc_counts(keys: I64, owners: I64, p_keys: I64, p_docs: I64) -> tuple
     empty = np.zeros(0, dtype=np.int64)
     if not len(keys) or not len(p_keys):
         return empty, empty, empty
-    pairs = np.unique(np.stack((keys, owners), axis=1), axis=0)  # each (key, owner) once
-    q_key, q_own = pairs[:, 0], pairs[:, 1]
+    by_key = np.lexsort((owners, keys))
+    q_key, q_own = keys[by_key], owners[by_key]
+    once = np.concatenate(([True], (q_key[1:] != q_key[:-1]) | (q_own[1:] != q_own[:-1])))
+    q_key, q_own = q_key[once], q_own[once]  # each (key, owner) once
     order = np.lexsort((p_docs, p_keys))
     p_keys, p_docs = p_keys[order], p_docs[order]
     lo = np.searchsorted(p_keys, q_key, side="left")
