@@ -540,8 +540,10 @@ def update(
         """The evidence of a link that becomes an edge (links are verified and stored without it)."""
         if ln.evidence:
             return ln.evidence  # a link stored with its evidence by an earlier version
-        cache.load([ln.a, ln.b])
-        return evidence(cache[ln.a], cache[ln.b], ln, config=compare_config)
+        held = cache.items
+        if ln.a not in held or ln.b not in held:
+            cache.load([ln.a, ln.b])
+        return evidence(held[ln.a], held[ln.b], ln, config=compare_config)
 
     next_seq = store.next_story_seq()
     out: list[tuple[Story, int]] = []

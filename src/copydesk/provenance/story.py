@@ -24,6 +24,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 
 from copydesk.model import HIDDEN, Evidence, Link, Story, StoryEdge, StoryMember
 
@@ -146,15 +147,17 @@ def provenance(
         only = nodes[ids[0]]
         return Provenance(ids[0], False, (_member(only, "single", None, 0.0, 0.0, None, 0.0),), ())
     inside = sorted(
-        (ln for ln in links if ln.a in nodes and ln.b in nodes and ln.a != ln.b), key=lambda ln: (ln.a, ln.b)
+        (ln for ln in links if ln.a in nodes and ln.b in nodes and ln.a != ln.b), key=attrgetter("a", "b")
     )
 
+    # (-confidence, -containment, source, copy, link): strongest first, then by ids (a pair is there once,
+    # so the link itself is never compared)
     proposals: list[tuple[float, float, str, str, Link]] = []
     for ln in inside:
         d = _directed(ln)
         if d is not None:
-            proposals.append((ln.confidence, d[2], d[0], d[1], ln))
-    proposals.sort(key=lambda p: (-p[0], -p[1], p[2], p[3]))
+            proposals.append((-ln.confidence, -d[2], d[0], d[1], ln))
+    proposals.sort()
 
     parent: dict[str, str] = {}
     via: dict[str, tuple[float, float, Link | tuple[Evidence, ...]]] = {}
@@ -171,11 +174,11 @@ def provenance(
         forest.union(copy, src)
         top[forest.find(copy)] = root
 
-    for conf, cont, src, copy, ln in proposals:
+    for neg_conf, neg_cont, src, copy, ln in proposals:
         if copy in parent or root_of(src) == copy:
             continue  # copy has its parent, or src descends from copy (the edge would close a cycle)
         parent[copy] = src
-        via[copy] = (conf, cont, ln)
+        via[copy] = (-neg_conf, -neg_cont, ln)
         hang(copy, src)
 
     # Roots that are nearly the same text (each has at least `_ALIKE` of its words in the other) are one text
