@@ -436,7 +436,6 @@ def update(
     new_set = set(new_ids)
     cache = _Items(store, compare_config.shingle_size)
     links: dict[tuple[str, str], Link] = {}
-    checked: set[tuple[str, str]] = set()
     nodes: dict[str, Node] = {}
     own: dict[str, frozenset[str]] = {}
 
@@ -444,16 +443,12 @@ def update(
 
     tasks: list[tuple[str, list[str]]] = []  # (article, candidates to verify against it)
 
-    def check(i: str, others: Iterable[str]) -> None:
-        todo = []
-        for c in others:
-            key = (i, c) if i < c else (c, i)
-            if key not in checked:
-                checked.add(key)
-                todo.append(c)
-        if todo:
-            tasks.append((i, todo))
-            summary.pairs_verified += len(todo)
+    def check(i: str, others: list[str]) -> None:
+        """Verify ``i`` against ``others`` (each pair is proposed once: those among the new articles are
+        distinct pairs of them, and those of step 1 pair a new article with older ones)."""
+        if others:
+            tasks.append((i, others))
+            summary.pairs_verified += len(others)
 
     # 1. each new article analysed once: its node, and its shingles for the rare-shingle pairs; the index's
     # candidates among the articles of earlier updates are asked for a whole chunk at once, in a second
@@ -496,10 +491,9 @@ def update(
     # figures come from the verification).
     enough = 3 * nn >= compare_config.related_containment * np.minimum(sizes[ii], sizes[jj])
     del seqs
-    pi = np.concatenate((fi, ii[enough]))
-    pj = np.concatenate((fj, jj[enough]))
-    order = np.lexsort((pj, pi))
-    pi, pj = pi[order], pj[order]
+    span = max(len(new_ids), 1)
+    pair = np.unique(np.concatenate((fi * span + fj, ii[enough] * span + jj[enough])))  # each pair once
+    pi, pj = pair // span, pair % span
     cut = np.flatnonzero(np.diff(pi)) + 1
     for first, rest in zip(np.split(pi, cut), np.split(pj, cut), strict=True):
         if len(first):
