@@ -49,18 +49,25 @@ def shift_for(postings: int) -> int:
 
 
 def _sorted_pairs(keys: Sequence[I64], docs: Sequence[int]) -> Pairs:
-    """The (key, doc) pairs of all articles, sorted and without repeats, as two int64 arrays."""
+    """The (key, doc) pairs of all articles, sorted and without repeats, as two int64 arrays; ``docs``
+    ascending."""
     if not keys:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty
     flat = np.concatenate(keys).astype(np.int64, copy=False)
     owner = np.repeat(np.asarray(docs, dtype=np.int64), [len(k) for k in keys])
-    return _dedup(flat, owner)
+    # The owners ascend, so one stable sort by key orders by (key, doc), faster than a two-key lexsort.
+    order = np.argsort(flat, kind="stable")
+    return _unique_pairs(flat[order], owner[order])
 
 
 def _dedup(keys: I64, docs: I64) -> Pairs:
     order = np.lexsort((docs, keys))
-    keys, docs = keys[order], docs[order]
+    return _unique_pairs(keys[order], docs[order])
+
+
+def _unique_pairs(keys: I64, docs: I64) -> Pairs:
+    """Sorted pairs without their repeats."""
     keep = np.ones(len(keys), dtype=bool)
     keep[1:] = (keys[1:] != keys[:-1]) | (docs[1:] != docs[:-1])
     return keys[keep], docs[keep]
