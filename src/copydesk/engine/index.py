@@ -24,7 +24,7 @@ from copydesk.config import CompareConfig, IndexConfig, StoryConfig
 from copydesk.engine import stories as story_engine
 from copydesk.engine.articles import as_article
 from copydesk.engine.compare import compare_prepared, side_signals, signals
-from copydesk.engine.layouts import LayoutPool, gather
+from copydesk.engine.layouts import BatchPool, PreparedBatch, gather
 from copydesk.engine.overlap import Prepared, overlap, prepare, related
 from copydesk.engine.verify import Body, bodies, body_words, figures, passages
 from copydesk.errors import ArticleNotFound, ConfigError
@@ -34,6 +34,7 @@ from copydesk.provenance.verdict import SideSignals, verdict
 from copydesk.sketch.batch import fingerprint_batch
 from copydesk.sketch.shingle import word_hashes
 from copydesk.store import Store, StoreStats, open_store
+from copydesk.text.layout import body_layout
 
 Direction = Literal["source", "copy", "sibling", "same"]
 ArticleLike = Article | str | Mapping[str, Any]
@@ -169,9 +170,8 @@ class Index:
 
         Articles already present (same id, or same folded text under another id) are counted, not added
         again; `Skipped` records from the readers are collected in the summary. ``progress`` is called after
-        each committed batch. ``workers``: processes that compute the articles' body layouts while this
-        process fingerprints and writes (default 0: all in this process; on the shared 2-core benchmark
-        machine one worker changed the rate by -17% to +16% from run to run, having no idle core to use).
+        each committed batch. ``workers``: processes that fingerprint the articles and compute their body
+        layouts while this process reads and writes (default 0: all in this process).
         """
         summary = AddSummary()
         start = time.perf_counter()
@@ -190,27 +190,40 @@ class Index:
             if progress is not None:
                 progress(summary)
 
-        # A pipeline of three stages, each on its own core when there are enough: worker processes lay out
-        # batch n + 1 while this thread reads and fingerprints it, and the store writes batch n on a second
-        # thread (SQLite releases the GIL). Batches still commit one at a time, in input order.
+        # A pipeline of three stages, each on its own core when there are enough: worker processes
+        # fingerprint and lay out batch n + 1 while this thread reads it and then turns batch n into
+        # records, and the store writes batch n on a second thread (SQLite and zlib release the GIL).
+        # Batches still commit one at a time, in input order.
         with (
-            LayoutPool(workers) as pool,
+            BatchPool(workers, config=self.config) as pool,
             ThreadPoolExecutor(max_workers=1, thread_name_prefix="copydesk-store") as writer,
         ):
             pending: Future[None] | None = None
-            Laid = tuple[list[int], list[Future[list[BodyLayout]]]]
-            ready: tuple[list[Article], list[Fingerprints], Laid] | None = None
-            # Content hashes met so far in this call: a text met again is a duplicate the store will not
-            # keep (same hash and same text), so it is not laid out. Should it be kept after all (a hash
-            # collision, or its first copy refused for its id), it is stored without a layout, and `find`
-            # verifies it the slow way: the answers stay the same.
+            ready: tuple[list[Article], list[Future[PreparedBatch]]] | None = None
+            # Content hashes met so far in this call (as a set, and sorted for the workers): a text met
+            # again is a duplicate the store will not keep (same hash and same text), so it is not laid
+            # out. Should it be kept after all (a hash collision, or its first copy refused for its id), it
+            # is stored without a layout, and `find` verifies it the slow way: the answers stay the same.
             met: set[int] = set()
+            known = np.zeros(0, dtype=np.uint64)
 
-            def write(batch: list[Article], fps: list[Fingerprints], laid: Laid) -> None:
-                nonlocal pending
+            def write(batch: list[Article], futures: list[Future[PreparedBatch]]) -> None:
+                nonlocal pending, known
+                prepared = gather(futures)
+                fps = prepared.fingerprints.records()
                 layouts: list[BodyLayout | None] = [None] * len(batch)
-                for i, layout in zip(laid[0], gather(laid[1]), strict=True):
-                    layouts[i] = layout
+                fresh: list[int] = []
+                for i, f in enumerate(fps):
+                    if f.content_hash not in met:
+                        met.add(f.content_hash)
+                        fresh.append(f.content_hash)
+                        # The workers skipped only hashes met before, so they laid this one out.
+                        layout = prepared.layouts[i]
+                        if layout is None:  # pragma: no cover - would mean the above is wrong
+                            layout = body_layout(batch[i].text, start=batch[i].body_start)
+                        layouts[i] = layout
+                new = np.unique(np.asarray(fresh, dtype=np.uint64))
+                known = np.insert(known, np.searchsorted(known, new), new)
                 if pending is not None:
                     pending.result()
                 pending = writer.submit(commit, batch, fps, layouts)
@@ -221,17 +234,10 @@ class Index:
                         raise ConfigError(
                             f"article {i} of the batch has no id: every indexed article needs one"
                         )
-                texts, starts = [a.text for a in batch], [a.body_start for a in batch]
-                fps = fingerprint_batch(texts, config=self.config, starts=starts)
-                todo = []
-                for i, f in enumerate(fps):
-                    if f.content_hash not in met:
-                        met.add(f.content_hash)
-                        todo.append(i)
-                laid = (todo, pool.submit([texts[i] for i in todo], [starts[i] for i in todo]))
+                futures = pool.submit([a.text for a in batch], [a.body_start for a in batch], known)
                 if ready is not None:
                     write(*ready)
-                ready = (batch, fps, laid)
+                ready = (batch, futures)
             if ready is not None:
                 write(*ready)
             if pending is not None:
