@@ -113,6 +113,7 @@ def _as_version_2(path: Path) -> None:
         con.execute(f"DROP TABLE {table}")
     con.execute("ALTER TABLE segments DROP COLUMN band_shift")
     con.execute("ALTER TABLE segments DROP COLUMN passage_shift")
+    con.execute("DROP INDEX articles_doc_id")
     con.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
     con.commit()
     con.close()
@@ -136,5 +137,18 @@ def test_a_version_2_file_is_upgraded_in_place_with_the_same_candidates(tmp_path
     con = sqlite3.connect(path)
     tables = {row[0] for row in con.execute("SELECT name FROM sqlite_schema WHERE type = 'table'")}
     assert {"band_blocks", "passage_blocks"} <= tables and not {"bands", "passages"} & tables
+    indexes = {row[0] for row in con.execute("SELECT name FROM sqlite_schema WHERE type = 'index'")}
+    assert "articles_doc_id" in indexes
     assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     con.close()
+
+
+def test_pairs_are_sorted_and_unique_whatever_order_the_runs_come_in() -> None:
+    rng = np.random.default_rng(8)
+    keys = rng.integers(-5, 5, 400).astype(np.int64)
+    docs = rng.integers(0, 30, 400).astype(np.int64)
+    want = sorted(set(zip(keys.tolist(), docs.tolist(), strict=True)))
+    runs = [np.lexsort((docs[i : i + 100], keys[i : i + 100])) + i for i in range(0, 400, 100)]
+    for order in (np.arange(400), np.concatenate(runs)):  # unsorted; sorted runs with docs out of order
+        got_k, got_d = postings._dedup(keys[order], docs[order])
+        assert list(zip(got_k.tolist(), got_d.tolist(), strict=True)) == want

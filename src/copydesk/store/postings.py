@@ -62,8 +62,17 @@ def _sorted_pairs(keys: Sequence[I64], docs: Sequence[int]) -> Pairs:
 
 
 def _dedup(keys: I64, docs: I64) -> Pairs:
-    order = np.lexsort((docs, keys))
-    return _unique_pairs(keys[order], docs[order])
+    """The pairs sorted by (key, doc), without repeats. Fast when they come as runs sorted by (key, doc)
+    whose docs ascend from run to run (segments read in the order they were made): a stable sort by key
+    then merges the runs; any other order is caught and sorted by both."""
+    order = np.argsort(keys, kind="stable")
+    keys, docs = keys[order], docs[order]
+    if len(keys) > 1:
+        up = keys[1:] == keys[:-1]
+        if (docs[1:][up] < docs[:-1][up]).any():
+            order = np.lexsort((docs, keys))
+            keys, docs = keys[order], docs[order]
+    return _unique_pairs(keys, docs)
 
 
 def _unique_pairs(keys: I64, docs: I64) -> Pairs:
@@ -145,7 +154,7 @@ def _block_reader(
         blobs: list[bytes] = []
         for seg, shift in segs:
             rows = con.execute(
-                f"SELECT postings FROM {table} WHERE seg = ? AND block BETWEEN ? AND ?",
+                f"SELECT postings FROM {table} WHERE seg = ? AND block BETWEEN ? AND ? ORDER BY block",
                 (seg, lo >> shift, hi >> shift),
             )
             blobs.extend(b for (b,) in rows)
@@ -169,7 +178,7 @@ def _merge(con: sqlite3.Connection, segs: Sequence[int], level: int) -> int:
     for k, kind in enumerate(("bands", "passages")):
         table = TABLES[kind][0]
         total = sum(r[2 + k] for r in rows)
-        read = _block_reader(con, table, [(r[0], r[4 + k]) for r in rows])
+        read = _block_reader(con, table, sorted((r[0], r[4 + k]) for r in rows))
         shifts.append(rebuild(con, table, new, total, read))
         counts.append(total)
         con.execute(f"DELETE FROM {table} WHERE seg IN ({marks})", tuple(segs))
@@ -227,14 +236,18 @@ def lookup(con: sqlite3.Connection, kind: str, keys: npt.ArrayLike) -> Pairs:
     empty = np.zeros(0, dtype=np.int64)
     if not len(wanted):
         return empty, empty
-    blobs: list[bytes] = []
-    for seg, shift in con.execute(f"SELECT seg, {shift_column} FROM segments ORDER BY seg").fetchall():
-        blocks = np.unique(wanted >> np.int64(shift)).tolist()
-        rows = con.execute(
-            f"SELECT postings FROM {table} WHERE seg = ? AND block IN (SELECT value FROM json_each(?))",
-            (seg, json.dumps(blocks)),
+    # One statement for every segment: the (segment, block) pairs to read, as a JSON array.
+    pairs: list[list[int]] = []
+    for seg, shift in con.execute(f"SELECT seg, {shift_column} FROM segments").fetchall():
+        pairs.extend([seg, block] for block in np.unique(wanted >> np.int64(shift)).tolist())
+    blobs = [
+        blob
+        for (blob,) in con.execute(
+            f"SELECT b.postings FROM json_each(?) AS j CROSS JOIN {table} AS b "
+            "ON b.seg = j.value ->> 0 AND b.block = j.value ->> 1",
+            (json.dumps(pairs),),
         )
-        blobs.extend(b for (b,) in rows)
+    ]
     if not blobs:
         return empty, empty
     found_keys, found_docs = _decode(blobs)
@@ -278,7 +291,8 @@ def doc_ids(con: sqlite3.Connection, docs: Sequence[int]) -> dict[int, str]:
     if not docs:
         return {}
     rows = con.execute(
-        "SELECT doc, id FROM articles WHERE doc IN (SELECT value FROM json_each(?))",
+        # The covering index, not the rows: a posting list names thousands of docs in a large index.
+        "SELECT doc, id FROM articles INDEXED BY articles_doc_id WHERE doc IN (SELECT value FROM json_each(?))",
         (json.dumps(list(docs)),),
     )
     return dict(rows.fetchall())

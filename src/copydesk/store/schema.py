@@ -10,7 +10,8 @@ Schema version 3 (``meta.schema_version``). Older files are upgraded in place wh
     one row per committed `add_batch` call; started/finished are ISO 8601 UTC timestamps.
 ``articles(doc INTEGER PRIMARY KEY, id TEXT UNIQUE, title, date, url, outlet, body_start, meta, text,
 content_hash, words, added_batch, skip, credits)``
-    ``doc`` is the internal key (1, 2, ... in insertion order, never reused); formats in `codec`. ``skip`` and
+    ``doc`` is the internal key (1, 2, ... in insertion order, never reused), also in the covering index
+    ``articles_doc_id(doc, id)`` (version 3); formats in `codec`. ``skip`` and
     ``credits`` hold the article's `BodyLayout` (both NULL when none was given).
 ``fingerprints(doc INTEGER PRIMARY KEY, signature BLOB, band_keys BLOB, passages BLOB)``
     the article's uint64 arrays, 8-byte little-endian.
@@ -72,6 +73,7 @@ CREATE TABLE articles (
 CREATE INDEX articles_content_hash ON articles (content_hash);
 CREATE INDEX articles_outlet ON articles (outlet);
 CREATE INDEX articles_date ON articles (date);
+CREATE INDEX articles_doc_id ON articles (doc, id);
 CREATE TABLE fingerprints (
     doc INTEGER PRIMARY KEY,
     signature BLOB NOT NULL,
@@ -100,6 +102,10 @@ CREATE TABLE passage_blocks (
     PRIMARY KEY (seg, block)
 ) WITHOUT ROWID;
 """
+
+
+# doc -> id without reading the articles' rows (postings name docs; `postings.doc_ids` reads this).
+DOC_ID_INDEX = "CREATE INDEX IF NOT EXISTS articles_doc_id ON articles (doc, id)"
 
 
 def config_dict(config: IndexConfig) -> dict[str, Any]:
@@ -153,6 +159,7 @@ def upgrade(con: sqlite3.Connection) -> None:
                 "PRIMARY KEY (seg, block)) WITHOUT ROWID"
             )
     postings.upgrade_rows(con)
+    con.execute(DOC_ID_INDEX)
     con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),))
 
 
