@@ -282,20 +282,14 @@ class Index:
         laid = [(a, lay) for a, lay in rows if lay is not None]
         cands = bodies(laid, shingle_size=n)
         fig = figures(pq.shingles, len(pq.analysis.body_words), cands, shingle_size=n)
-        found: list[tuple[Hit, Body | None, Prepared | None]] = []
+        # (hit, candidate body or prepared text, shared words); the hits from bodies get their direction
+        # once the list is cut to ``limit``: it does not change their order.
+        found: list[tuple[Hit, Body | None, Prepared | None, int]] = []
         for i, body in enumerate(cands):
             c_q, c_o, shared = fig.containment_query[i], fig.containment_candidate[i], fig.shared_words[i]
             if not _kept(c_q, c_o, shared, floor, cfg):
                 continue
-            guess, confidence = _direction(
-                side_signals(query, pq.analysis.credits, len(pq.analysis.body_words), c_q, 0, 0),
-                side_signals(body.article, body.credits, body.words, c_o, 0, 0),
-                shared,
-                cfg,
-            )
-            if guess == "sibling" and _same_words(pq, body):
-                guess = "same"
-            found.append((_hit(body.article, fig.jaccard[i], c_q, c_o, guess, confidence), body, None))
+            found.append((_hit(body.article, fig.jaccard[i], c_q, c_o, "sibling", 0.0), body, None, shared))
         for other, lay in rows:
             if lay is None:  # stored without a layout: verified the slow way
                 po = prepare(other, shingle_size=n)
@@ -311,14 +305,25 @@ class Index:
                 if guess == "sibling" and pq.analysis.body_words == po.analysis.body_words:
                     guess = "same"
                 hit = _hit(other, ov.jaccard, ov.containment_a, ov.containment_b, guess, confidence)
-                found.append((hit, None, po))
+                found.append((hit, None, po, ov.shared_words))
         found.sort(key=lambda f: (-f[0].score, f[0].id))
         if limit is not None:
             found = found[:limit]
         out: list[Hit] = []
-        for hit, cand, prepared in found:
-            # Passages need the words' offsets: only for the hits returned.
+        for hit, cand, prepared, shared in found:
+            # Directions and passages (which need the words' offsets): only for the hits returned.
             if cand is not None:
+                guess, confidence = _direction(
+                    side_signals(
+                        query, pq.analysis.credits, len(pq.analysis.body_words), hit.containment_query, 0, 0
+                    ),
+                    side_signals(cand.article, cand.credits, cand.words, hit.containment_hit, 0, 0),
+                    shared,
+                    cfg,
+                )
+                if guess == "sibling" and _same_words(pq, cand):
+                    guess = "same"
+                hit = dataclasses.replace(hit, direction=guess, confidence=confidence)
                 spans = passages(pq, cand, shingle_size=n, min_words=cfg.min_passage_words)
             else:
                 assert prepared is not None
