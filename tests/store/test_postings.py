@@ -152,3 +152,15 @@ def test_pairs_are_sorted_and_unique_whatever_order_the_runs_come_in() -> None:
     for order in (np.arange(400), np.concatenate(runs)):  # unsorted; sorted runs with docs out of order
         got_k, got_d = postings._dedup(keys[order], docs[order])
         assert list(zip(got_k.tolist(), got_d.tolist(), strict=True)) == want
+
+
+@pytest.mark.usefixtures("small_blocks")
+def test_look_ups_as_json_pairs_give_the_same_candidates(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(postings, "_MIN_PACKED_SHIFT", 64)  # no segment packs: every look-up takes pairs
+    items = _items(40, seed=9)
+    with SqliteStore(tmp_path / "index.db", config=SMALL, merge_factor=3) as store:
+        for start in range(0, len(items), 8):
+            store.add_batch(items[start : start + 8])
+        _check(store, items)

@@ -40,6 +40,13 @@ BLOCK = 32  # postings per block, on average: fewer rows to write against more b
 _SLICE = 1 << 20  # postings per slice of the key space when segments are merged: bounds the memory used
 _MAX_DOC = (1 << 32) - 1
 Pairs = tuple[I64, I64]
+# A (segment, block) pair packed in one integer for a look-up: seg * 2**40 + block + 2**39, for blocks of a
+# shift of at least 25 (|block| < 2**38) and segments below 2**22, which covers any index of this world.
+_SEG_BITS = 40
+_SEG_UNIT = 1 << _SEG_BITS
+_BLOCK_BIAS = 1 << (_SEG_BITS - 1)
+_MIN_PACKED_SHIFT = 25
+_SEG_LIMIT = 1 << 22
 
 
 def shift_for(postings: int) -> int:
@@ -236,18 +243,25 @@ def lookup(con: sqlite3.Connection, kind: str, keys: npt.ArrayLike) -> Pairs:
     empty = np.zeros(0, dtype=np.int64)
     if not len(wanted):
         return empty, empty
-    # One statement for every segment: the (segment, block) pairs to read, as a JSON array.
-    pairs: list[list[int]] = []
-    for seg, shift in con.execute(f"SELECT seg, {shift_column} FROM segments").fetchall():
-        pairs.extend([seg, block] for block in np.unique(wanted >> np.int64(shift)).tolist())
-    blobs = [
-        blob
-        for (blob,) in con.execute(
+    # One statement for every segment: the (segment, block) pairs to read, each as one integer of a JSON
+    # array (SQLite splits an integer faster than it reads a JSON pair); pairs out of that range as pairs.
+    segs = con.execute(f"SELECT seg, {shift_column} FROM segments").fetchall()
+    blocks = [(seg, np.unique(wanted >> np.int64(shift)).tolist()) for seg, shift in segs]
+    if all(seg < _SEG_LIMIT and shift >= _MIN_PACKED_SHIFT for seg, shift in segs):
+        codes = [seg * _SEG_UNIT + block + _BLOCK_BIAS for seg, found in blocks for block in found]
+        sql = (
             f"SELECT b.postings FROM json_each(?) AS j CROSS JOIN {table} AS b "
-            "ON b.seg = j.value ->> 0 AND b.block = j.value ->> 1",
-            (json.dumps(pairs),),
+            f"ON b.seg = j.value >> {_SEG_BITS} AND b.block = (j.value & {_SEG_UNIT - 1}) - {_BLOCK_BIAS}"
         )
-    ]
+        rows = con.execute(sql, (json.dumps(codes),))
+    else:
+        pairs = [[seg, block] for seg, found in blocks for block in found]
+        sql = (
+            f"SELECT b.postings FROM json_each(?) AS j CROSS JOIN {table} AS b "
+            "ON b.seg = j.value ->> 0 AND b.block = j.value ->> 1"
+        )
+        rows = con.execute(sql, (json.dumps(pairs),))
+    blobs = [blob for (blob,) in rows]
     if not blobs:
         return empty, empty
     found_keys, found_docs = _decode(blobs)
