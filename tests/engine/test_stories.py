@@ -14,6 +14,7 @@ from copydesk.config import StoryConfig
 from copydesk.engine.index import Index
 from copydesk.errors import StoreError
 from copydesk.model import HIDDEN
+from copydesk.store import SCHEMA_VERSION
 from copydesk.store import stories as story_tables
 
 _WORDS = [f"w{i}x" for i in range(5000)]
@@ -191,7 +192,7 @@ def test_version_1_index_is_upgraded_when_opened_for_writing(tmp_path: Path) -> 
     with pytest.raises(StoreError, match="upgrades it"):
         Index(path, readonly=True)
     with Index(path) as ix:
-        assert ix.stats().schema_version == 2
+        assert ix.stats().schema_version == SCHEMA_VERSION
         assert [s.size for s in ix.stories()] == [3, 1, 1]
         assert [h.id for h in ix.find("copy1")] == ["wire", "copy2"]
 

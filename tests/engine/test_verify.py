@@ -160,6 +160,24 @@ def test_layouts_from_worker_processes_are_the_same(tmp_path: Path, monkeypatch:
     assert stored[0] == stored[2] and stored[0][0] > 5
 
 
+def test_a_prepared_batch_lays_out_each_new_text_once() -> None:
+    import numpy as np
+
+    from copydesk.config import IndexConfig
+    from copydesk.engine.layouts import prepare_batch
+    from copydesk.sketch.batch import fingerprint_batch
+
+    texts = [
+        (EXAMPLES / f"{n}.txt").read_text(encoding="utf-8") for n in ("wire", "ledger", "wire", "weekly")
+    ]
+    config = IndexConfig()
+    fps = fingerprint_batch(texts, config=config)
+    known = np.array([fps[1].content_hash], dtype=np.uint64)  # the ledger was laid out before
+    got = prepare_batch(texts, [0] * 4, config=config, known=known)
+    assert got.layouts == [body_layout(texts[0]), None, None, body_layout(texts[3])]
+    assert [f.content_hash for f in got.fingerprints.records()] == [f.content_hash for f in fps]
+
+
 def test_a_text_met_again_is_not_laid_out_and_still_found(tmp_path: Path) -> None:
     wire = (EXAMPLES / "wire.txt").read_text(encoding="utf-8")
     ledger = (EXAMPLES / "ledger.txt").read_text(encoding="utf-8")

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 import copydesk.sketch.batch as batch_module
 from copydesk.config import IndexConfig
 from copydesk.model import Fingerprints
-from copydesk.sketch.batch import fingerprint_batch, shingles_batch
+from copydesk.sketch.batch import BatchFingerprints, fingerprint_arrays, fingerprint_batch, shingles_batch
 from copydesk.sketch.reference import fingerprint_reference
 from copydesk.sketch.shingle import shingles, word_hashes
 from copydesk.sketch.words import word_hashes_batch
@@ -135,6 +135,22 @@ def test_chunked_batches_equal_one_batch(monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setattr(batch_module, "_CHUNK_CHARS", 50)
     chunked = fingerprint_batch(batch, config=CONFIG)
     assert all(_same(x, y) for x, y in zip(whole, chunked, strict=True))
+
+
+def test_arrays_joined_from_parts_give_the_same_records() -> None:
+    rng = np.random.default_rng(5)
+    vocab = ["alpha", "beta", "gamma", "delta", "Épée", "x"]
+    batch = [" ".join(rng.choice(vocab, size=int(rng.integers(0, 30))).tolist()) for _ in range(25)]
+    whole = fingerprint_batch(batch, config=CONFIG)
+    parts = [fingerprint_arrays(batch[i : i + 7], config=CONFIG) for i in range(0, 25, 7)]
+    joined = BatchFingerprints.concat(parts)
+    assert len(joined) == 25
+    assert all(_same(x, y) for x, y in zip(whole, joined.records(), strict=True))
+    empty = fingerprint_arrays([], config=CONFIG)
+    assert len(empty) == 0 and empty.records() == []
+    assert all(
+        _same(x, y) for x, y in zip(whole, BatchFingerprints.concat([empty, *parts]).records(), strict=True)
+    )
 
 
 @settings(max_examples=100, deadline=None)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from copydesk.store import open_store
+from copydesk.store import open_store, postings
 from tests.store.ingest_script import CONFIG, make_batch
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -69,12 +69,14 @@ def check_consistent(path: Path) -> int:
         assert per_batch == logged
         assert con.execute("SELECT count(*) FROM fingerprints").fetchone()[0] == articles
         assert con.execute("SELECT coalesce(sum(docs), 0) FROM segments").fetchone()[0] == articles
-        assert con.execute("SELECT count(*) FROM bands").fetchone()[0] == articles * CONFIG.bands
+        stored = "SELECT coalesce(sum(length(postings)), 0) / ? FROM {}"
+        size = postings.RECORD.itemsize
+        assert con.execute(stored.format("band_blocks"), (size,)).fetchone()[0] == articles * CONFIG.bands
         batches = articles // BATCH_SIZE
         passages = sum(
             len(i.fingerprints.passages) for k in range(batches) for i in make_batch(k, BATCH_SIZE)
         )
-        assert con.execute("SELECT count(*) FROM passages").fetchone()[0] == passages
+        assert con.execute(stored.format("passage_blocks"), (size,)).fetchone()[0] == passages
         ids = [row[0] for row in con.execute("SELECT id FROM articles ORDER BY doc")]
         assert ids == [f"doc{n:07d}" for n in range(articles)]
     finally:

@@ -40,6 +40,14 @@ PIECES = [
     "Café owners in Zürich said ½ of them closed.",
     "™",
     "`quoted` text",
+    "Additional reporting by Jane Doe; editing by Tom Roe",
+    "Reporting by Ann Lee. Writing by Bo Chan",
+    "This story first appeared in The Daily Ledger.",
+    "ORIGINALLY PUBLISHED BY WWW.EXAMPLE.ORG. READ THE FULL STORY HERE",
+    "It was ﬁrst publiſhed by The Courier.",
+    "Credits: Getty Images",
+    "Pic: Reuters",
+    "Reuters said it would appeal.",
     "",
 ]
 

@@ -75,7 +75,7 @@ def _plain_size(paths: tuple[str, ...]) -> int | None:
     type=click.IntRange(0, 64),
     default=0,
     show_default=True,
-    help="Processes that find the articles' boilerplate while this one fingerprints and writes (helps when a core is idle).",
+    help="Processes that fingerprint the articles and find their boilerplate while this one reads and writes (helps when a core is idle).",
 )
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")

@@ -24,7 +24,7 @@ from copydesk.config import CompareConfig, IndexConfig, StoryConfig
 from copydesk.engine import stories as story_engine
 from copydesk.engine.articles import as_article
 from copydesk.engine.compare import compare_prepared, side_signals, signals
-from copydesk.engine.layouts import LayoutPool, gather
+from copydesk.engine.layouts import BatchPool, PreparedBatch, gather
 from copydesk.engine.overlap import Prepared, overlap, prepare, related
 from copydesk.engine.verify import Body, bodies, body_words, figures, passages
 from copydesk.errors import ArticleNotFound, ConfigError
@@ -34,6 +34,7 @@ from copydesk.provenance.verdict import SideSignals, verdict
 from copydesk.sketch.batch import fingerprint_batch
 from copydesk.sketch.shingle import word_hashes
 from copydesk.store import Store, StoreStats, open_store
+from copydesk.text.layout import body_layout
 
 Direction = Literal["source", "copy", "sibling", "same"]
 ArticleLike = Article | str | Mapping[str, Any]
@@ -169,9 +170,8 @@ class Index:
 
         Articles already present (same id, or same folded text under another id) are counted, not added
         again; `Skipped` records from the readers are collected in the summary. ``progress`` is called after
-        each committed batch. ``workers``: processes that compute the articles' body layouts while this
-        process fingerprints and writes (default 0: all in this process; on the shared 2-core benchmark
-        machine one worker changed the rate by -17% to +16% from run to run, having no idle core to use).
+        each committed batch. ``workers``: processes that fingerprint the articles and compute their body
+        layouts while this process reads and writes (default 0: all in this process).
         """
         summary = AddSummary()
         start = time.perf_counter()
@@ -190,27 +190,40 @@ class Index:
             if progress is not None:
                 progress(summary)
 
-        # A pipeline of three stages, each on its own core when there are enough: worker processes lay out
-        # batch n + 1 while this thread reads and fingerprints it, and the store writes batch n on a second
-        # thread (SQLite releases the GIL). Batches still commit one at a time, in input order.
+        # A pipeline of three stages, each on its own core when there are enough: worker processes
+        # fingerprint and lay out batch n + 1 while this thread reads it and then turns batch n into
+        # records, and the store writes batch n on a second thread (SQLite and zlib release the GIL).
+        # Batches still commit one at a time, in input order.
         with (
-            LayoutPool(workers) as pool,
+            BatchPool(workers, config=self.config) as pool,
             ThreadPoolExecutor(max_workers=1, thread_name_prefix="copydesk-store") as writer,
         ):
             pending: Future[None] | None = None
-            Laid = tuple[list[int], list[Future[list[BodyLayout]]]]
-            ready: tuple[list[Article], list[Fingerprints], Laid] | None = None
-            # Content hashes met so far in this call: a text met again is a duplicate the store will not
-            # keep (same hash and same text), so it is not laid out. Should it be kept after all (a hash
-            # collision, or its first copy refused for its id), it is stored without a layout, and `find`
-            # verifies it the slow way: the answers stay the same.
+            ready: tuple[list[Article], list[Future[PreparedBatch]]] | None = None
+            # Content hashes met so far in this call (as a set, and sorted for the workers): a text met
+            # again is a duplicate the store will not keep (same hash and same text), so it is not laid
+            # out. Should it be kept after all (a hash collision, or its first copy refused for its id), it
+            # is stored without a layout, and `find` verifies it the slow way: the answers stay the same.
             met: set[int] = set()
+            known = np.zeros(0, dtype=np.uint64)
 
-            def write(batch: list[Article], fps: list[Fingerprints], laid: Laid) -> None:
-                nonlocal pending
+            def write(batch: list[Article], futures: list[Future[PreparedBatch]]) -> None:
+                nonlocal pending, known
+                prepared = gather(futures)
+                fps = prepared.fingerprints.records()
                 layouts: list[BodyLayout | None] = [None] * len(batch)
-                for i, layout in zip(laid[0], gather(laid[1]), strict=True):
-                    layouts[i] = layout
+                fresh: list[int] = []
+                for i, f in enumerate(fps):
+                    if f.content_hash not in met:
+                        met.add(f.content_hash)
+                        fresh.append(f.content_hash)
+                        # The workers skipped only hashes met before, so they laid this one out.
+                        layout = prepared.layouts[i]
+                        if layout is None:  # pragma: no cover - would mean the above is wrong
+                            layout = body_layout(batch[i].text, start=batch[i].body_start)
+                        layouts[i] = layout
+                new = np.unique(np.asarray(fresh, dtype=np.uint64))
+                known = np.insert(known, np.searchsorted(known, new), new)
                 if pending is not None:
                     pending.result()
                 pending = writer.submit(commit, batch, fps, layouts)
@@ -221,17 +234,10 @@ class Index:
                         raise ConfigError(
                             f"article {i} of the batch has no id: every indexed article needs one"
                         )
-                texts, starts = [a.text for a in batch], [a.body_start for a in batch]
-                fps = fingerprint_batch(texts, config=self.config, starts=starts)
-                todo = []
-                for i, f in enumerate(fps):
-                    if f.content_hash not in met:
-                        met.add(f.content_hash)
-                        todo.append(i)
-                laid = (todo, pool.submit([texts[i] for i in todo], [starts[i] for i in todo]))
+                futures = pool.submit([a.text for a in batch], [a.body_start for a in batch], known)
                 if ready is not None:
                     write(*ready)
-                ready = (batch, fps, laid)
+                ready = (batch, futures)
             if ready is not None:
                 write(*ready)
             if pending is not None:
@@ -276,20 +282,14 @@ class Index:
         laid = [(a, lay) for a, lay in rows if lay is not None]
         cands = bodies(laid, shingle_size=n)
         fig = figures(pq.shingles, len(pq.analysis.body_words), cands, shingle_size=n)
-        found: list[tuple[Hit, Body | None, Prepared | None]] = []
+        # (hit, candidate body or prepared text, shared words); the hits from bodies get their direction
+        # once the list is cut to ``limit``: it does not change their order.
+        found: list[tuple[Hit, Body | None, Prepared | None, int]] = []
         for i, body in enumerate(cands):
             c_q, c_o, shared = fig.containment_query[i], fig.containment_candidate[i], fig.shared_words[i]
             if not _kept(c_q, c_o, shared, floor, cfg):
                 continue
-            guess, confidence = _direction(
-                side_signals(query, pq.analysis.credits, len(pq.analysis.body_words), c_q, 0, 0),
-                side_signals(body.article, body.credits, body.words, c_o, 0, 0),
-                shared,
-                cfg,
-            )
-            if guess == "sibling" and _same_words(pq, body):
-                guess = "same"
-            found.append((_hit(body.article, fig.jaccard[i], c_q, c_o, guess, confidence), body, None))
+            found.append((_hit(body.article, fig.jaccard[i], c_q, c_o, "sibling", 0.0), body, None, shared))
         for other, lay in rows:
             if lay is None:  # stored without a layout: verified the slow way
                 po = prepare(other, shingle_size=n)
@@ -305,14 +305,25 @@ class Index:
                 if guess == "sibling" and pq.analysis.body_words == po.analysis.body_words:
                     guess = "same"
                 hit = _hit(other, ov.jaccard, ov.containment_a, ov.containment_b, guess, confidence)
-                found.append((hit, None, po))
+                found.append((hit, None, po, ov.shared_words))
         found.sort(key=lambda f: (-f[0].score, f[0].id))
         if limit is not None:
             found = found[:limit]
         out: list[Hit] = []
-        for hit, cand, prepared in found:
-            # Passages need the words' offsets: only for the hits returned.
+        for hit, cand, prepared, shared in found:
+            # Directions and passages (which need the words' offsets): only for the hits returned.
             if cand is not None:
+                guess, confidence = _direction(
+                    side_signals(
+                        query, pq.analysis.credits, len(pq.analysis.body_words), hit.containment_query, 0, 0
+                    ),
+                    side_signals(cand.article, cand.credits, cand.words, hit.containment_hit, 0, 0),
+                    shared,
+                    cfg,
+                )
+                if guess == "sibling" and _same_words(pq, cand):
+                    guess = "same"
+                hit = dataclasses.replace(hit, direction=guess, confidence=confidence)
                 spans = passages(pq, cand, shingle_size=n, min_words=cfg.min_passage_words)
             else:
                 assert prepared is not None

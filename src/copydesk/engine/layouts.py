@@ -1,13 +1,14 @@
-"""Body layouts of a batch of articles, computed in worker processes while the index reads, fingerprints and
-writes (see `Index.add`).
+"""Fingerprints and body layouts of a batch of articles, computed in worker processes while the index reads
+and writes (see `Index.add`).
 
-A layout (`copydesk.text.layout.body_layout`) costs several times what fingerprinting does, and is pure
-Python, so threads would not run it alongside the rest. Workers are started only once a batch is large
-enough to pay for their start-up (smaller batches are laid out in this process), by ``fork`` where there is
-one: a spawned worker imports the caller's main module again, which breaks scripts without a ``__main__``
-guard. `Index.add` starts them before its writer thread; they never touch the parent's SQLite connection.
-Workers receive texts and body offsets and return `BodyLayout` records, through the standard library's
-process pool.
+Both are pure functions of the texts: fingerprints (`copydesk.sketch.batch`) and body layouts
+(`copydesk.text.layout.body_layout`, several times the cost of fingerprinting, in Python, so threads would
+not run it alongside the rest). Workers are started only once a batch is large enough to pay for their
+start-up (smaller batches are prepared in this process), by ``fork`` where there is one: a spawned worker
+imports the caller's main module again, which breaks scripts without a ``__main__`` guard. `Index.add` starts
+them before its writer thread; they never touch the parent's SQLite connection. They receive texts, body
+offsets and the content hashes already laid out, and return the fingerprints as a few arrays
+(`BatchFingerprints`) and the layouts, through the standard library's process pool.
 """
 
 from __future__ import annotations
@@ -15,27 +16,61 @@ from __future__ import annotations
 import multiprocessing
 from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
 
+import numpy as np
+import numpy.typing as npt
+
+from copydesk.config import IndexConfig
 from copydesk.model import BodyLayout
+from copydesk.sketch.batch import BatchFingerprints, fingerprint_arrays
 from copydesk.text.layout import body_layout
+
+U64 = npt.NDArray[np.uint64]
 
 # Smallest batch sent to the workers: below it, starting them costs more than they save.
 MIN_PARALLEL = 2000
 
 
-def layout_batch(texts: Sequence[str], starts: Sequence[int]) -> list[BodyLayout]:
-    """`body_layout` of each ``texts[i][starts[i]:]``, in order."""
-    return [body_layout(t, start=s) for t, s in zip(texts, starts, strict=True)]
+@dataclass(frozen=True, slots=True)
+class PreparedBatch:
+    """Fingerprints of every article of a batch, and the layouts of those whose text was not laid out before
+    (None for the others)."""
+
+    fingerprints: BatchFingerprints
+    layouts: list[BodyLayout | None]
 
 
-class LayoutPool:
-    """Lays out batches, in ``workers`` processes (0: in this process). Use as a context manager."""
+def prepare_batch(
+    texts: Sequence[str], starts: Sequence[int], *, config: IndexConfig, known: U64
+) -> PreparedBatch:
+    """Fingerprints of ``texts[i][starts[i]:]``, and the `body_layout` of each text whose content hash is
+    neither in ``known`` (sorted uint64) nor met earlier in ``texts``."""
+    fps = fingerprint_arrays(texts, config=config, starts=starts)
+    hashes = fps.content_hashes
+    at = np.searchsorted(known, hashes)
+    done = at < len(known)
+    done[done] = known[at[done]] == hashes[done]
+    met: set[int] = set()
+    layouts: list[BodyLayout | None] = []
+    for i, (h, skip) in enumerate(zip(hashes.tolist(), done.tolist(), strict=True)):
+        if skip or h in met:
+            layouts.append(None)
+            continue
+        met.add(h)
+        layouts.append(body_layout(texts[i], start=starts[i]))
+    return PreparedBatch(fps, layouts)
 
-    def __init__(self, workers: int) -> None:
+
+class BatchPool:
+    """Prepares batches, in ``workers`` processes (0: in this process). Use as a context manager."""
+
+    def __init__(self, workers: int, *, config: IndexConfig) -> None:
         self._workers = workers
+        self._config = config
         self._pool: ProcessPoolExecutor | None = None
 
-    def __enter__(self) -> LayoutPool:
+    def __enter__(self) -> BatchPool:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -43,21 +78,26 @@ class LayoutPool:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
 
-    def submit(self, texts: list[str], starts: list[int]) -> list[Future[list[BodyLayout]]]:
-        """Futures whose results, concatenated, are ``layout_batch(texts, starts)``."""
+    def submit(self, texts: list[str], starts: list[int], known: U64) -> list[Future[PreparedBatch]]:
+        """Futures whose results, joined by `gather`, are ``prepare_batch(texts, starts, known=known)``."""
         if self._workers < 1 or len(texts) < MIN_PARALLEL:
-            done: Future[list[BodyLayout]] = Future()
-            done.set_result(layout_batch(texts, starts))
+            done: Future[PreparedBatch] = Future()
+            done.set_result(prepare_batch(texts, starts, config=self._config, known=known))
             return [done]
         if self._pool is None:
             method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
             self._pool = ProcessPoolExecutor(self._workers, mp_context=multiprocessing.get_context(method))
         step = -(-len(texts) // self._workers)
         return [
-            self._pool.submit(layout_batch, texts[i : i + step], starts[i : i + step])
+            self._pool.submit(
+                prepare_batch, texts[i : i + step], starts[i : i + step], config=self._config, known=known
+            )
             for i in range(0, len(texts), step)
         ]
 
 
-def gather(futures: list[Future[list[BodyLayout]]]) -> list[BodyLayout]:
-    return [layout for f in futures for layout in f.result()]
+def gather(futures: list[Future[PreparedBatch]]) -> PreparedBatch:
+    parts = [f.result() for f in futures]
+    return PreparedBatch(
+        BatchFingerprints.concat([p.fingerprints for p in parts]), [lay for p in parts for lay in p.layouts]
+    )

@@ -13,6 +13,7 @@ share it. A body without words hashes the empty string.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
@@ -98,6 +99,94 @@ def _chunks(texts: Sequence[str], starts: Sequence[int] | None) -> list[tuple[in
     return bounds
 
 
+@dataclass(frozen=True, slots=True)
+class BatchFingerprints:
+    """The fingerprints of a batch of ``n`` articles as a few arrays (cheap to send to another process).
+
+    content_hashes: uint64 ``(n,)``; words: int64 ``(n,)``; signatures: uint64 ``(n, num_perm)``; band_keys:
+    uint64 ``(n, bands)``; passages: uint64, every article's passage fingerprints concatenated, article
+    ``i``'s are ``passages[passage_offsets[i]:passage_offsets[i + 1]]`` (``n + 1`` int64 offsets).
+    """
+
+    content_hashes: U64
+    words: I64
+    signatures: U64
+    band_keys: U64
+    passages: U64
+    passage_offsets: I64
+
+    def __len__(self) -> int:
+        return len(self.content_hashes)
+
+    def records(self) -> list[Fingerprints]:
+        """One `Fingerprints` per article, in order; their arrays are read-only views into these."""
+        for shared in (self.signatures, self.band_keys, self.passages):
+            shared.setflags(write=False)
+        p = self.passage_offsets.tolist()
+        return [
+            Fingerprints(
+                content_hash=h,
+                words=w,
+                signature=self.signatures[i],
+                band_keys=self.band_keys[i],
+                passages=self.passages[p[i] : p[i + 1]],
+            )
+            for i, (h, w) in enumerate(zip(self.content_hashes.tolist(), self.words.tolist(), strict=True))
+        ]
+
+    @staticmethod
+    def concat(parts: Sequence[BatchFingerprints]) -> BatchFingerprints:
+        """The fingerprints of the parts' articles, in order (at least one part)."""
+        if len(parts) == 1:
+            return parts[0]
+        counts = [p.passage_offsets[-1] for p in parts]
+        shifts = np.concatenate(([0], np.cumsum(counts)[:-1])).astype(np.int64)
+        offsets = [parts[0].passage_offsets[:1]] + [
+            p.passage_offsets[1:] + shift for p, shift in zip(parts, shifts.tolist(), strict=True)
+        ]
+        return BatchFingerprints(
+            content_hashes=np.concatenate([p.content_hashes for p in parts]),
+            words=np.concatenate([p.words for p in parts]),
+            signatures=np.concatenate([p.signatures for p in parts]),
+            band_keys=np.concatenate([p.band_keys for p in parts]),
+            passages=np.concatenate([p.passages for p in parts]),
+            passage_offsets=np.concatenate(offsets).astype(np.int64),
+        )
+
+
+def fingerprint_arrays(
+    texts: Sequence[str], *, config: IndexConfig, starts: Sequence[int] | None = None
+) -> BatchFingerprints:
+    """`fingerprint_batch` as arrays (see `BatchFingerprints`); ``fingerprint_batch(...)`` is
+    ``fingerprint_arrays(...).records()``."""
+    parts: list[BatchFingerprints] = []
+    h = xxhash.xxh3_64_intdigest
+    for lo, hi in _chunks(texts, starts):
+        chunk_starts = None if starts is None else starts[lo:hi]
+        words, word_off = word_hashes_batch(texts[lo:hi], starts=chunk_starts)
+        sh, sh_off = shingles_batch(words, word_off, n=config.shingle_size)
+        signatures = minhash_batch(sh, sh_off, num_perm=config.num_perm, seed=config.seed)
+        keys = band_keys(signatures, bands=config.bands)
+        passages, pass_off = winnow_batch(sh, sh_off, window=config.winnow_window)
+        words_le = memoryview(words.astype("<u8", copy=False).tobytes())
+        w = word_off.tolist()
+        hashes = np.fromiter(
+            (h(words_le[8 * w[i] : 8 * w[i + 1]]) for i in range(hi - lo)), dtype=np.uint64, count=hi - lo
+        )
+        parts.append(BatchFingerprints(hashes, np.diff(word_off), signatures, keys, passages, pass_off))
+    if not parts:
+        zero = np.zeros(1, dtype=np.int64)
+        return BatchFingerprints(
+            np.zeros(0, dtype=np.uint64),
+            np.zeros(0, dtype=np.int64),
+            np.zeros((0, config.num_perm), dtype=np.uint64),
+            np.zeros((0, config.bands), dtype=np.uint64),
+            np.zeros(0, dtype=np.uint64),
+            zero,
+        )
+    return BatchFingerprints.concat(parts)
+
+
 def fingerprint_batch(
     texts: Sequence[str], *, config: IndexConfig, starts: Sequence[int] | None = None
 ) -> list[Fingerprints]:
@@ -107,32 +196,8 @@ def fingerprint_batch(
     default all 0. Each record equals ``fingerprint_reference(texts[i], config=config, start=starts[i])``:
     ``words`` body words, ``signature`` (``config.num_perm`` uint64), ``band_keys`` (``config.bands``
     uint64), ``passages`` (distinct sorted uint64 winnowed shingle hashes) and ``content_hash``.
-    The arrays of one record are read-only views into arrays shared by its chunk of the batch.
+    The arrays of one record are read-only views into arrays shared by the batch.
     Deterministic for ``config.seed``; pure (no I/O, no state kept between calls). Raises TypeError for a
     text that is not a str and ValueError for a bad ``starts``, naming the index, before any work.
     """
-    out: list[Fingerprints] = []
-    h = xxhash.xxh3_64_intdigest
-    for lo, hi in _chunks(texts, starts):
-        chunk_starts = None if starts is None else starts[lo:hi]
-        words, word_off = word_hashes_batch(texts[lo:hi], starts=chunk_starts)
-        sh, sh_off = shingles_batch(words, word_off, n=config.shingle_size)
-        signatures = minhash_batch(sh, sh_off, num_perm=config.num_perm, seed=config.seed)
-        keys = band_keys(signatures, bands=config.bands)
-        passages, pass_off = winnow_batch(sh, sh_off, window=config.winnow_window)
-        for shared in (signatures, keys, passages):
-            shared.setflags(write=False)
-        words_le = memoryview(words.astype("<u8", copy=False).tobytes())
-        w = word_off.tolist()
-        p = pass_off.tolist()
-        for i in range(hi - lo):
-            out.append(
-                Fingerprints(
-                    content_hash=h(words_le[8 * w[i] : 8 * w[i + 1]]),
-                    words=w[i + 1] - w[i],
-                    signature=signatures[i],
-                    band_keys=keys[i],
-                    passages=passages[p[i] : p[i + 1]],
-                )
-            )
-    return out
+    return fingerprint_arrays(texts, config=config, starts=starts).records()

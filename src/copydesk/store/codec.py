@@ -109,10 +109,9 @@ class EncodedItem:
     """One `IndexedArticle` as column values (uint64 already as int64), ready for the store."""
 
     id: str
-    article: tuple[
-        Any, ...
-    ]  # title, date, url, outlet, body_start, meta, text, content_hash, words, skip, credits
-    text: str
+    article: tuple[Any, ...]  # title, date, url, outlet, body_start, meta
+    text: str  # packed (`pack_text`) only when the item is written: most duplicates never are
+    rest: tuple[Any, ...]  # content_hash, words, skip, credits
     content_hash: int
     blobs: tuple[bytes, bytes, bytes]  # signature, band_keys, passages: the fingerprints row
     band_keys: I64
@@ -152,15 +151,12 @@ def _encode(position: int, item: IndexedArticle, config: IndexConfig) -> Encoded
         article.outlet,
         article.body_start,
         meta,
-        pack_text(article.text),
-        content_hash,
-        int(fp.words),
-        *pack_layout(_layout(where, item.layout, int(fp.words))),
     )
     return EncodedItem(
         id=article.id,
         article=columns,
         text=article.text,
+        rest=(content_hash, int(fp.words), *pack_layout(_layout(where, item.layout, int(fp.words)))),
         content_hash=content_hash,
         blobs=(array_blob(signature), array_blob(band_keys), array_blob(passages)),
         band_keys=signed_array(band_keys),

@@ -14,7 +14,7 @@ import sqlite3
 
 from copydesk.store import postings
 from copydesk.store.base import AddOutcome, AddResult
-from copydesk.store.codec import EncodedItem, unpack_text
+from copydesk.store.codec import EncodedItem, pack_text, unpack_text
 
 
 def now() -> str:
@@ -68,7 +68,10 @@ def add(con: sqlite3.Connection, items: list[EncodedItem], started: str) -> AddR
     con.executemany(
         "INSERT INTO articles (doc, id, title, date, url, outlet, body_start, meta, text, content_hash, words, "
         "skip, credits, added_batch) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        ((doc, item.id, *item.article, batch) for doc, item in zip(docs, new, strict=True)),
+        (
+            (doc, item.id, *item.article, pack_text(item.text), *item.rest, batch)
+            for doc, item in zip(docs, new, strict=True)
+        ),
     )
     con.executemany(
         "INSERT INTO fingerprints (doc, signature, band_keys, passages) VALUES (?, ?, ?, ?)",

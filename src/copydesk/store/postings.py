@@ -1,13 +1,19 @@
-"""Postings (LSH band key -> doc, passage fingerprint -> doc), written in segments and merged by level.
+"""Postings (LSH band key -> doc, passage fingerprint -> doc), written in segments of blocks, merged by level.
 
-Why segments: keys are uniform 64-bit hashes, so a single ``(band_key, doc)`` B-tree takes every new batch
-as random inserts over the whole tree, and each commit rewrites about one page per posting: at 1M articles
-(72M postings) that is several seconds per 10,000-article batch, growing with the index. Here each batch
-appends one sorted segment (primary key ``(seg, key, doc)`` with ``seg`` above all others), which costs the
-same at any index size. When ``factor`` segments share a level they are merged (one sorted INSERT ... SELECT)
-into one segment of the next level, so a posting is rewritten about log_factor(batches) times and a query
-seeks ``segments x keys`` times, with at most ``(factor - 1)`` segments per level. Every write here runs
-inside the caller's transaction, so a kill leaves the segments as they were.
+Why segments: keys are uniform 64-bit hashes, so a single index over all postings takes every new batch as
+random inserts over the whole of it, and each commit rewrites about one page per posting. Here each batch
+appends one segment, which costs the same at any index size. When ``factor`` segments share a level they
+are merged into one segment of the next level, so a posting is rewritten about log_factor(batches) times and
+a query looks in at most ``(factor - 1)`` segments per level. Every write here runs inside the caller's
+transaction, so a kill leaves the segments as they were.
+
+Why blocks: one SQLite row per posting (about 80 per article) cost more than everything else an ingest does
+but the text analysis. A segment's postings, sorted by (key, doc), are cut into blocks by the key's top bits:
+block ``b`` holds the postings whose signed key ``k`` has ``k >> shift == b`` (an arithmetic shift), with
+``shift`` chosen per segment so that a block holds about `BLOCK` postings. A row of ``band_blocks`` or
+``passage_blocks`` is ``(seg, block, postings)``: the block's postings as `RECORD` (int64 key, uint32 doc,
+little-endian, 12 bytes each), sorted. A query reads, in each segment, the blocks of its keys and keeps the
+postings of its keys: the same postings as one row each would give.
 """
 
 from __future__ import annotations
@@ -16,27 +22,96 @@ import itertools
 import json
 import sqlite3
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
+import numpy.typing as npt
 
+from copydesk.errors import StoreError
 from copydesk.store.codec import I64
 
-_TABLES = (("bands", "band_key"), ("passages", "fp"))
-_CHUNK = 500  # keys per query: far below SQLite's limit on bound parameters
+# The tables of blocks and the segments' columns of their row counts and shifts, by kind of postings.
+TABLES = {
+    "bands": ("band_blocks", "band_rows", "band_shift"),
+    "passages": ("passage_blocks", "passage_rows", "passage_shift"),
+}
+RECORD = np.dtype([("key", "<i8"), ("doc", "<u4")])
+BLOCK = 32  # postings per block, on average: fewer rows to write against more bytes to read per key
+_SLICE = 1 << 20  # postings per slice of the key space when segments are merged: bounds the memory used
+_MAX_DOC = (1 << 32) - 1
+Pairs = tuple[I64, I64]
+# A (segment, block) pair packed in one integer for a look-up: seg * 2**40 + block + 2**39, for blocks of a
+# shift of at least 25 (|block| < 2**38) and segments below 2**22, which covers any index of this world.
+_SEG_BITS = 40
+_SEG_UNIT = 1 << _SEG_BITS
+_BLOCK_BIAS = 1 << (_SEG_BITS - 1)
+_MIN_PACKED_SHIFT = 25
+_SEG_LIMIT = 1 << 22
 
 
-def _sorted_pairs(keys: Sequence[I64], docs: Sequence[int]) -> tuple[list[int], list[int]]:
-    """The (key, doc) pairs of all articles, sorted and without repeats, as two lists."""
+def shift_for(postings: int) -> int:
+    """The block shift of a segment of ``postings`` postings: about `BLOCK` postings per block, in [1, 63]."""
+    bits = int(np.ceil(np.log2(postings / BLOCK))) if postings > BLOCK else 0
+    return min(max(64 - bits, 1), 63)
+
+
+def _sorted_pairs(keys: Sequence[I64], docs: Sequence[int]) -> Pairs:
+    """The (key, doc) pairs of all articles, sorted and without repeats, as two int64 arrays; ``docs``
+    ascending."""
     if not keys:
-        return [], []
-    flat = np.concatenate(keys)
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty
+    flat = np.concatenate(keys).astype(np.int64, copy=False)
     owner = np.repeat(np.asarray(docs, dtype=np.int64), [len(k) for k in keys])
-    order = np.lexsort((owner, flat))
-    flat, owner = flat[order], owner[order]
-    keep = np.ones(len(flat), dtype=bool)
-    keep[1:] = (flat[1:] != flat[:-1]) | (owner[1:] != owner[:-1])
-    return flat[keep].tolist(), owner[keep].tolist()
+    # The owners ascend, so one stable sort by key orders by (key, doc), faster than a two-key lexsort.
+    order = np.argsort(flat, kind="stable")
+    return _unique_pairs(flat[order], owner[order])
+
+
+def _dedup(keys: I64, docs: I64) -> Pairs:
+    """The pairs sorted by (key, doc), without repeats. Fast when they come as runs sorted by (key, doc)
+    whose docs ascend from run to run (segments read in the order they were made): a stable sort by key
+    then merges the runs; any other order is caught and sorted by both."""
+    order = np.argsort(keys, kind="stable")
+    keys, docs = keys[order], docs[order]
+    if len(keys) > 1:
+        up = keys[1:] == keys[:-1]
+        if (docs[1:][up] < docs[:-1][up]).any():
+            order = np.lexsort((docs, keys))
+            keys, docs = keys[order], docs[order]
+    return _unique_pairs(keys, docs)
+
+
+def _unique_pairs(keys: I64, docs: I64) -> Pairs:
+    """Sorted pairs without their repeats."""
+    keep = np.ones(len(keys), dtype=bool)
+    keep[1:] = (keys[1:] != keys[:-1]) | (docs[1:] != docs[:-1])
+    return keys[keep], docs[keep]
+
+
+def _write_blocks(con: sqlite3.Connection, table: str, seg: int, keys: I64, docs: I64, shift: int) -> None:
+    """Write sorted (key, doc) pairs of segment ``seg`` as blocks of ``shift``."""
+    if not len(keys):
+        return
+    if int(docs.max()) > _MAX_DOC or int(docs.min()) < 0:
+        raise StoreError(f"doc numbers must be in [0, {_MAX_DOC}] to be stored in postings blocks")
+    records = np.empty(len(keys), dtype=RECORD)
+    records["key"] = keys
+    records["doc"] = docs
+    raw = records.tobytes()
+    blocks = keys >> np.int64(shift)
+    firsts = np.flatnonzero(np.concatenate(([True], blocks[1:] != blocks[:-1])))
+    bounds = (np.append(firsts, len(keys)) * RECORD.itemsize).tolist()
+    names = blocks[firsts].tolist()
+    con.executemany(
+        f"INSERT INTO {table} (seg, block, postings) VALUES (?, ?, ?)",
+        ((seg, b, raw[bounds[i] : bounds[i + 1]]) for i, b in enumerate(names)),
+    )
+
+
+def _decode(blobs: list[bytes]) -> Pairs:
+    records = np.frombuffer(b"".join(blobs), dtype=RECORD)
+    return records["key"].astype(np.int64), records["doc"].astype(np.int64)
 
 
 def write_segment(
@@ -44,34 +119,82 @@ def write_segment(
 ) -> int:
     """Append one level-0 segment holding the postings of ``docs``; returns its id."""
     (seg,) = con.execute("SELECT coalesce(max(seg), 0) + 1 FROM segments").fetchone()
-    rows = []
-    for (table, column), arrays in zip(_TABLES, (band_keys, passages), strict=True):
+    counts: list[int] = []
+    shifts: list[int] = []
+    for kind, arrays in (("bands", band_keys), ("passages", passages)):
         keys, owners = _sorted_pairs(arrays, docs)
-        con.executemany(
-            f"INSERT INTO {table} (seg, {column}, doc) VALUES (?, ?, ?)",
-            zip(itertools.repeat(seg), keys, owners),
-        )
-        rows.append(len(keys))
-    con.execute("INSERT INTO segments VALUES (?, 0, ?, ?, ?)", (seg, len(docs), *rows))
+        shift = shift_for(len(keys))
+        _write_blocks(con, TABLES[kind][0], seg, keys, owners, shift)
+        counts.append(len(keys))
+        shifts.append(shift)
+    con.execute(
+        "INSERT INTO segments (seg, level, docs, band_rows, passage_rows, band_shift, passage_shift) "
+        "VALUES (?, 0, ?, ?, ?, ?, ?)",
+        (seg, len(docs), *counts, *shifts),
+    )
     return int(seg)
+
+
+def rebuild(
+    con: sqlite3.Connection, table: str, seg: int, total: int, read: Callable[[int, int], Pairs]
+) -> int:
+    """Write segment ``seg``'s blocks of ``table`` from ``read(lo, hi)``, which gives the sorted postings with
+    keys in ``[lo, hi]``, taken slice by slice of the key space so that a merge of large segments does not
+    hold them all in memory; ``total`` postings in all. Returns the shift used."""
+    shift = shift_for(total)
+    # 2 ** bits slices of the key space, each made of whole blocks (a block is written once).
+    bits = min(int(np.ceil(np.log2(total / _SLICE))) if total > _SLICE else 0, 64 - shift)
+    width = 1 << (64 - bits)
+    for s in range(1 << bits):
+        lo = -(1 << 63) + s * width
+        keys, docs = read(lo, lo + width - 1)
+        _write_blocks(con, table, seg, keys, docs, shift)
+    return shift
+
+
+def _block_reader(
+    con: sqlite3.Connection, table: str, segs: Sequence[tuple[int, int]]
+) -> Callable[[int, int], Pairs]:
+    """``read(lo, hi)`` over the blocks of the segments ``(seg, shift)`` of ``table``."""
+
+    def read(lo: int, hi: int) -> Pairs:
+        blobs: list[bytes] = []
+        for seg, shift in segs:
+            rows = con.execute(
+                f"SELECT postings FROM {table} WHERE seg = ? AND block BETWEEN ? AND ? ORDER BY block",
+                (seg, lo >> shift, hi >> shift),
+            )
+            blobs.extend(b for (b,) in rows)
+        keys, docs = _decode(blobs)
+        inside = (keys >= lo) & (keys <= hi)
+        return _dedup(keys[inside], docs[inside])
+
+    return read
 
 
 def _merge(con: sqlite3.Connection, segs: Sequence[int], level: int) -> int:
     (new,) = con.execute("SELECT coalesce(max(seg), 0) + 1 FROM segments").fetchone()
     marks = ",".join("?" * len(segs))
-    for table, column in _TABLES:
-        con.execute(
-            f"INSERT INTO {table} (seg, {column}, doc) SELECT ?, {column}, doc FROM {table} "
-            f"WHERE seg IN ({marks}) ORDER BY {column}, doc",
-            (new, *segs),
-        )
+    rows = con.execute(
+        f"SELECT seg, docs, band_rows, passage_rows, band_shift, passage_shift FROM segments WHERE seg IN ({marks})",
+        tuple(segs),
+    ).fetchall()
+    docs = sum(r[1] for r in rows)
+    counts: list[int] = []
+    shifts: list[int] = []
+    for k, kind in enumerate(("bands", "passages")):
+        table = TABLES[kind][0]
+        total = sum(r[2 + k] for r in rows)
+        read = _block_reader(con, table, sorted((r[0], r[4 + k]) for r in rows))
+        shifts.append(rebuild(con, table, new, total, read))
+        counts.append(total)
         con.execute(f"DELETE FROM {table} WHERE seg IN ({marks})", tuple(segs))
-    con.execute(
-        "INSERT INTO segments SELECT ?, ?, sum(docs), sum(band_rows), sum(passage_rows) FROM segments "
-        f"WHERE seg IN ({marks})",
-        (new, level, *segs),
-    )
     con.execute(f"DELETE FROM segments WHERE seg IN ({marks})", tuple(segs))
+    con.execute(
+        "INSERT INTO segments (seg, level, docs, band_rows, passage_rows, band_shift, passage_shift) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (new, level, docs, *counts, *shifts),
+    )
     return int(new)
 
 
@@ -112,43 +235,69 @@ def segments(con: sqlite3.Connection) -> list[int]:
     return [seg for (seg,) in con.execute("SELECT seg FROM segments ORDER BY seg")]
 
 
+def lookup(con: sqlite3.Connection, kind: str, keys: npt.ArrayLike) -> Pairs:
+    """All postings (key, doc) of the distinct ``keys`` (int64) in the postings ``kind`` (``bands`` or
+    ``passages``), as two arrays sorted by key (call inside a read transaction)."""
+    table, _, shift_column = TABLES[kind]
+    wanted = np.unique(np.asarray(keys, dtype=np.int64))
+    empty = np.zeros(0, dtype=np.int64)
+    if not len(wanted):
+        return empty, empty
+    # One statement for every segment: the (segment, block) pairs to read, each as one integer of a JSON
+    # array (SQLite splits an integer faster than it reads a JSON pair); pairs out of that range as pairs.
+    segs = con.execute(f"SELECT seg, {shift_column} FROM segments").fetchall()
+    blocks = [(seg, np.unique(wanted >> np.int64(shift)).tolist()) for seg, shift in segs]
+    if all(seg < _SEG_LIMIT and shift >= _MIN_PACKED_SHIFT for seg, shift in segs):
+        codes = [seg * _SEG_UNIT + block + _BLOCK_BIAS for seg, found in blocks for block in found]
+        sql = (
+            f"SELECT b.postings FROM json_each(?) AS j CROSS JOIN {table} AS b "
+            f"ON b.seg = j.value >> {_SEG_BITS} AND b.block = (j.value & {_SEG_UNIT - 1}) - {_BLOCK_BIAS}"
+        )
+        rows = con.execute(sql, (json.dumps(codes),))
+    else:
+        pairs = [[seg, block] for seg, found in blocks for block in found]
+        sql = (
+            f"SELECT b.postings FROM json_each(?) AS j CROSS JOIN {table} AS b "
+            "ON b.seg = j.value ->> 0 AND b.block = j.value ->> 1"
+        )
+        rows = con.execute(sql, (json.dumps(pairs),))
+    blobs = [blob for (blob,) in rows]
+    if not blobs:
+        return empty, empty
+    found_keys, found_docs = _decode(blobs)
+    at = np.searchsorted(wanted, found_keys)
+    hit = at < len(wanted)
+    hit[hit] = wanted[at[hit]] == found_keys[hit]
+    found_keys, found_docs = found_keys[hit], found_docs[hit]
+    order = np.lexsort((found_docs, found_keys))
+    return found_keys[order], found_docs[order]
+
+
+def _capped(keys: I64, docs: I64, max_postings: int | None) -> Pairs:
+    """The postings of the keys held by at most ``max_postings`` docs (``keys`` sorted)."""
+    if max_postings is None or not len(keys):
+        return keys, docs
+    _, count = np.unique(keys, return_counts=True)
+    keep = np.repeat(count <= max_postings, count)
+    return keys[keep], docs[keep]
+
+
+def _doc_counts(docs: I64) -> Counter[int]:
+    values, counts = np.unique(docs, return_counts=True)
+    return Counter(dict(zip(values.tolist(), counts.tolist(), strict=True)))
+
+
 def band_docs(con: sqlite3.Connection, keys: I64) -> Counter[int]:
     """doc -> number of the distinct ``keys`` it has, over all segments (call inside a read transaction)."""
-    segs = segments(con)
-    counts: Counter[int] = Counter()
-    if not segs or not len(keys):
-        return counts
-    unique = np.unique(keys).tolist()
-    seg_marks = ",".join("?" * len(segs))
-    for start in range(0, len(unique), _CHUNK):
-        chunk = unique[start : start + _CHUNK]
-        sql = (
-            f"SELECT doc FROM bands WHERE seg IN ({seg_marks}) AND band_key IN ({','.join('?' * len(chunk))})"
-        )
-        counts.update(doc for (doc,) in con.execute(sql, (*segs, *chunk)))
-    return counts
+    _, docs = lookup(con, "bands", keys)
+    return _doc_counts(docs)
 
 
 def passage_docs(con: sqlite3.Connection, fps: I64, max_postings: int, min_shared: float = 1) -> Counter[int]:
     """doc -> number of the distinct ``fps`` it has, leaving out fingerprints of more than ``max_postings``
-    docs (read at most ``max_postings + 1`` postings per fingerprint) and docs with fewer than
-    ``min_shared`` (call inside a read transaction)."""
-    segs = segments(con)
-    counts: Counter[int] = Counter()
-    if not segs or not len(fps):
-        return counts
-    # One statement for all fingerprints: the subquery counts at most max_postings + 1 postings of each
-    # before its postings are read, so a stock phrase in half the corpus costs no more than a rare one.
-    marks = ",".join("?" * len(segs))
-    sql = (
-        "SELECT p.doc, count(*) FROM json_each(?) AS j CROSS JOIN passages AS p "
-        f"ON p.seg IN ({marks}) AND p.fp = j.value "
-        f"WHERE (SELECT count(*) FROM (SELECT 1 FROM passages AS q WHERE q.seg IN ({marks}) AND q.fp = j.value "
-        "LIMIT ?)) <= ? GROUP BY p.doc HAVING count(*) >= ?"
-    )
-    params = (json.dumps(np.unique(fps).tolist()), *segs, *segs, max_postings + 1, max_postings, min_shared)
-    counts.update(dict(con.execute(sql, params).fetchall()))
-    return counts
+    docs and docs with fewer than ``min_shared`` (call inside a read transaction)."""
+    _, docs = _capped(*lookup(con, "passages", fps), max_postings)
+    return Counter({d: n for d, n in _doc_counts(docs).items() if n >= min_shared})
 
 
 def doc_ids(con: sqlite3.Connection, docs: Sequence[int]) -> dict[int, str]:
@@ -156,40 +305,47 @@ def doc_ids(con: sqlite3.Connection, docs: Sequence[int]) -> dict[int, str]:
     if not docs:
         return {}
     rows = con.execute(
-        "SELECT doc, id FROM articles WHERE doc IN (SELECT value FROM json_each(?))",
+        # The covering index, not the rows: a posting list names thousands of docs in a large index.
+        "SELECT doc, id FROM articles INDEXED BY articles_doc_id WHERE doc IN (SELECT value FROM json_each(?))",
         (json.dumps(list(docs)),),
     )
     return dict(rows.fetchall())
 
 
-def key_docs(con: sqlite3.Connection, table: str, keys: I64, *, max_postings: int | None) -> tuple[I64, I64]:
+def key_docs(con: sqlite3.Connection, table: str, keys: I64, *, max_postings: int | None) -> Pairs:
     """All postings (key, doc) of the distinct ``keys`` in ``table`` (``bands`` or ``passages``), leaving out
-    keys held by more than ``max_postings`` docs (read at most ``max_postings + 1`` postings of each to
-    tell), as two arrays (call inside a read transaction)."""
-    column = dict(_TABLES)[table]
-    segs = segments(con)
-    empty = np.zeros(0, dtype=np.int64)
-    if not segs or not len(keys):
-        return empty, empty
-    marks = ",".join("?" * len(segs))
-    cap = ""
-    if max_postings is not None:
-        cap = (
-            f"WHERE (SELECT count(*) FROM (SELECT 1 FROM {table} AS q WHERE q.seg IN ({marks}) "
-            f"AND q.{column} = j.value LIMIT ?)) <= ?"
-        )
-    sql = (
-        f"SELECT p.{column}, p.doc FROM json_each(?) AS j CROSS JOIN {table} AS p "
-        f"ON p.seg IN ({marks}) AND p.{column} = j.value {cap}"
-    )
-    unique = np.unique(keys).tolist()
-    parts_k: list[I64] = []
-    parts_d: list[I64] = []
-    for start in range(0, len(unique), 5_000):
-        params: tuple[object, ...] = (json.dumps(unique[start : start + 5_000]), *segs)
-        if max_postings is not None:
-            params += (*segs, max_postings + 1, max_postings)
-        rows = np.asarray(con.execute(sql, params).fetchall(), dtype=np.int64).reshape(-1, 2)
-        parts_k.append(rows[:, 0])
-        parts_d.append(rows[:, 1])
-    return np.concatenate(parts_k), np.concatenate(parts_d)
+    keys held by more than ``max_postings`` docs, as two arrays (call inside a read transaction)."""
+    return _capped(*lookup(con, table, keys), max_postings)
+
+
+# -- the row tables of schema version 2 --------------------------------------------------------------------
+
+_ROW_TABLES = {"bands": "band_key", "passages": "fp"}
+
+
+def upgrade_rows(con: sqlite3.Connection) -> None:
+    """Move the postings of a version 2 file (one row per posting in ``bands(seg, band_key, doc)`` and
+    ``passages(seg, fp, doc)``) into blocks, segment by segment, and drop the row tables (inside the
+    caller's transaction). Does nothing to a file without them."""
+    tables = {row[0] for row in con.execute("SELECT name FROM sqlite_schema WHERE type = 'table'")}
+    columns = {row[1] for row in con.execute("PRAGMA table_info(segments)")}
+    for column in ("band_shift", "passage_shift"):
+        if column not in columns:
+            con.execute(f"ALTER TABLE segments ADD COLUMN {column} INTEGER NOT NULL DEFAULT 63")
+    for kind, key in _ROW_TABLES.items():
+        if kind not in tables:
+            continue
+        table, rows_column, shift_column = TABLES[kind]
+        for seg, total in con.execute(f"SELECT seg, {rows_column} FROM segments ORDER BY seg").fetchall():
+
+            def read(lo: int, hi: int, seg: int = seg, kind: str = kind, key: str = key) -> Pairs:
+                rows = con.execute(
+                    f"SELECT {key}, doc FROM {kind} WHERE seg = ? AND {key} BETWEEN ? AND ? ORDER BY {key}, doc",
+                    (seg, lo, hi),
+                ).fetchall()
+                pairs = np.asarray(rows, dtype=np.int64).reshape(-1, 2)
+                return pairs[:, 0].copy(), pairs[:, 1].copy()
+
+            shift = rebuild(con, table, seg, total, read)
+            con.execute(f"UPDATE segments SET {shift_column} = ? WHERE seg = ?", (shift, seg))
+        con.execute(f"DROP TABLE {kind}")

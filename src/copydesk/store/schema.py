@@ -1,7 +1,8 @@
 """The SQLite schema of the index file, and the checks made when one is opened.
 
-Schema version 2 (``meta.schema_version``); version 1 had no story tables and is upgraded in place when
-opened for writing (`upgrade`):
+Schema version 3 (``meta.schema_version``). Older files are upgraded in place when opened for writing
+(`upgrade`): version 1 had no story tables, versions 1 and 2 kept one row per posting (tables ``bands`` and
+``passages``), moved into blocks by the upgrade.
 
 ``meta(key TEXT PRIMARY KEY, value TEXT)``
     ``schema_version``, ``config`` (the `IndexConfig` as a JSON object), ``created`` (ISO 8601 UTC).
@@ -9,13 +10,14 @@ opened for writing (`upgrade`):
     one row per committed `add_batch` call; started/finished are ISO 8601 UTC timestamps.
 ``articles(doc INTEGER PRIMARY KEY, id TEXT UNIQUE, title, date, url, outlet, body_start, meta, text,
 content_hash, words, added_batch, skip, credits)``
-    ``doc`` is the internal key (1, 2, ... in insertion order, never reused); formats in `codec`. ``skip`` and
+    ``doc`` is the internal key (1, 2, ... in insertion order, never reused), also in the covering index
+    ``articles_doc_id(doc, id)`` (version 3); formats in `codec`. ``skip`` and
     ``credits`` hold the article's `BodyLayout` (both NULL when none was given).
 ``fingerprints(doc INTEGER PRIMARY KEY, signature BLOB, band_keys BLOB, passages BLOB)``
     the article's uint64 arrays, 8-byte little-endian.
-``segments(seg INTEGER PRIMARY KEY, level, docs, band_rows, passage_rows)``
-``bands(seg, band_key, doc)`` and ``passages(seg, fp, doc)``, WITHOUT ROWID, primary key in that order
-    the postings (band key -> doc, passage fingerprint -> doc), in segments: see `postings`.
+``segments(seg INTEGER PRIMARY KEY, level, docs, band_rows, passage_rows, band_shift, passage_shift)``
+``band_blocks(seg, block, postings)`` and ``passage_blocks(seg, block, postings)``, WITHOUT ROWID
+    the postings (band key -> doc, passage fingerprint -> doc), in segments of blocks: see `postings`.
 ``links``, ``stories``, ``story_members``, ``story_edges``, ``story_merges``: see `stories` (version 2).
 """
 
@@ -29,11 +31,12 @@ from typing import Any
 
 from copydesk.config import IndexConfig
 from copydesk.errors import StoreError
-from copydesk.store import stories
+from copydesk.store import postings, stories
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 # Versions this code opens: older ones are upgraded in place (`upgrade`) when opened for writing.
-UPGRADABLE = frozenset({1})
+UPGRADABLE = frozenset({1, 2})
+UPGRADED = frozenset(str(v) for v in UPGRADABLE)  # as stored in meta
 # 'CPDK' in the SQLite header (PRAGMA application_id), so `file` and other tools can tell what the file is.
 APPLICATION_ID = 0x4350444B
 # Settings that only steer queries; an index may be opened with other values of these. Every other field of
@@ -70,6 +73,7 @@ CREATE TABLE articles (
 CREATE INDEX articles_content_hash ON articles (content_hash);
 CREATE INDEX articles_outlet ON articles (outlet);
 CREATE INDEX articles_date ON articles (date);
+CREATE INDEX articles_doc_id ON articles (doc, id);
 CREATE TABLE fingerprints (
     doc INTEGER PRIMARY KEY,
     signature BLOB NOT NULL,
@@ -81,21 +85,27 @@ CREATE TABLE segments (
     level INTEGER NOT NULL,
     docs INTEGER NOT NULL,
     band_rows INTEGER NOT NULL,
-    passage_rows INTEGER NOT NULL
+    passage_rows INTEGER NOT NULL,
+    band_shift INTEGER NOT NULL,
+    passage_shift INTEGER NOT NULL
 );
-CREATE TABLE bands (
+CREATE TABLE band_blocks (
     seg INTEGER NOT NULL,
-    band_key INTEGER NOT NULL,
-    doc INTEGER NOT NULL,
-    PRIMARY KEY (seg, band_key, doc)
+    block INTEGER NOT NULL,
+    postings BLOB NOT NULL,
+    PRIMARY KEY (seg, block)
 ) WITHOUT ROWID;
-CREATE TABLE passages (
+CREATE TABLE passage_blocks (
     seg INTEGER NOT NULL,
-    fp INTEGER NOT NULL,
-    doc INTEGER NOT NULL,
-    PRIMARY KEY (seg, fp, doc)
+    block INTEGER NOT NULL,
+    postings BLOB NOT NULL,
+    PRIMARY KEY (seg, block)
 ) WITHOUT ROWID;
 """
+
+
+# doc -> id without reading the articles' rows (postings name docs; `postings.doc_ids` reads this).
+DOC_ID_INDEX = "CREATE INDEX IF NOT EXISTS articles_doc_id ON articles (doc, id)"
 
 
 def config_dict(config: IndexConfig) -> dict[str, Any]:
@@ -124,18 +134,32 @@ def version(con: sqlite3.Connection) -> str | None:
 
 
 def upgrade(con: sqlite3.Connection) -> None:
-    """Bring a version 1 index to version 2 (inside the caller's transaction): add the story tables, and
-    the articles' layout columns when the file predates them (its articles then have no stored layout, and
-    `find` analyses them when it verifies them)."""
-    if version(con) != "1":
+    """Bring a version 1 or 2 index to version 3 (inside the caller's transaction).
+
+    From 1: add the story tables, and the articles' layout columns when the file predates them (its articles
+    then have no stored layout, and `find` analyses them when it verifies them). From 1 and 2: move the
+    postings from one row each into blocks (`postings.upgrade_rows`); the candidates stay the same.
+    """
+    found = version(con)
+    if found not in UPGRADED:
         return
-    columns = {row[1] for row in con.execute("PRAGMA table_info(articles)")}
-    for column, kind in (("skip", "BLOB"), ("credits", "TEXT")):
-        if column not in columns:
-            con.execute(f"ALTER TABLE articles ADD COLUMN {column} {kind}")
-    for statement in stories.DDL.split(";"):
-        if statement.strip():
-            con.execute(statement)
+    if found == "1":
+        columns = {row[1] for row in con.execute("PRAGMA table_info(articles)")}
+        for column, kind in (("skip", "BLOB"), ("credits", "TEXT")):
+            if column not in columns:
+                con.execute(f"ALTER TABLE articles ADD COLUMN {column} {kind}")
+        for statement in stories.DDL.split(";"):
+            if statement.strip():
+                con.execute(statement)
+    tables = {row[0] for row in con.execute("SELECT name FROM sqlite_schema WHERE type = 'table'")}
+    for name in ("band_blocks", "passage_blocks"):
+        if name not in tables:
+            con.execute(
+                f"CREATE TABLE {name} (seg INTEGER NOT NULL, block INTEGER NOT NULL, postings BLOB NOT NULL, "
+                "PRIMARY KEY (seg, block)) WITHOUT ROWID"
+            )
+    postings.upgrade_rows(con)
+    con.execute(DOC_ID_INDEX)
     con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),))
 
 

@@ -142,7 +142,7 @@ class SqliteStore(Store):
             raise StoreError(
                 f"no index at {self._path}: add articles first (copydesk add), or pass the right path"
             )
-        elif not self._readonly and "meta" in self._tables(con) and schema.version(con) == "1":
+        elif not self._readonly and "meta" in self._tables(con) and schema.version(con) in schema.UPGRADED:
             con.execute("BEGIN IMMEDIATE")
             try:
                 schema.upgrade(con)

@@ -4,7 +4,7 @@
 fixtures, on generated texts and on a real corpus) and costs a fraction of it on most news texts. When the
 folded body is ASCII (typographic quotes and dashes fold to ASCII) without ``_``, every word lies in a
 sentence and words can be numbered by counting them, so the words are never listed; when moreover the text
-has no credit and no caption opening, no sentence is marked on its own, so only paragraphs can be
+has no footer or photo credit and no caption opening, no sentence is marked on its own, so only paragraphs can be
 boilerplate (headings and spliced captions) and the sentences are never split. Any other text takes the
 full `analyze`.
 """
@@ -73,8 +73,8 @@ def body_layout(text: str, *, start: int = 0) -> BodyLayout:
     cursor = count = 0
     for a, b in marked:
         a, b = a - start, b - start
-        count += sum(1 for _ in WORD.finditer(flat, cursor, a))
-        inside = sum(1 for _ in WORD.finditer(flat, a, b))
+        count += len(WORD.findall(flat, cursor, a))
+        inside = len(WORD.findall(flat, a, b))
         if inside:
             if skip and skip[-1][1] == count:
                 skip[-1] = (skip[-1][0], count + inside)
