@@ -465,26 +465,30 @@ def update(
             limit=config.max_verify,
         )
 
+    chunks = [new_ids[lo : lo + _CHUNK] for lo in range(0, len(new_ids), _CHUNK)]
     with ThreadPoolExecutor(max_workers=1) as aside:
-        for lo in range(0, len(new_ids), _CHUNK):
-            chunk = new_ids[lo : lo + _CHUNK]
-            found = aside.submit(older, chunk) if old_count else None
+        # the older candidates of every chunk are asked for in the second thread, one chunk after the other,
+        # while this one reads the chunks and pairs the new articles among themselves
+        found = [aside.submit(older, chunk) for chunk in chunks] if old_count else []
+        for done, chunk in enumerate(chunks):
             cache.load(chunk)
             for i in chunk:
                 nodes[i], own[i] = node_of(cache[i])
                 seqs.append(cache[i].shingles)
-            if found is not None:
-                got = found.result()
-                for i in chunk:
-                    check(i, [c for c in got[i] if c not in new_set])
-            if progress is not None:
-                progress(min(lo + _CHUNK, len(new_ids)), len(new_ids))
+            if progress is not None and not found:
+                progress(min((done + 1) * _CHUNK, len(new_ids)), len(new_ids))
         # 2. among the new articles: the fingerprints' candidates in bulk (in the second thread), and pairs
         # sharing rare shingles (shorter shared runs than the fingerprints see)
         by_fingerprints = aside.submit(_fingerprint_pairs, store, new_ids, limit=config.max_verify)
         ii, jj, nn, sizes = shared_shingle_pairs(
             seqs, min_shared=config.min_shared_shingles, max_df=config.max_shingle_df
         )
+        for done, (chunk, future) in enumerate(zip(chunks[: len(found)], found, strict=True)):
+            got = future.result()
+            for i in chunk:
+                check(i, [c for c in got[i] if c not in new_set])
+            if progress is not None:
+                progress(min((done + 1) * _CHUNK, len(new_ids)), len(new_ids))
         fi, fj = by_fingerprints.result()
     # Only pairs that could reach the engine's decision: each shared rare shingle covers at most three
     # words, and those must make up the containment the decision needs of the smaller side (a prefilter; the

@@ -418,34 +418,32 @@ class SqliteStore(Store):
         self, ids: Sequence[str], *, max_postings: int, min_shared: int, min_share: float, limit: int
     ) -> dict[str, list[str]]:
         b_keys, b_own, p_keys, p_own = self.fingerprint_table(ids)
-        with self._read() as con:
+        with self._read() as con:  # the reads; the counting after it, leaving the store to other threads
             docs = dict(
                 con.execute(
                     "SELECT id, doc FROM articles WHERE id IN (SELECT value FROM json_each(?))",
                     (json.dumps(list(ids)),),
                 ).fetchall()
             )
-            own_doc = np.asarray([docs.get(i, -1) for i in ids], dtype=np.int64)
-            counts: list[tuple[I64, I64, I64]] = []
-            for table, keys, owners, cap in (
-                ("bands", b_keys, b_own, None),
-                ("passages", p_keys, p_own, max_postings),
-            ):
-                pk, pd = postings.key_docs(con, table, signed_array(keys), max_postings=cap)
-                counts.append(_owner_doc_counts(signed_array(keys), owners, pk, pd))
-            bi, bd, bn = counts[0]
-            qi, qd, qn = counts[1]
-            fps = np.bincount(p_own, minlength=len(ids))
-            keep = qn >= np.maximum(min_shared, min_share * fps[qi])
-            owner = np.concatenate((bi, qi[keep]))
-            doc = np.concatenate((bd, qd[keep]))
-            n = np.concatenate((bn, qn[keep]))
-            mine = doc != own_doc[owner]
-            owner, doc, n = owner[mine], doc[mine], n[mine]
-            span = int(doc.max()) + 1 if len(doc) else 1
-            code, where = np.unique(owner * span + doc, return_inverse=True)
-            total = np.bincount(where, weights=n).astype(np.int64)
-            owner, doc = code // span, code % span
+            found = [
+                postings.key_docs(con, "bands", signed_array(b_keys), max_postings=None),
+                postings.key_docs(con, "passages", signed_array(p_keys), max_postings=max_postings),
+            ]
+        own_doc = np.asarray([docs.get(i, -1) for i in ids], dtype=np.int64)
+        bi, bd, bn = _owner_doc_counts(signed_array(b_keys), b_own, *found[0])
+        qi, qd, qn = _owner_doc_counts(signed_array(p_keys), p_own, *found[1])
+        fps = np.bincount(p_own, minlength=len(ids))
+        keep = qn >= np.maximum(min_shared, min_share * fps[qi])
+        owner = np.concatenate((bi, qi[keep]))
+        doc = np.concatenate((bd, qd[keep]))
+        n = np.concatenate((bn, qn[keep]))
+        mine = doc != own_doc[owner]
+        owner, doc, n = owner[mine], doc[mine], n[mine]
+        span = int(doc.max()) + 1 if len(doc) else 1
+        code, where = np.unique(owner * span + doc, return_inverse=True)
+        total = np.bincount(where, weights=n).astype(np.int64)
+        owner, doc = code // span, code % span
+        with self._read() as con:
             names = postings.doc_ids(con, np.unique(doc).tolist())
         out: dict[str, list[tuple[int, str]]] = {i: [] for i in ids}
         for o, d, t in zip(owner.tolist(), doc.tolist(), total.tolist(), strict=True):
