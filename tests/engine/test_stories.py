@@ -213,7 +213,7 @@ def test_links_carry_the_figures_compare_computes() -> None:
     from copydesk.config import CompareConfig
     from copydesk.engine.articles import as_article
     from copydesk.engine.overlap import overlap, prepare
-    from copydesk.engine.stories import _analysed, evidence, item_of, verify
+    from copydesk.engine.stories import _analysed, evidence, item_of, verify_many
     from copydesk.provenance.verdict import verdict
 
     cfg = CompareConfig()
@@ -222,7 +222,9 @@ def test_links_carry_the_figures_compare_computes() -> None:
         others = [b for b in arts if b.id != a.id]
         links = {
             (ln.a, ln.b): ln
-            for ln in verify(item_of(_analysed(a, 3)), [item_of(_analysed(b, 3)) for b in others], config=cfg)
+            for ln in verify_many(
+                [(item_of(_analysed(a, 3)), [item_of(_analysed(b, 3)) for b in others])], config=cfg
+            )
         }
         for b in others:
             x, y = sorted((a, b), key=lambda art: art.id or "")

@@ -122,13 +122,6 @@ def _stored_node(m: MemberNode) -> Node:
     return Node(m.id, m.date, m.title, m.outlet, m.credits, m.own_names)
 
 
-def verify(
-    a: Item, others: Sequence[Item], *, config: CompareConfig, counter: SharedCounter | None = None
-) -> list[Link]:
-    """The links between ``a`` and each of ``others`` that the engine calls related (see `verify_many`)."""
-    return verify_many([(a, others)], config=config, counter=counter)
-
-
 def verify_many(
     tasks: Sequence[tuple[Item, Sequence[Item]]],
     *,
