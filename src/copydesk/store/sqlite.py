@@ -554,8 +554,8 @@ class SqliteStore(Store):
 
 
 def _owner_doc_counts(keys: I64, owners: I64, p_keys: I64, p_docs: I64) -> tuple[I64, I64, I64]:
-    """(owner, doc, n): for each owner of ``keys`` and each doc of the postings, how many distinct keys they
-    share."""
+    """(owner, doc, n): for each owner of ``keys`` and each doc of the postings (``p_keys`` sorted, as
+    `postings.key_docs` gives them), how many distinct keys they share."""
     empty = np.zeros(0, dtype=np.int64)
     if not len(keys) or not len(p_keys):
         return empty, empty, empty
@@ -563,8 +563,6 @@ def _owner_doc_counts(keys: I64, owners: I64, p_keys: I64, p_docs: I64) -> tuple
     q_key, q_own = keys[by_key], owners[by_key]
     once = np.concatenate(([True], (q_key[1:] != q_key[:-1]) | (q_own[1:] != q_own[:-1])))
     q_key, q_own = q_key[once], q_own[once]  # each (key, owner) once
-    order = np.lexsort((p_docs, p_keys))
-    p_keys, p_docs = p_keys[order], p_docs[order]
     lo = np.searchsorted(p_keys, q_key, side="left")
     hi = np.searchsorted(p_keys, q_key, side="right")
     reps = hi - lo
