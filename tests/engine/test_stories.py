@@ -315,3 +315,19 @@ def test_small_batches_over_threads_give_the_same_stories(
         ix.add(corpus())
         assert [s.to_dict() for s in ix.stories()] == want
         assert sorted(ix.store.links_of([m.id for s in ix.stories() for m in s.members]), key=str) == links
+
+
+def test_related_many_is_related_elementwise() -> None:
+    import numpy as np
+
+    from copydesk.config import CompareConfig
+    from copydesk.engine.overlap import related, related_many
+
+    cfg = CompareConfig()
+    rc, low = cfg.related_containment, cfg.min_shared_words
+    ca = np.array([0.0, rc, rc - 1e-9, 1.0, 0.5, rc])
+    cb = np.array([0.0, 0.0, rc, 0.1, 0.5, rc - 1e-9])
+    shared = np.array([100, low, low, low - 1, 0, 500])
+    want = [related(float(a), float(b), int(s), cfg) for a, b, s in zip(ca, cb, shared, strict=True)]
+    assert related_many(ca, cb, shared, cfg).tolist() == want
+    assert want == [False, True, True, False, False, True]

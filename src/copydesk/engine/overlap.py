@@ -52,9 +52,11 @@ class Overlap:
 
 
 def related(containment_a: float, containment_b: float, shared_words: int, config: CompareConfig) -> bool:
-    """The engine's decision: enough of one side's words are shared, and enough words at all."""
-    return bool(
-        related_many(np.asarray(containment_a), np.asarray(containment_b), np.asarray(shared_words), config)
+    """The engine's decision: enough of one side's words are shared, and enough words at all. (Plain
+    Python: `find` asks it for each candidate; `related_many` is the same rule over arrays.)"""
+    return (
+        max(containment_a, containment_b) >= config.related_containment
+        and shared_words >= config.min_shared_words
     )
 
 
@@ -64,7 +66,7 @@ def related_many(
     shared_words: npt.NDArray[np.int64],
     config: CompareConfig,
 ) -> npt.NDArray[np.bool_]:
-    """`related` for many pairs at once."""
+    """`related` for many pairs at once (the same comparisons, elementwise)."""
     return np.asarray(
         (np.maximum(containment_a, containment_b) >= config.related_containment)
         & (shared_words >= config.min_shared_words)
