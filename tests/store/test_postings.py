@@ -164,3 +164,60 @@ def test_look_ups_as_json_pairs_give_the_same_candidates(
         for start in range(0, len(items), 8):
             store.add_batch(items[start : start + 8])
         _check(store, items)
+
+
+@pytest.mark.usefixtures("small_blocks")
+def test_key_docs_come_sorted_by_key_and_doc_even_when_every_key_shares_the_filter_bit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(postings, "_FILTER_BITS", (1, 1))  # one bit: the filter lets every posting through
+    items = _items(70, seed=10)
+    with SqliteStore(tmp_path / "index.db", config=SMALL, merge_factor=3) as store:
+        for start in range(0, len(items), 5):  # 14 batches: segments of three levels
+            store.add_batch(items[start : start + 5])
+        assert store.stats().segments > 2
+        for query in items[::9]:
+            keys = set(query.fingerprints.passages.view(np.int64).tolist())
+            want = sorted(
+                (k, n + 1)
+                for n, i in enumerate(items)
+                for k in set(i.fingerprints.passages.view(np.int64).tolist())
+                if k in keys
+            )
+            with store._read() as con:
+                got_k, got_d = postings.key_docs(
+                    con, "passages", query.fingerprints.passages.view(np.int64), max_postings=None
+                )
+            assert list(zip(got_k.tolist(), got_d.tolist(), strict=True)) == want  # in this order
+
+
+def test_postings_are_sorted_by_key_and_doc_whatever_order_the_segments_come_in() -> None:
+    rng = np.random.default_rng(11)
+    keys = rng.integers(-6, 6, 300).astype(np.int64)
+    docs = np.arange(300, dtype=np.int64)  # distinct docs, as a doc is in one segment
+    want = sorted(zip(keys.tolist(), docs.tolist(), strict=True))
+    runs = [np.lexsort((docs[i : i + 100], keys[i : i + 100])) + i for i in range(0, 300, 100)]
+    for order in (np.concatenate(runs), np.concatenate(runs[::-1])):  # docs ascending run to run, or not
+        got_k, got_d = postings._by_key(keys[order], docs[order])
+        assert list(zip(got_k.tolist(), got_d.tolist(), strict=True)) == want
+
+
+@pytest.mark.usefixtures("small_blocks")
+def test_candidates_of_many_articles_at_once_equal_each_article_s_own(tmp_path: Path) -> None:
+    items = _items(60, seed=12)
+    with SqliteStore(tmp_path / "index.db", config=SMALL, merge_factor=3) as store:
+        for start in range(0, len(items), 8):
+            store.add_batch(items[start : start + 8])
+        ids = [str(i.article.id) for i in items]
+        got = store.candidates_of(ids, max_postings=8, min_shared=2, min_share=0.0, limit=5)
+        for query in items:
+            me = str(query.article.id)
+            counts = _reference(items, query, "band_keys", None)
+            for other, n in _reference(items, query, "passages", 8).items():
+                if n >= 2:
+                    counts[other] = counts.get(other, 0) + n
+            counts.pop(me, None)
+            # the strongest five, ties by id (any tie at the cut may go either way)
+            ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+            assert [counts[c] for c in got[me]] == [n for _, n in ranked[:5]]
+            assert set(got[me]) <= set(counts)

@@ -54,6 +54,9 @@ from copydesk.text.boilerplate import CreditSpan
 # Share of an article's passage fingerprints a passage candidate must share (see `proposed`).
 _MIN_FP_SHARE = 0.04
 _CHUNK = 2_000
+# New articles per look-up of their older candidates: a postings block shared by several of them is read
+# once per look-up (fewer, larger look-ups read less), and the postings found are held until it ends.
+_OLDER = 10_000
 # Candidate pairs verified together (`verify_many`), and threads verifying batches side by side.
 _BATCH = 4_000
 _THREADS = 2
@@ -444,14 +447,14 @@ def update(
             summary.pairs_verified += len(others)
 
     # 1. each new article analysed once: its node, and its shingles for the rare-shingle pairs; the index's
-    # candidates among the articles of earlier updates are asked for a whole chunk at once, in a second
-    # thread while the chunk is read (SQLite and numpy let go of the interpreter for most of either)
+    # candidates among the articles of earlier updates are asked for `_OLDER` new articles at a time, in a
+    # second thread while the chunks are read (SQLite and numpy let go of the interpreter for most of either)
     old_count = store.count() - len(new_ids)
     cfg = store.config
 
-    def older(chunk: list[str]) -> dict[str, list[str]]:
+    def older(ids: list[str]) -> dict[str, list[str]]:
         return store.candidates_of(
-            chunk,
+            ids,
             max_postings=cfg.max_postings,
             min_shared=cfg.min_shared_fingerprints,
             min_share=_MIN_FP_SHARE,
@@ -460,15 +463,22 @@ def update(
 
     chunks = [new_ids[lo : lo + _CHUNK] for lo in range(0, len(new_ids), _CHUNK)]
     with ThreadPoolExecutor(max_workers=1) as aside:
-        # the older candidates of every chunk are asked for in the second thread, one chunk after the other,
-        # while this one reads the chunks and pairs the new articles among themselves
-        found = [aside.submit(older, chunk) for chunk in chunks] if old_count else []
+        # the older candidates are asked for in the second thread while this one reads the chunks and pairs
+        # the new articles among themselves
+        # (in at least two parts when there are enough: the first part's pairs are verified while the second
+        # part is looked up)
+        part = min(_OLDER, max(_CHUNK, -(-len(new_ids) // 2)))
+        found = (
+            [aside.submit(older, new_ids[lo : lo + part]) for lo in range(0, len(new_ids), part)]
+            if old_count
+            else []
+        )
         for done, chunk in enumerate(chunks):
             cache.load(chunk)
             for i in chunk:
                 nodes[i], own[i] = node_of(cache[i])
                 seqs.append(cache[i].shingles)
-            if progress is not None and not found:
+            if progress is not None:
                 progress(min((done + 1) * _CHUNK, len(new_ids)), len(new_ids))
         # 2. among the new articles: the fingerprints' candidates in bulk (in the second thread), and pairs
         # sharing rare shingles (shorter shared runs than the fingerprints see)
@@ -476,12 +486,13 @@ def update(
         ii, jj, nn, sizes = shared_shingle_pairs(
             seqs, min_shared=config.min_shared_shingles, max_df=config.max_shingle_df
         )
-        for done, (chunk, future) in enumerate(zip(chunks[: len(found)], found, strict=True)):
-            got = future.result()
-            for i in chunk:
-                check(i, [c for c in got[i] if c not in new_set])
-            if progress is not None:
-                progress(min((done + 1) * _CHUNK, len(new_ids)), len(new_ids))
+        for future in found:
+            for i, got in future.result().items():
+                check(i, [c for c in got if c not in new_set])
+            # 3a. verify those pairs on the shingles of both bodies
+            for link in _verify_all(tasks, cache, compare_config):
+                links[(link.a, link.b)] = link
+            tasks.clear()
         fi, fj = by_fingerprints.result()
     # Only pairs that could reach the engine's decision: each shared rare shingle covers at most three
     # words, and those must make up the containment the decision needs of the smaller side (a prefilter; the
@@ -496,7 +507,7 @@ def update(
         if len(first):
             check(new_ids[int(first[0])], [new_ids[j] for j in rest.tolist()])
 
-    # 3. verify every candidate pair on the shingles of both bodies
+    # 3. verify the pairs among the new articles
     for link in _verify_all(tasks, cache, compare_config):
         links[(link.a, link.b)] = link
     tasks.clear()

@@ -46,6 +46,10 @@ _SEG_BITS = 40
 _SEG_UNIT = 1 << _SEG_BITS
 _BLOCK_BIAS = 1 << (_SEG_BITS - 1)
 _MIN_PACKED_SHIFT = 25
+# Size of the bitmap that sets aside the postings of other keys in the blocks read, per key looked up (a
+# power of two, within the bounds): about one posting of another key in 16 passes it.
+_FILTER_PER_KEY = 16
+_FILTER_BITS = (1 << 12, 1 << 24)
 _SEG_LIMIT = 1 << 22
 
 
@@ -264,20 +268,41 @@ def lookup(con: sqlite3.Connection, kind: str, keys: npt.ArrayLike) -> Pairs:
     blobs = [blob for (blob,) in rows]
     if not blobs:
         return empty, empty
-    found_keys, found_docs = _decode(blobs)
-    at = np.searchsorted(wanted, found_keys)
+    records = np.frombuffer(b"".join(blobs), dtype=RECORD)
+    # The postings of the wanted keys: a bitmap of the keys' low bits sets most others aside with one
+    # gather, and a binary search settles the rest.
+    raw = records["key"]
+    low, high = _FILTER_BITS
+    mask = min(max(1 << int(len(wanted) * _FILTER_PER_KEY - 1).bit_length(), low), high) - 1
+    seen = np.zeros(mask + 1, dtype=bool)
+    seen[wanted & mask] = True
+    maybe = np.flatnonzero(seen[raw & mask])
+    at = np.searchsorted(wanted, raw[maybe])
     hit = at < len(wanted)
-    hit[hit] = wanted[at[hit]] == found_keys[hit]
-    found_keys, found_docs = found_keys[hit], found_docs[hit]
-    order = np.lexsort((found_docs, found_keys))
-    return found_keys[order], found_docs[order]
+    hit[hit] = wanted[at[hit]] == raw[maybe][hit]
+    chosen = records[maybe[hit]]
+    return _by_key(chosen["key"].astype(np.int64), chosen["doc"].astype(np.int64))
+
+
+def _by_key(keys: I64, docs: I64) -> Pairs:
+    """The pairs sorted by (key, doc). They come as one run sorted by (key, doc) per segment, segments in
+    the order they were made, so docs ascend from run to run: a stable sort by key merges the runs (timsort,
+    a few times faster than sorting by both); any other order is caught and sorted by both."""
+    order = np.argsort(keys, kind="stable")
+    keys, docs = keys[order], docs[order]
+    same = keys[1:] == keys[:-1]
+    if (docs[1:][same] < docs[:-1][same]).any():
+        order = np.lexsort((docs, keys))
+        keys, docs = keys[order], docs[order]
+    return keys, docs
 
 
 def _capped(keys: I64, docs: I64, max_postings: int | None) -> Pairs:
     """The postings of the keys held by at most ``max_postings`` docs (``keys`` sorted)."""
     if max_postings is None or not len(keys):
         return keys, docs
-    _, count = np.unique(keys, return_counts=True)
+    first = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
+    count = np.diff(np.append(first, len(keys)))
     keep = np.repeat(count <= max_postings, count)
     return keys[keep], docs[keep]
 
