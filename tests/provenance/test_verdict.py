@@ -4,6 +4,7 @@ import dataclasses
 import datetime as dt
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -51,6 +52,21 @@ def test_credit_of_the_other_side() -> None:
     a = SideSignals(300, 0.8, own_names=frozenset({"cpa"}))
     b = SideSignals(250, 0.9, agencies=frozenset({"CPA"}))
     assert run(a, b)[0] == "b_from_a"
+
+
+def test_a_wire_take_inside_a_paper_s_longer_article_is_its_source() -> None:
+    # PA sent the story in takes; the paper ran this one (90% of it found) with others (46% of the paper's
+    # words are this take's). Without the wire the more contained side would be the copy.
+    take = SideSignals(300, 0.9)
+    paper = SideSignals(590, 0.46)
+    assert run(take, paper)[0] == "a_from_b"
+    v, _, ev = run(dataclasses.replace(take, wire="PA"), paper)
+    assert v == "b_from_a"
+    asym = next(e for e in ev if e.kind == "asymmetry")
+    assert asym.favours == "a_from_b" and asym.weight < 0.8 and "wire text" in asym.detail
+    # a wire text against another wire text: the asymmetry keeps its full weight
+    v, _, ev = run(dataclasses.replace(take, wire="PA"), dataclasses.replace(paper, wire="PA"))
+    assert v == "a_from_b" and next(e for e in ev if e.kind == "asymmetry").weight == pytest.approx(0.88)
 
 
 def test_symmetric() -> None:

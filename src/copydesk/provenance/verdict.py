@@ -5,7 +5,8 @@ The verdict weighs independent pieces of evidence, each favouring one verdict wi
 - shared text (containment): below the engine's decision threshold the pair is ``unrelated``;
 - dates: the earlier article is the source;
 - containment asymmetry: a copy is the source plus edits, so the side whose words come more from the other
-  is the copy;
+  is the copy (at half weight when that side is a wire text and the other is not: papers run several parts
+  of a wire story in one article);
 - wire: an article published by a wire agency is the source of one that is not;
 - credits: an article that credits a wire agency (or says it was "originally published by" a site) took its
   text from there; when the other side is not that agency or site, the two share a parent outside the pair;
@@ -54,6 +55,8 @@ class SideSignals:
 
 # Pseudo-weight of "no evidence either way" in the confidence (see `verdict`).
 _DOUBT = 0.5
+# Share of its weight the containment asymmetry keeps when it says a wire text copied a non-wire one.
+_WIRE_INSIDE = 0.5
 
 
 def _copy_of(side: Side) -> Verdict:
@@ -140,15 +143,17 @@ def verdict(
     if abs(gap) >= 0.05:
         copy: Side = "a" if gap > 0 else "b"
         weight = min(1.0, 2.0 * abs(gap))
-        evidence.append(
-            Evidence(
-                "asymmetry",
-                _copy_of(copy),
-                weight,
-                f"{copy.upper()} is the more contained side ({_pct(max(a.containment, b.containment))} against "
-                f"{_pct(min(a.containment, b.containment))}): a copy is its source plus edits",
-            )
+        detail = (
+            f"{copy.upper()} is the more contained side ({_pct(max(a.containment, b.containment))} against "
+            f"{_pct(min(a.containment, b.containment))}): a copy is its source plus edits"
         )
+        mine, theirs = (a, b) if copy == "a" else (b, a)
+        if mine.wire is not None and theirs.wire is None:
+            # A wire story goes out in parts (takes, updates) that a paper runs together: a wire text found
+            # whole in a paper's article is weak evidence that the wire copied the paper.
+            weight *= _WIRE_INSIDE
+            detail += f", though {copy.upper()} is a wire text, which papers run several of in one article"
+        evidence.append(Evidence("asymmetry", _copy_of(copy), weight, detail))
     if a.date is not None and b.date is not None and a.date != b.date:
         later: Side = "a" if a.date > b.date else "b"
         evidence.append(
@@ -250,6 +255,10 @@ def verdict_many(
     gap = ca - cb
     asym = np.abs(gap) >= 0.05
     weight = np.minimum(1.0, 2.0 * np.abs(gap))
+    wa = np.fromiter((s.wire is not None for s in a), dtype=bool, count=count)
+    wb = np.fromiter((s.wire is not None for s in b), dtype=bool, count=count)
+    wire_copy = np.where(gap > 0, wa & ~wb, wb & ~wa)  # the more contained side is the only wire text
+    weight = np.where(wire_copy, weight * _WIRE_INSIDE, weight)
     w_ab += np.where(asym & (gap > 0), weight, 0.0)
     w_ba += np.where(asym & (gap <= 0), weight, 0.0)
     da = np.fromiter((s.date.toordinal() if s.date else -1 for s in a), dtype=np.int64, count=count)
@@ -257,8 +266,6 @@ def verdict_many(
     dated = (da >= 0) & (db >= 0) & (da != db)
     w_ab += np.where(dated & (da > db), 0.8, 0.0)
     w_ba += np.where(dated & (da < db), 0.8, 0.0)
-    wa = np.fromiter((s.wire is not None for s in a), dtype=bool, count=count)
-    wb = np.fromiter((s.wire is not None for s in b), dtype=bool, count=count)
     w_ba += np.where(wa & ~wb, 0.8, 0.0)  # A is the agency: B is the copy
     w_ab += np.where(wb & ~wa, 0.8, 0.0)
     total = w_ab + w_ba + w_cs
