@@ -16,9 +16,16 @@ def as_dict(i: np.ndarray, j: np.ndarray, n: np.ndarray) -> dict[tuple[int, int]
     return {(int(a), int(b)): int(c) for a, b, c in zip(i, j, n, strict=True)}
 
 
-@settings(max_examples=150, deadline=None)
-@given(st.lists(st.sets(st.integers(0, 40), max_size=15), max_size=12), st.integers(1, 4), st.integers(2, 6))
-def test_shared_shingle_pairs_equal_the_reference(sets: list[set[int]], min_shared: int, max_df: int) -> None:
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.sets(st.integers(0, 40), max_size=15), max_size=12),
+    st.integers(1, 4),
+    st.integers(2, 6),
+    st.sampled_from([1, 3, 16, 1 << 24]),
+)
+def test_shared_shingle_pairs_equal_the_reference(
+    sets: list[set[int]], min_shared: int, max_df: int, part: int
+) -> None:
     df = Counter(x for s in sets for x in s)
     want = {}
     for a, b in itertools.combinations(range(len(sets)), 2):
@@ -26,8 +33,12 @@ def test_shared_shingle_pairs_equal_the_reference(sets: list[set[int]], min_shar
         if n >= min_shared:
             want[(a, b)] = n
     # in any order, some repeated: each counts once
-    arrays = [np.asarray(sorted(s, reverse=True) + sorted(s)[:2], dtype=np.uint64) for s in sets]
-    i, j, n, distinct = shared_shingle_pairs(arrays, min_shared=min_shared, max_df=max_df)
+    # hashed, so that the top bits cutting the shingles into parts of about ``part`` vary
+    arrays = [
+        np.asarray(sorted(s, reverse=True) + sorted(s)[:2], dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+        for s in sets
+    ]
+    i, j, n, distinct = shared_shingle_pairs(arrays, min_shared=min_shared, max_df=max_df, part=part)
     assert as_dict(i, j, n) == want
     assert distinct.tolist() == [len(s) for s in sets]
 

@@ -18,31 +18,78 @@ U64 = npt.NDArray[np.uint64]
 I64 = npt.NDArray[np.int64]
 
 
+# Shingles sorted at once by `shared_shingle_pairs`: more are cut into parts by the hashes' top bits, so
+# that the sort's copies of the keys never hold more than this many (about 0.5 GB of them at a time).
+PART = 1 << 24
+
+
 def shared_shingle_pairs(
-    shingles: Sequence[U64], *, min_shared: int, max_df: int
+    shingles: Sequence[U64], *, min_shared: int, max_df: int, part: int = PART
 ) -> tuple[I64, I64, I64, I64]:
     """(i, j, n, distinct): document indexes ``i < j`` sharing ``n >= min_shared`` shingles held by at most
     ``max_df`` documents, and each document's number of distinct shingles. ``shingles``: each document's
-    shingle hashes, in any order (a repeated one counts once)."""
+    shingle hashes, in any order (a repeated one counts once).
+
+    The shingles are taken in parts of about ``part`` by the top bits of their hashes (a hash, so all its
+    holders, falls in one part); each part's pairs are counted on their own and the counts added up.
+    """
     empty = np.zeros(0, dtype=np.int64)
-    sizes = np.fromiter((len(s) for s in shingles), dtype=np.int64, count=len(shingles))
+    n = len(shingles)
+    sizes = np.fromiter((len(s) for s in shingles), dtype=np.int64, count=n)
+    total = int(sizes.sum())
     keys = (
         np.concatenate([np.asarray(s, dtype=np.uint64) for s in shingles])
-        if sizes.sum()
+        if total
         else np.zeros(0, np.uint64)
     )
-    owner = np.repeat(np.arange(len(shingles), dtype=np.int64), sizes)
+    owner = np.repeat(np.arange(n, dtype=np.int32 if n < 2**31 else np.int64), sizes)
+    bits = max(0, int(np.ceil(np.log2(total / part)))) if total > part else 0
+    distinct = np.zeros(n, dtype=np.int64)
+    found: list[tuple[I64, I64]] = []
+    for p in range(1 << bits):
+        if bits:
+            at = np.flatnonzero((keys >> np.uint64(64 - bits)) == np.uint64(p))
+            k, o = keys[at], owner[at]
+            del at
+        else:
+            k, o = keys, owner
+        codes, held = _part_pairs(k, o.astype(np.int64), n, max_df)
+        distinct += held
+        if len(codes):
+            pair, count = np.unique(codes, return_counts=True)
+            found.append((pair, count.astype(np.int64)))
+    del keys, owner
+    if n < 2 or max_df < 2 or not found:
+        return empty, empty, empty, distinct
+    if len(found) == 1:
+        pair, count = found[0]
+    else:
+        pairs = np.concatenate([f[0] for f in found])
+        counts = np.concatenate([f[1] for f in found])
+        order = np.argsort(pairs, kind="stable")  # one sorted run per part: a merge
+        pairs, counts = pairs[order], counts[order]
+        first = np.flatnonzero(np.concatenate(([True], pairs[1:] != pairs[:-1])))
+        pair, count = pairs[first], np.add.reduceat(counts, first)
+    keep = count >= min_shared
+    pair = pair[keep]
+    return pair // n, pair % n, count[keep].astype(np.int64), distinct
+
+
+def _part_pairs(keys: U64, owner: I64, n: int, max_df: int) -> tuple[I64, I64]:
+    """The pair codes ``i * n + j`` (one per shingle two documents share, held by at most ``max_df``) of the
+    shingles ``keys`` held by ``owner``, and each document's number of distinct shingles among them."""
     order = np.argsort(keys, kind="stable")  # owners ascending within a key
     keys, owner = keys[order], owner[order]
+    del order
     if len(keys):
         first = np.concatenate(([True], (keys[1:] != keys[:-1]) | (owner[1:] != owner[:-1])))
         keys, owner = keys[first], owner[first]
-    distinct = np.bincount(owner, minlength=len(shingles)).astype(np.int64)
-    if len(shingles) < 2 or max_df < 2 or not len(keys):
-        return empty, empty, empty, distinct
+    distinct = np.bincount(owner, minlength=n).astype(np.int64)
+    empty = np.zeros(0, dtype=np.int64)
+    if n < 2 or max_df < 2 or not len(keys):
+        return empty, distinct
     starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
     df = np.diff(np.append(starts, len(keys)))
-    n = len(shingles)
     codes: list[I64] = []
     for g in range(2, max_df + 1):
         first_of = starts[df == g]
@@ -51,12 +98,7 @@ def shared_shingle_pairs(
         members = owner[first_of[:, None] + np.arange(g)]  # (groups, g), owners ascending within a group
         ii, jj = np.triu_indices(g, k=1)
         codes.append((members[:, ii] * n + members[:, jj]).ravel())
-    if not codes:
-        return empty, empty, empty, distinct
-    pair, count = np.unique(np.concatenate(codes), return_counts=True)
-    keep = count >= min_shared
-    pair = pair[keep]
-    return pair // n, pair % n, count[keep].astype(np.int64), distinct
+    return (np.concatenate(codes) if codes else empty), distinct
 
 
 def grouped_pairs(
