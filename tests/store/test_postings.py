@@ -221,3 +221,13 @@ def test_candidates_of_many_articles_at_once_equal_each_article_s_own(tmp_path: 
             ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
             assert [counts[c] for c in got[me]] == [n for _, n in ranked[:5]]
             assert set(got[me]) <= set(counts)
+
+
+def test_candidates_of_articles_sharing_nothing_are_empty(tmp_path: Path) -> None:
+    items = _items(6, seed=13)
+    with SqliteStore(tmp_path / "index.db", config=SMALL) as store:
+        store.add_batch(items)
+        store.add_batch([item("lone", bands=[7, 8, 9, 10], passages=[11, 12, 13])])  # keys no one else has
+        assert store.candidates_of(["lone"], max_postings=8, min_shared=2, min_share=0.0, limit=5) == {
+            "lone": []
+        }

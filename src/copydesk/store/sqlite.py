@@ -364,6 +364,16 @@ class SqliteStore(Store):
             yield from (id_ for _, id_ in rows)
             last = rows[-1][0]
 
+    def ids_on_dates(self, dates: Sequence[dt.date]) -> list[str]:
+        if not dates:
+            return []
+        with self._read() as con:
+            rows = con.execute(
+                "SELECT id FROM articles WHERE date IN (SELECT value FROM json_each(?)) ORDER BY doc",
+                (json.dumps(sorted({d.isoformat() for d in dates})),),
+            ).fetchall()
+        return [id_ for (id_,) in rows]
+
     def iter_articles(self, batch_size: int = 1000) -> Iterator[list[Article]]:
         if not isinstance(batch_size, int) or batch_size < 1:
             raise StoreError(f"batch_size must be a positive integer, got {batch_size!r}")
@@ -581,8 +591,10 @@ def _owner_doc_counts(keys: I64, owners: I64, p_keys: I64, p_docs: I64) -> tuple
 
 def _run_counts(code: I64, n: I64, span: int) -> tuple[I64, I64, I64]:
     """(owner, doc, total of ``n``) of the runs of equal ``code = owner * span + doc`` (``code`` sorted)."""
+    if not len(code):
+        return code, code, n.astype(np.int64)
     first = np.flatnonzero(np.concatenate(([True], code[1:] != code[:-1])))
-    totals = np.add.reduceat(n, first) if len(first) else n[:0]
+    totals = np.add.reduceat(n, first)
     code = code[first]
     return code // span, code % span, totals.astype(np.int64)
 
