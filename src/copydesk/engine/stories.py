@@ -50,6 +50,7 @@ from copydesk.sketch.shingle import word_hashes
 from copydesk.store import Store
 from copydesk.store.base import MemberNode, StoryHead, StoryPatch
 from copydesk.text.boilerplate import CreditSpan
+from copydesk.text.wire import WireHeader, wire_header
 
 # Share of an article's passage fingerprints a passage candidate must share (see `proposed`).
 _MIN_FP_SHARE = 0.04
@@ -67,6 +68,8 @@ _CLIQUE = 24
 _WINDOW = 4
 _ANCHORS = 2
 _FAR = dt.date.max
+# Confidence of a link between parts of one wire story: their headers say so (a header can be wrong).
+_WIRE_CONFIDENCE = 0.9
 
 
 @dataclass(slots=True)
@@ -221,6 +224,7 @@ class Item:
     words: int
     credits: tuple[CreditSpan, ...]
     signals: SideSignals
+    wire: WireHeader | None = None
 
 
 def item_of(body: Body) -> Item:
@@ -231,7 +235,73 @@ def item_of(body: Body) -> Item:
         body.words,
         body.credits,
         side_signals(art, body.credits, body.words, 0.0, 0, 0),
+        wire_header(art.text),
     )
+
+
+def _wire_detail(a: Item, b: Item) -> str:
+    ha, hb = a.wire, b.wire
+    assert ha is not None and hb is not None
+    slugs = f"'{ha.slug}'" if ha.slug == hb.slug else f"'{ha.slug}' and '{hb.slug}'"
+    return (
+        f"{a.article.id} and {b.article.id} carry the transmission headers of one wire story, {slugs} of "
+        f"{ha.date.isoformat()} (take {ha.page} sent at {ha.time}, take {hb.page} at {hb.time}): parts or "
+        "versions of one text, sent apart"
+    )
+
+
+def wire_links(
+    items: Sequence[Item], new: set[str], known: Iterable[tuple[str, str]], *, config: CompareConfig
+) -> list[Link]:
+    """Links between the takes and versions of one wire story (equal `WireHeader.story_key`), which share a
+    story whether or not they share text: each part with the story's first take (lowest take number, then
+    earliest time, then id), when one of the two is in ``new`` and ``known`` (pairs ``(a, b)``, ``a < b``)
+    holds no link of theirs. Each link has the pair's measured figures, the verdict ``common_source`` (the
+    whole story is their parent) with confidence `_WIRE_CONFIDENCE`, and its evidence."""
+    groups: dict[str, list[Item]] = {}
+    for it in items:
+        if it.wire is not None:
+            groups.setdefault(it.wire.story_key, []).append(it)
+    have = set(known)
+    pairs: list[tuple[Item, Item]] = []
+    for parts in groups.values():
+        if len(parts) < 2 or not any(p.article.id in new for p in parts):
+            continue
+        parts.sort(key=lambda p: (p.wire.page, p.wire.time, p.article.id or "") if p.wire else (0, "", ""))
+        first = parts[0]
+        for p in parts[1:]:
+            if first.article.id not in new and p.article.id not in new:
+                continue
+            x, y = sorted((first, p), key=lambda it: it.article.id or "")
+            if (x.article.id, y.article.id) not in have:
+                pairs.append((x, y))
+    if not pairs:
+        return []
+    shared_x, shared_y = SharedCounter(config.shingle_size).shared_words(
+        [x.shingles for x, _ in pairs],
+        [x.words for x, _ in pairs],
+        list(range(len(pairs))),
+        [y.shingles for _, y in pairs],
+        [y.words for _, y in pairs],
+    )
+    out = []
+    for (x, y), sx, sy in zip(pairs, shared_x.tolist(), shared_y.tolist(), strict=True):
+        cx = sx / x.words if x.words else 0.0
+        cy = sy / y.words if y.words else 0.0
+        why = Evidence("wire_story", "common_source", _WIRE_CONFIDENCE, _wire_detail(x, y))
+        out.append(
+            Link(
+                x.article.id or "",
+                y.article.id or "",
+                cx,
+                cy,
+                max(sx, sy),
+                "common_source",
+                _WIRE_CONFIDENCE,
+                (why,),
+            )
+        )
+    return out
 
 
 class _Items:
@@ -436,6 +506,7 @@ def update(
     own: dict[str, frozenset[str]] = {}
 
     seqs: list[npt.NDArray[np.uint64]] = []
+    wired: list[Item] = []  # the new articles that carry a wire transmission header
 
     tasks: list[tuple[str, list[str]]] = []  # (article, candidates to verify against it)
 
@@ -478,6 +549,8 @@ def update(
             for i in chunk:
                 nodes[i], own[i] = node_of(cache[i])
                 seqs.append(cache[i].shingles)
+                if cache[i].wire is not None:
+                    wired.append(cache[i])
             if progress is not None:
                 progress(min((done + 1) * _CHUNK, len(new_ids)), len(new_ids))
         # 2. among the new articles: the fingerprints' candidates in bulk (in the second thread), and pairs
@@ -511,6 +584,16 @@ def update(
     for link in _verify_all(tasks, cache, compare_config):
         links[(link.a, link.b)] = link
     tasks.clear()
+
+    # 4. the takes and versions of a wire story join it whether or not they share text: the new ones with
+    # each other and with the stored ones of the same date
+    if wired:
+        dates = sorted({it.wire.date for it in wired if it.wire is not None})
+        stored = [i for i in store.ids_on_dates(dates) if i not in new_set]
+        cache.load(stored)
+        earlier = [cache[i] for i in stored if cache[i].wire is not None]
+        for link in wire_links([*earlier, *wired], new_set, links, config=compare_config):
+            links[(link.a, link.b)] = link
 
     # Components over the new articles and the stories their links reach.
     touched_old = sorted({x for ln in links.values() for x in (ln.a, ln.b)} - new_set)

@@ -119,6 +119,11 @@ def _credits_source(node: Node, parent: Node | None) -> bool:
     return any(c.lower() in parent.own_names for c in node.credits)
 
 
+def _wire_story(link: Link) -> bool:
+    """A link between parts of one wire story (its headers say so; see `copydesk.text.wire`)."""
+    return any(e.kind == "wire_story" for e in link.evidence)
+
+
 def _own_evidence(link: Link) -> tuple[Evidence, ...]:
     return link.evidence
 
@@ -201,7 +206,7 @@ def provenance(
             ln
             for ln in inside
             if min(ln.containment_a, ln.containment_b) >= _ALIKE
-            or (_directed(ln) is None and same_outlet(ln))
+            or (_directed(ln) is None and same_outlet(ln) and not _wire_story(ln))
         ),
         key=lambda ln: (-min(ln.containment_a, ln.containment_b), ln.a, ln.b),
     )
@@ -249,14 +254,18 @@ def provenance(
             d = _directed(ln)
             if d is None:
                 cont = max(ln.containment_a, ln.containment_b)
-                sibling = Evidence(
-                    "sibling",
-                    "common_source",
-                    ln.confidence,
-                    f"{ln.a} and {ln.b} share text ({_pct(ln.containment_a)} and {_pct(ln.containment_b)} of "
-                    "their words found in each other) and neither derives from the other: their trees share a "
-                    "parent that is not in the corpus",
-                )
+                if _wire_story(ln):
+                    detail = (
+                        f"{ln.a} and {ln.b} are parts of one wire story: their trees share a parent that is not "
+                        "in the corpus as one text, the whole story"
+                    )
+                else:
+                    detail = (
+                        f"{ln.a} and {ln.b} share text ({_pct(ln.containment_a)} and {_pct(ln.containment_b)} "
+                        "of their words found in each other) and neither derives from the other: their trees "
+                        "share a parent that is not in the corpus"
+                    )
+                sibling = Evidence("sibling", "common_source", ln.confidence, detail)
                 for r in (ta, tb):
                     old = hidden.get(r)
                     if old is None or (ln.confidence, cont) > old[:2]:

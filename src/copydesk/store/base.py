@@ -231,6 +231,10 @@ class Store(ABC):
         """Every stored id, in insertion order (streamed)."""
 
     @abstractmethod
+    def ids_on_dates(self, dates: Sequence[dt.date]) -> list[str]:
+        """The ids of the stored articles dated one of ``dates``, in insertion order."""
+
+    @abstractmethod
     def iter_articles(self, batch_size: int = 1000) -> Iterator[list[Article]]:
         """Every stored article in insertion order, as lists of at most ``batch_size`` (streamed)."""
 
