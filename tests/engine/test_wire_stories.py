@@ -82,3 +82,15 @@ def test_a_take_without_the_header_s_date_is_not_looked_for(tmp_path: Path) -> N
         ix.add([take("burstein2", 2, TAKE2)])
         ix.update_stories()
         assert ix.story_of("burstein2").size == 1
+
+
+def test_a_first_take_sent_after_the_second_joins_it(tmp_path: Path) -> None:
+    with Index(tmp_path / "i.db") as ix:
+        ix.add([take("burstein2", 2, TAKE2), take("other", 1, sentences(25, 10), slug="COURTS Francis")])
+        ix.update_stories()
+        sid = ix.story_of("burstein2").id
+        ix.add([take("burstein1", 1, TAKE1)])
+        ix.update_stories()
+        story = ix.story_of("burstein1")
+        assert story.id == sid and {m.id for m in story.members} == {"burstein1", "burstein2"}
+        assert ix.story_of("other").size == 1

@@ -258,16 +258,17 @@ def wire_links(
     earliest time, then id), when one of the two is in ``new`` and ``known`` (pairs ``(a, b)``, ``a < b``)
     holds no link of theirs. Each link has the pair's measured figures, the verdict ``common_source`` (the
     whole story is their parent) with confidence `_WIRE_CONFIDENCE`, and its evidence."""
-    groups: dict[str, list[Item]] = {}
+    groups: dict[str, list[tuple[tuple[int, str, str], Item]]] = {}
     for it in items:
         if it.wire is not None:
-            groups.setdefault(it.wire.story_key, []).append(it)
+            order = (it.wire.page, it.wire.time, it.article.id or "")
+            groups.setdefault(it.wire.story_key, []).append((order, it))
     have = set(known)
     pairs: list[tuple[Item, Item]] = []
-    for parts in groups.values():
+    for group in groups.values():
+        parts = [it for _, it in sorted(group, key=lambda g: g[0])]
         if len(parts) < 2 or not any(p.article.id in new for p in parts):
             continue
-        parts.sort(key=lambda p: (p.wire.page, p.wire.time, p.article.id or "") if p.wire else (0, "", ""))
         first = parts[0]
         for p in parts[1:]:
             if first.article.id not in new and p.article.id not in new:
