@@ -329,3 +329,19 @@ def test_other_sqlite_files_and_paths_are_refused(tmp_path: Path) -> None:
         open_store(tmp_path)
     with pytest.raises(StoreError, match=r"the folder .*missing does not exist"):
         open_store(tmp_path / "missing" / "index.db")
+
+
+def test_ids_on_dates_lists_the_articles_of_those_days_in_insertion_order(store: Store) -> None:
+    day = dt.date(2000, 3, 1)
+    store.add_batch(
+        [
+            item("b", date=day),
+            item("a", date=day + dt.timedelta(days=1)),
+            item("c"),  # no date
+            item("d", date=day),
+        ]
+    )
+    assert store.ids_on_dates([day]) == ["b", "d"]
+    assert store.ids_on_dates([day + dt.timedelta(days=1), day]) == ["b", "a", "d"]
+    assert store.ids_on_dates([day - dt.timedelta(days=1)]) == []
+    assert store.ids_on_dates([]) == []
