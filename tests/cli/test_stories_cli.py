@@ -59,3 +59,19 @@ def test_story_errors_are_one_line(tmp_path: Path) -> None:
     assert r.exit_code == 1 and "no article with id 's-nope'" in r.output
     r = CliRunner().invoke(cli, ["stories", "--db", str(tmp_path / "none.db")])
     assert r.exit_code == 2 and "no index at" in r.output
+
+
+def test_the_parts_of_a_wire_story_are_shown_as_such(tmp_path: Path) -> None:
+    from copydesk.engine.index import Index
+    from tests.engine.test_wire_stories import TAKE1, TAKE2, take
+
+    db = tmp_path / "w.db"
+    with Index(db) as ix:
+        ix.add([take("burstein1", 1, TAKE1), take("burstein2", 2, TAKE2)])
+    r = CliRunner().invoke(cli, ["story", "burstein2", "--db", str(db)])
+    assert r.exit_code == 0, r.output
+    assert "hidden source" in r.stdout and r.stdout.count("a part of one wire story") == 2
+    page = tmp_path / "w.html"
+    r = CliRunner().invoke(cli, ["story", "burstein1", "--db", str(db), "--format", "html", "-o", str(page)])
+    assert r.exit_code == 0, r.output
+    assert "transmission headers of one wire story" in page.read_text(encoding="utf-8")

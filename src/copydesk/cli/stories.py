@@ -17,7 +17,7 @@ from copydesk.engine.index import Index
 from copydesk.engine.stories import StoriesUpdate
 from copydesk.errors import ArticleNotFound
 from copydesk.io.story_html import EDIT_SCRIPT_CAP, render_story_html
-from copydesk.model import HIDDEN, Comparison, Story, StoryMember
+from copydesk.model import HIDDEN, Comparison, Story, StoryEdge, StoryMember
 from copydesk.provenance.story import prune
 
 
@@ -132,7 +132,9 @@ def _label(m: StoryMember | None, key: str) -> str:
     return " ".join(bits)
 
 
-def _edge_note(m: StoryMember) -> str:
+def _edge_note(m: StoryMember, edge: StoryEdge | None = None) -> str:
+    if edge is not None and any(ev.kind == "wire_story" for ev in edge.evidence):
+        return f"[dim]confidence {m.confidence:.2f}, a part of one wire story (by its transmission header)[/]"
     credit = (
         "[red]UNCREDITED[/]"
         if m.uncredited
@@ -146,9 +148,11 @@ def _edge_note(m: StoryMember) -> str:
 def print_story(story: Story) -> None:
     members = {m.id: m for m in story.members}
     children: dict[str, list[str]] = {}
+    edge_of: dict[str, StoryEdge] = {}
     for e in story.edges:
         if e.primary:
             children.setdefault(e.source, []).append(e.copy)
+            edge_of[e.copy] = e
     top = HIDDEN if story.hidden_source else story.root or ""
     head = (
         f"story {story.id}: {story.size} articles, {len(story.outlets)} outlets, {_span(story)}, "
@@ -166,7 +170,8 @@ def print_story(story: Story) -> None:
         ):
             if child in seen:
                 continue
-            grow(node.add(f"{_label(members[child], child)}  {_edge_note(members[child])}"), child)
+            note = _edge_note(members[child], edge_of.get(child))
+            grow(node.add(f"{_label(members[child], child)}  {note}"), child)
 
     for r in roots:
         grow(tree.add(_label(members.get(r), r)), r)
