@@ -54,6 +54,16 @@ def test_figures_equal_overlap_on_the_fixtures() -> None:
         _agree(query, arts)
 
 
+def test_bodies_of_a_batch_with_empty_and_short_articles_last() -> None:
+    # Shingles are taken for the whole batch at once: empty and short bodies, and layouts that drop
+    # words, must still give each candidate its own shingles (checked against `prepare` by `_agree`).
+    arts = _fixtures()
+    assert any(body_layout(a.text, start=a.body_start).skip for a in arts)
+    tail = [Article("Two words"), Article("  ...  "), Article("")]
+    _agree(arts[0], [*arts, *tail])
+    _agree(arts[0], tail)
+
+
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(generated(), st.lists(generated(), min_size=0, max_size=5))
 def test_figures_equal_overlap_on_generated_texts(query: str, others: list[str]) -> None:

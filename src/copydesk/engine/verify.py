@@ -20,7 +20,7 @@ import numpy.typing as npt
 from copydesk.align.passage import shared_runs
 from copydesk.engine.overlap import Prepared
 from copydesk.model import Article, BodyLayout, Passage
-from copydesk.sketch.shingle import shingles
+from copydesk.sketch.batch import shingles_batch
 from copydesk.sketch.words import word_hashes_batch
 from copydesk.text.boilerplate import CreditSpan
 from copydesk.text.tokens import tokenize
@@ -68,18 +68,28 @@ def bodies(rows: Sequence[tuple[Article, BodyLayout]], *, shingle_size: int) -> 
     if not rows:
         return []
     hashes, offsets = word_hashes_batch([a.text for a, _ in rows], starts=[a.body_start for a, _ in rows])
-    out: list[Body] = []
     bounds = offsets.tolist()
+    # The non-body words of all candidates dropped at once, and all shingles in one pass (`shingles_batch`
+    # gives each article exactly `shingles` of its words): a call per candidate cost more than the work.
+    if any(layout.skip for _, layout in rows):
+        keep = np.ones(len(hashes), dtype=bool)
+        for i, (_, layout) in enumerate(rows):
+            if layout.skip:
+                keep[bounds[i] : bounds[i + 1]] = _body_mask(bounds[i + 1] - bounds[i], layout.skip)
+        running = np.zeros(len(hashes) + 1, dtype=np.int64)
+        np.cumsum(keep, out=running[1:])
+        hashes, offsets = hashes[keep], running[offsets]
+        bounds = offsets.tolist()
+    sh, sh_offsets = shingles_batch(hashes, offsets, n=shingle_size)
+    s_bounds = sh_offsets.tolist()
+    out: list[Body] = []
     for i, (article, layout) in enumerate(rows):
-        h = hashes[bounds[i] : bounds[i + 1]]
-        if layout.skip:
-            h = h[_body_mask(len(h), layout.skip)]
         out.append(
             Body(
                 article,
                 layout,
-                h,
-                shingles(h, shingle_size),
+                hashes[bounds[i] : bounds[i + 1]],
+                sh[s_bounds[i] : s_bounds[i + 1]],
                 tuple(CreditSpan(k, n, s, e) for k, n, s, e in layout.credits),
             )
         )
