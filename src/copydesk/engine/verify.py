@@ -21,7 +21,7 @@ from copydesk.align.passage import shared_runs
 from copydesk.engine.overlap import Prepared
 from copydesk.model import Article, BodyLayout, Passage
 from copydesk.sketch.batch import shingles_batch
-from copydesk.sketch.words import word_hashes_batch
+from copydesk.sketch.words import word_hashes_batch, word_spans
 from copydesk.text.boilerplate import CreditSpan
 from copydesk.text.tokens import tokenize
 
@@ -188,8 +188,13 @@ def body_words(body: Body) -> list[str]:
 def passages(query: Prepared, body: Body, *, shingle_size: int, min_words: int) -> tuple[Passage, ...]:
     """The shared passages of `overlap(query, prepare(candidate))`, offsets into each original text."""
     article = body.article
-    tokens = tokenize(article.text, start=article.body_start)
-    starts, ends = tokens.starts, tokens.ends
+    # The words' offsets: from the character classes for an ASCII body (about five times faster than the
+    # regular expression of `tokenize`), from `tokenize` for any other.
+    spans = word_spans(article.text, start=article.body_start)
+    if spans is None:
+        tokens = tokenize(article.text, start=article.body_start)
+        spans = tokens.starts, tokens.ends
+    starts, ends = spans
     if body.layout.skip:
         keep = _body_mask(len(starts), body.layout.skip)
         starts, ends = starts[keep], ends[keep]
