@@ -13,6 +13,11 @@ already indexed under another id are not stored again (``add`` reports them as a
 by such an id is answered for the id that holds the text, and a match of that id stands for all its
 aliases. Scores come from ``bench/scoring.py``, the same code the baselines use. Prints one JSON object
 per corpus and a table of the headline figures.
+
+``--db INDEX`` (one corpus, no baselines) skips the ingest: it opens the index file ``INDEX``, built from
+that corpus, read-only (as ``copydesk find`` does) and times the same queries the same way, so that
+``find`` can be measured in minutes on a large index; ``--dump FILE`` also writes each query's hits (the
+JSON of both calls, one line per query) to compare the answers of two versions of the code.
 """
 
 from __future__ import annotations
@@ -103,6 +108,86 @@ def run_copydesk(corpus: Path, *, queries: int) -> dict[str, Any]:
     }
 
 
+def _stored_targets(index: Any, corpus: Path, qids: list[str]) -> dict[str, str]:
+    """Each query id -> the stored id holding its text (itself, or the first article with the identical text,
+    which is the one `add` kept)."""
+    from copydesk.io import read
+    from copydesk.model import Article
+
+    stored = index.store.known(qids)
+    missing = {q for q in qids if q not in stored}
+    targets = {q: q for q in qids if q in stored}
+    first: dict[int, str] = {}
+    for rec in read([corpus / "articles.jsonl"]):
+        if not missing:
+            break
+        if not isinstance(rec, Article) or rec.id is None:
+            continue
+        key = hash(rec.text)
+        first.setdefault(key, rec.id)
+        if rec.id in missing:
+            targets[rec.id] = first[key]
+            missing.discard(rec.id)
+    if missing:
+        raise RuntimeError(f"{len(missing)} query ids are not in {corpus / 'articles.jsonl'}")
+    return targets
+
+
+def run_find(corpus: Path, db: Path, *, queries: int, dump: Path | None = None) -> dict[str, Any]:
+    """Time `find` for the labelled queries on the existing index ``db`` (opened read-only); a JSON-ready
+    dict with the query figures, and the scores of the hits."""
+    from copydesk.engine.index import Index
+
+    labels = Labels.load(corpus / "labels.jsonl")
+    qids = query_ids(labels)[:queries]
+    with Index(db, readonly=True) as index:
+        targets = _stored_targets(index, corpus, qids)
+        latencies: list[float] = []
+        shown: list[float] = []
+        results: list[tuple[str, list[str]]] = []
+        lines: list[str] = []
+        for qid in qids:
+            target = targets[qid]
+            t = time.perf_counter()
+            hits = index.find(target, limit=None)
+            latencies.append(time.perf_counter() - t)
+            t = time.perf_counter()
+            top = index.find(target, limit=SHOWN)
+            shown.append(time.perf_counter() - t)
+            found = [h.id for h in hits] + ([target] if target != qid else [])
+            results.append((qid, found))
+            if dump is not None:
+                lines.append(
+                    json.dumps(
+                        {
+                            "query": target,
+                            "all": [h.to_dict() for h in hits],
+                            "top": [h.to_dict() for h in top],
+                        }
+                    )
+                )
+    if dump is not None:
+        dump.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    lat = np.array(latencies) * 1000
+    lat_shown = np.array(shown) * 1000
+    return {
+        "engine": "copydesk",
+        "corpus": str(corpus),
+        "db": str(db),
+        "query": {
+            "queries": len(lat),
+            "p50_ms": round(float(np.percentile(lat, 50)), 3) if len(lat) else None,
+            "p99_ms": round(float(np.percentile(lat, 99)), 3) if len(lat) else None,
+            f"p50_ms_limit{SHOWN}": round(float(np.percentile(lat_shown, 50)), 3) if len(lat) else None,
+            f"p99_ms_limit{SHOWN}": round(float(np.percentile(lat_shown, 99)), 3) if len(lat) else None,
+        },
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        # aliases of the hits are not known without the ingest: recall here can only be lower than the
+        # full run's; the query figures are what this mode is for
+        "scores": score(results, labels),
+    }
+
+
 def _isolated(corpus: Path, queries: int) -> dict[str, Any]:
     cmd = [sys.executable, str(Path(__file__).resolve()), "--one", str(corpus), "--queries", str(queries)]
     done = subprocess.run(cmd, capture_output=True, text=True, check=False)
@@ -129,7 +214,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--queries", type=int, default=5000)
     ap.add_argument("--out", type=Path, help="also write the JSON results here")
     ap.add_argument("--one", type=Path, help=argparse.SUPPRESS)
+    ap.add_argument("--db", type=Path, help="time find on this existing index of the one corpus (no ingest)")
+    ap.add_argument("--dump", type=Path, help="with --db: write each query's hits as JSON lines here")
     args = ap.parse_args(argv)
+    if args.db is not None:
+        if len(args.corpora) != 1:
+            ap.error("--db takes exactly one corpus, the one the index was built from")
+        result = run_find(args.corpora[0], args.db, queries=args.queries, dump=args.dump)
+        print(json.dumps(result, indent=2))
+        if args.out:
+            args.out.write_text(json.dumps([result], indent=2), encoding="utf-8")
+        return 0
     if args.one is not None:
         print(json.dumps(run_copydesk(args.one, queries=args.queries)))
         return 0

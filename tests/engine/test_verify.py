@@ -54,6 +54,31 @@ def test_figures_equal_overlap_on_the_fixtures() -> None:
         _agree(query, arts)
 
 
+def test_bodies_of_a_batch_with_empty_and_short_articles_last() -> None:
+    # Shingles are taken for the whole batch at once: empty and short bodies, and layouts that drop
+    # words, must still give each candidate its own shingles (checked against `prepare` by `_agree`).
+    arts = _fixtures()
+    assert any(body_layout(a.text, start=a.body_start).skip for a in arts)
+    tail = [Article("Two words"), Article("  ...  "), Article("")]
+    _agree(arts[0], [*arts, *tail])
+    _agree(arts[0], tail)
+
+
+@pytest.mark.parametrize(("table", "filter_bits"), [(0, (12, 24)), (1 << 24, (1, 1))])
+def test_figures_without_the_pair_table_or_with_a_crowded_bitmap(
+    monkeypatch: pytest.MonkeyPatch, table: int, filter_bits: tuple[int, int]
+) -> None:
+    # Large queries count their (candidate, shingle) pairs with np.unique instead of a table of flags, and a
+    # bitmap much smaller than the query lets most shingles through to the binary search: the same figures.
+    import copydesk.engine.verify as verify
+
+    monkeypatch.setattr(verify, "_MAX_PAIR_TABLE", table)
+    monkeypatch.setattr(verify, "_FILTER_BITS", filter_bits)
+    arts = _fixtures()
+    for query in arts[:4]:
+        _agree(query, arts)
+
+
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(generated(), st.lists(generated(), min_size=0, max_size=5))
 def test_figures_equal_overlap_on_generated_texts(query: str, others: list[str]) -> None:

@@ -269,6 +269,28 @@ def test_readonly_reads_and_refuses_writes(tmp_path: Path) -> None:
             store.compact()
 
 
+def test_readonly_opens_map_the_file_and_writers_do_not(tmp_path: Path) -> None:
+    path = tmp_path / "index.db"
+
+    def mapped(s: SqliteStore) -> int:
+        return int(s._connection().execute("PRAGMA mmap_size").fetchone()[0])
+
+    with SqliteStore(path, config=SMALL) as writer:
+        writer.add_batch([item("a")])
+        assert mapped(writer) == 0  # a writer's memory figure stays its own
+        with SqliteStore(path, readonly=True) as reader:
+            assert mapped(reader) > 0 and reader.get("a").id == "a"
+            writer.add_batch([item("b")])  # the file grows under the mapping
+            assert reader.get("b").id == "b" and reader.count() == 2
+    with SqliteStore(path, readonly=True, mmap_mb=0) as reader:
+        assert mapped(reader) == 0 and reader.get("b").id == "b"
+    with SqliteStore(path, mmap_mb=16) as writer:
+        assert mapped(writer) == 16 * 2**20
+    for bad in (-1, 1.5, True):
+        with pytest.raises(StoreError, match="mmap_mb must be an integer >= 0"):
+            SqliteStore(path, mmap_mb=bad)  # type: ignore[arg-type]
+
+
 def test_closed_store_says_so(tmp_path: Path) -> None:
     store = open_store(tmp_path / "index.db")
     store.close()

@@ -54,7 +54,11 @@ def shared_runs(
     b_order = np.argsort(b, kind="stable")
     b_sorted = b[b_order]
     lo = np.searchsorted(b_sorted, a, side="left")
-    cnt = np.searchsorted(b_sorted, a, side="right") - lo
+    # The right ends only for the shingles b has at all (a hit's passages are looked up against the query,
+    # most of whose shingles an excerpt's host does not have).
+    found = np.flatnonzero(b_sorted[np.minimum(lo, lb - 1)] == a)
+    cnt = np.zeros(la, dtype=np.int64)
+    cnt[found] = np.searchsorted(b_sorted, a[found], side="right") - lo[found]
     total = int(cnt.sum())
     if total > _MAX_PAIRS_PER_SHINGLE * (la + lb):
         return shared_runs_reference(a, b, n, a_words=a_words, b_words=b_words, min_words=min_words)

@@ -20,13 +20,18 @@ import numpy.typing as npt
 from copydesk.align.passage import shared_runs
 from copydesk.engine.overlap import Prepared
 from copydesk.model import Article, BodyLayout, Passage
-from copydesk.sketch.shingle import shingles
-from copydesk.sketch.words import word_hashes_batch
+from copydesk.sketch.batch import shingles_batch
+from copydesk.sketch.words import word_hashes_batch, word_spans
 from copydesk.text.boilerplate import CreditSpan
 from copydesk.text.tokens import tokenize
 
 U64 = npt.NDArray[np.uint64]
 I64 = npt.NDArray[np.int64]
+# Bitmap bits per query shingle in `figures`, rounded up to a power of two of 2**12 to 2**24 bits in all.
+_FILTER_PER_SHINGLE = 16
+_FILTER_BITS = (12, 24)
+# Largest table of (candidate, query shingle) flags `figures` marks, in entries (bytes).
+_MAX_PAIR_TABLE = 1 << 24
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,18 +73,28 @@ def bodies(rows: Sequence[tuple[Article, BodyLayout]], *, shingle_size: int) -> 
     if not rows:
         return []
     hashes, offsets = word_hashes_batch([a.text for a, _ in rows], starts=[a.body_start for a, _ in rows])
-    out: list[Body] = []
     bounds = offsets.tolist()
+    # The non-body words of all candidates dropped at once, and all shingles in one pass (`shingles_batch`
+    # gives each article exactly `shingles` of its words): a call per candidate cost more than the work.
+    if any(layout.skip for _, layout in rows):
+        keep = np.ones(len(hashes), dtype=bool)
+        for i, (_, layout) in enumerate(rows):
+            if layout.skip:
+                keep[bounds[i] : bounds[i + 1]] = _body_mask(bounds[i + 1] - bounds[i], layout.skip)
+        running = np.zeros(len(hashes) + 1, dtype=np.int64)
+        np.cumsum(keep, out=running[1:])
+        hashes, offsets = hashes[keep], running[offsets]
+        bounds = offsets.tolist()
+    sh, sh_offsets = shingles_batch(hashes, offsets, n=shingle_size)
+    s_bounds = sh_offsets.tolist()
+    out: list[Body] = []
     for i, (article, layout) in enumerate(rows):
-        h = hashes[bounds[i] : bounds[i + 1]]
-        if layout.skip:
-            h = h[_body_mask(len(h), layout.skip)]
         out.append(
             Body(
                 article,
                 layout,
-                h,
-                shingles(h, shingle_size),
+                hashes[bounds[i] : bounds[i + 1]],
+                sh[s_bounds[i] : s_bounds[i + 1]],
                 tuple(CreditSpan(k, n, s, e) for k, n, s, e in layout.credits),
             )
         )
@@ -116,24 +131,40 @@ def figures(query: U64, query_words: int, candidates: Sequence[Body], *, shingle
     flat, off = _csr([c.shingles for c in candidates])
     owner = np.repeat(np.arange(k, dtype=np.int64), np.diff(off))
     q_set = np.unique(query)
-    if len(q_set):
-        at = np.minimum(np.searchsorted(q_set, flat), len(q_set) - 1)
-        hit = q_set[at] == flat
-    else:
-        hit = np.zeros(len(flat), dtype=bool)
+    m = len(q_set)
+    # The candidates' shingles the query has (``hit``), and where each is in ``q_set`` (``at``): a bitmap of
+    # the query shingles' low bits sets most others aside with one gather (shingle hashes are uniform: about
+    # one in 16 others passes it), a binary search settles the rest.
+    hit = np.zeros(len(flat), dtype=bool)
+    at = np.zeros(0, dtype=np.int64)
+    if m:
+        least, most = _FILTER_BITS
+        mask = (1 << min(max((_FILTER_PER_SHINGLE * m - 1).bit_length(), least), most)) - 1
+        seen = np.zeros(mask + 1, dtype=bool)
+        seen[(q_set & np.uint64(mask)).astype(np.intp)] = True
+        maybe = np.flatnonzero(seen[(flat & np.uint64(mask)).astype(np.intp)])
+        at = np.minimum(np.searchsorted(q_set, flat[maybe]), m - 1)
+        yes = q_set[at] == flat[maybe]
+        hit[maybe[yes]] = True
+        at = at[yes]
     # Distinct shingles of each candidate (one small sort each: far cheaper than one sort by two keys).
     distinct = np.zeros(k, dtype=np.int64)
     for i, c in enumerate(candidates):
         if len(c.shingles):
             srt = np.sort(c.shingles)
             distinct[i] = len(srt) - int(np.count_nonzero(srt[1:] == srt[:-1]))
-    # The distinct (candidate, shingle) pairs the query has: sort the shared places by (candidate, shingle).
-    h_flat, h_owner = flat[hit], owner[hit]
-    order = np.lexsort((h_flat, h_owner))
-    s_flat, s_owner = h_flat[order], h_owner[order]
-    first = np.ones(len(s_flat), dtype=bool)
-    first[1:] = (s_flat[1:] != s_flat[:-1]) | (s_owner[1:] != s_owner[:-1])
-    inter = np.bincount(s_owner[first], minlength=k)
+    # The distinct (candidate, shingle) pairs the query has, as candidate * m + place in q_set, ascending: a
+    # near copy shares most of its shingles, and marking them in a table of k * m flags costs far less than
+    # sorting them (np.unique when that table would be large).
+    codes = owner[hit] * m + at
+    if k * m <= _MAX_PAIR_TABLE:
+        table = np.zeros(k * m, dtype=bool)
+        table[codes] = True
+        pairs = np.flatnonzero(table)
+    else:
+        pairs = np.unique(codes)
+    pair_owner = pairs // m if m else pairs
+    inter = np.bincount(pair_owner, minlength=k)
 
     words = np.fromiter((c.words for c in candidates), dtype=np.int64, count=k)
     width = np.minimum(n, words)
@@ -143,7 +174,7 @@ def figures(query: U64, query_words: int, candidates: Sequence[Body], *, shingle
     # The query's words covered by each candidate: every query position holding a shingle the candidate has.
     q_order = np.argsort(query, kind="stable")
     q_sorted = query[q_order]
-    pair_owner, pair_hash = s_owner[first], s_flat[first]
+    pair_hash = q_set[pairs % m] if m else q_set
     lo = np.searchsorted(q_sorted, pair_hash, side="left")
     hi = np.searchsorted(q_sorted, pair_hash, side="right")
     reps = hi - lo
@@ -178,8 +209,13 @@ def body_words(body: Body) -> list[str]:
 def passages(query: Prepared, body: Body, *, shingle_size: int, min_words: int) -> tuple[Passage, ...]:
     """The shared passages of `overlap(query, prepare(candidate))`, offsets into each original text."""
     article = body.article
-    tokens = tokenize(article.text, start=article.body_start)
-    starts, ends = tokens.starts, tokens.ends
+    # The words' offsets: from the character classes for an ASCII body (about five times faster than the
+    # regular expression of `tokenize`), from `tokenize` for any other.
+    spans = word_spans(article.text, start=article.body_start)
+    if spans is None:
+        tokens = tokenize(article.text, start=article.body_start)
+        spans = tokens.starts, tokens.ends
+    starts, ends = spans
     if body.layout.skip:
         keep = _body_mask(len(starts), body.layout.skip)
         starts, ends = starts[keep], ends[keep]

@@ -152,6 +152,19 @@ def _group(bodies: list[str]) -> tuple[U64, I64]:
     return xxh3_64_many(buf, starts, ends), offsets
 
 
+def word_spans(text: str, *, start: int = 0) -> tuple[I64, I64] | None:
+    """``[start, end)`` offsets into ``text`` of the words of ``text[start:]`` when that body is ASCII: the
+    ``starts`` and ``ends`` of ``tokenize(text, start=start)``, found with the character classes above (an
+    ASCII body keeps its length when folded, so offsets into the folded body are offsets into the text).
+    None for any other body, which `tokenize` handles (its offsets need the folding's map)."""
+    body = text[start:]
+    if not body.isascii():
+        return None
+    cls = _ASCII_CLASSES[np.frombuffer(folded(body).encode("ascii"), dtype=np.uint8)]
+    starts, ends = _runs(_word_mask(cls))
+    return starts + start, ends + start
+
+
 def word_hashes_batch(texts: Sequence[str], *, starts: Sequence[int] | None = None) -> tuple[U64, I64]:
     """Word hashes of the bodies ``texts[i][starts[i]:]`` in CSR layout: ``(hashes, offsets)``.
 

@@ -97,7 +97,8 @@ def pack_layout(layout: BodyLayout | None) -> tuple[bytes | None, str | None]:
 def unpack_layout(skip: bytes | None, credits: str | None) -> BodyLayout | None:
     if skip is None:
         return None
-    pairs = np.frombuffer(skip, dtype="<i4").reshape(-1, 2).tolist()
+    # most bodies skip nothing: no array for them (find unpacks a hundred layouts per query)
+    pairs = np.frombuffer(skip, dtype="<i4").reshape(-1, 2).tolist() if skip else []
     return BodyLayout(
         tuple((lo, hi) for lo, hi in pairs),
         () if credits is None else tuple((k, n, s, e) for k, n, s, e in json.loads(credits)),

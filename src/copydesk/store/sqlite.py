@@ -41,6 +41,12 @@ _HEADER = b"SQLite format 3\x00"
 _PAGE = 10_000
 # 8 KiB pages: a fingerprints row (~1.6 KB) wastes a third of a 4 KiB page, a fifth of an 8 KiB one.
 PAGE_SIZE = 8192  # rows per page when streaming ids
+# File bytes a read-only connection maps by default, in MiB. A query reads about a thousand postings blocks
+# scattered over the file; mapped, SQLite reads them in place instead of copying each page out of the
+# operating system's cache into its own. The mapped pages count in the process's resident memory (they are
+# the operating system's cache, shared and reclaimable), which is why writers, whose memory `add` reports,
+# do not map. SQLite caps the size at its build's SQLITE_MAX_MMAP_SIZE (2 GiB in common builds).
+READONLY_MMAP_MB = 4096
 
 
 class SqliteStore(Store):
@@ -50,8 +56,9 @@ class SqliteStore(Store):
     timeout: seconds a write waits for another writer before StoreError.
     merge_factor: postings segments per level before they are merged (see `postings`), >= 2.
     cache_mb: SQLite page cache of this connection, in MiB.
-    mmap_mb: file bytes SQLite may map into memory, in MiB (0: none). Mapping makes cold queries faster, and
-        the mapped pages count in the process's resident memory.
+    mmap_mb: file bytes SQLite may map into memory, in MiB (0: none; None: `READONLY_MMAP_MB` when
+        ``readonly``, else 0). Mapping makes look-ups faster, and the mapped pages count in the process's
+        resident memory.
     """
 
     def __init__(
@@ -63,10 +70,16 @@ class SqliteStore(Store):
         timeout: float = 60.0,
         merge_factor: int = 16,
         cache_mb: int = 64,
-        mmap_mb: int = 0,
+        mmap_mb: int | None = None,
     ) -> None:
         if not isinstance(merge_factor, int) or merge_factor < 2:
             raise StoreError(f"merge_factor must be an integer >= 2, got {merge_factor!r}")
+        if mmap_mb is None:
+            mmap_mb = READONLY_MMAP_MB if readonly else 0
+        if isinstance(mmap_mb, bool) or not isinstance(mmap_mb, int) or mmap_mb < 0:
+            raise StoreError(
+                f"mmap_mb must be an integer >= 0 (MiB), or None for the default, got {mmap_mb!r}"
+            )
         self._path = Path(path)
         self._readonly = readonly
         self._factor = merge_factor
