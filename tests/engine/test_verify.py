@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -221,3 +223,70 @@ def test_a_text_met_again_is_not_laid_out_and_still_found(tmp_path: Path) -> Non
             prepare(index.get("wire"), shingle_size=3), prepare(index.get("copy"), shingle_size=3), config=CFG
         )
         assert (hits[0].containment_query, hits[0].passages) == (ov.containment_a, ov.passages)
+
+
+def test_auto_workers_leaves_one_core_to_the_reader(monkeypatch: pytest.MonkeyPatch) -> None:
+    from copydesk.engine import layouts
+
+    for cores, expected in ((1, 0), (2, 1), (8, 7)):
+        monkeypatch.setattr(os, "sched_getaffinity", lambda _pid, n=cores: set(range(n)))
+        assert layouts.auto_workers() == expected
+
+
+def test_add_uses_auto_workers_by_default(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from copydesk.engine import index as index_module
+    from copydesk.engine.layouts import BatchPool
+
+    started: list[int] = []
+
+    class Recording(BatchPool):
+        def __init__(self, workers: int, **kw: Any) -> None:
+            started.append(workers)
+            super().__init__(workers, **kw)
+
+    monkeypatch.setattr(index_module, "BatchPool", Recording)
+    monkeypatch.setattr(index_module, "auto_workers", lambda: 3)
+    arts = [{"id": a.id, "text": a.text} for a in _fixtures()]
+    with Index(tmp_path / "a.db") as index:
+        index.add(arts)
+        index.add(arts, workers=0)
+    assert started == [3, 0]
+
+
+_ORPHAN_SCRIPT = """
+import os, sys, time
+import numpy as np
+from copydesk.config import IndexConfig
+from copydesk.engine import layouts
+layouts.MIN_PARALLEL = 1
+with layouts.BatchPool(1, config=IndexConfig()) as pool:
+    layouts.gather(pool.submit(["a few words of text"] * 4, [0] * 4, np.zeros(0, dtype=np.uint64)))
+    print(*pool._pool._processes, flush=True)  # the worker's pid
+    time.sleep(60)
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork and SIGKILL (POSIX)")
+def test_a_worker_exits_when_its_parent_is_killed() -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _ORPHAN_SCRIPT], cwd=ROOT, stdout=subprocess.PIPE, text=True
+    )
+    assert proc.stdout is not None
+    worker = int(proc.stdout.readline())
+    os.kill(worker, 0)  # alive while the parent is
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=10)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            os.kill(worker, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.1)
+    os.kill(worker, signal.SIGKILL)
+    pytest.fail(f"worker {worker} still running 10 s after its parent was killed")

@@ -22,6 +22,7 @@ from copydesk.cli.app import cli
 from copydesk.cli.compare import load_article
 from copydesk.cli.render import print_comparison
 from copydesk.engine.index import AddSummary, Hit, Index
+from copydesk.engine.layouts import auto_workers
 from copydesk.io import FieldMap, read
 from copydesk.model import Article
 
@@ -73,9 +74,11 @@ def _plain_size(paths: tuple[str, ...]) -> int | None:
 @click.option(
     "--workers",
     type=click.IntRange(0, 64),
-    default=0,
-    show_default=True,
-    help="Processes that fingerprint the articles and find their boilerplate while this one reads and writes (helps when a core is idle).",
+    default=None,
+    help=(
+        "Processes that fingerprint the articles and find their boilerplate while this one reads and"
+        f" writes; 0: all in this one.  [default: one less than the cores, here {auto_workers()}]"
+    ),
 )
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
@@ -85,7 +88,7 @@ def add_cmd(
     fields: tuple[str, ...],
     batch_size: int,
     max_chars: int,
-    workers: int,
+    workers: int | None,
     fmt: str,
     quiet: bool,
 ) -> None:

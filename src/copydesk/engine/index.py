@@ -24,7 +24,7 @@ from copydesk.config import CompareConfig, IndexConfig, StoryConfig
 from copydesk.engine import stories as story_engine
 from copydesk.engine.articles import as_article
 from copydesk.engine.compare import compare_prepared, side_signals, signals
-from copydesk.engine.layouts import BatchPool, PreparedBatch, gather
+from copydesk.engine.layouts import BatchPool, PreparedBatch, auto_workers, gather
 from copydesk.engine.overlap import Prepared, overlap, prepare, related
 from copydesk.engine.verify import Body, bodies, body_words, figures, passages
 from copydesk.errors import ArticleNotFound, ConfigError
@@ -164,14 +164,16 @@ class Index:
         *,
         batch_size: int = 10_000,
         progress: Callable[[AddSummary], None] | None = None,
-        workers: int = 0,
+        workers: int | None = None,
     ) -> AddSummary:
         """Fingerprint and store ``articles`` in batches of ``batch_size``, each batch one transaction.
 
         Articles already present (same id, or same folded text under another id) are counted, not added
         again; `Skipped` records from the readers are collected in the summary. ``progress`` is called after
         each committed batch. ``workers``: processes that fingerprint the articles and compute their body
-        layouts while this process reads and writes (default 0: all in this process).
+        layouts while this process reads and writes; 0 does all in this process, and the default (None)
+        is `auto_workers` (one less than the cores). Batches under `MIN_PARALLEL` articles are prepared in
+        this process whatever ``workers`` says; the stored result is the same either way.
         """
         summary = AddSummary()
         start = time.perf_counter()
@@ -195,7 +197,7 @@ class Index:
         # records, and the store writes batch n on a second thread (SQLite and zlib release the GIL).
         # Batches still commit one at a time, in input order.
         with (
-            BatchPool(workers, config=self.config) as pool,
+            BatchPool(auto_workers() if workers is None else workers, config=self.config) as pool,
             ThreadPoolExecutor(max_workers=1, thread_name_prefix="copydesk-store") as writer,
         ):
             pending: Future[None] | None = None

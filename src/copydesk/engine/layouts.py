@@ -14,6 +14,9 @@ offsets and the content hashes already laid out, and return the fingerprints as 
 from __future__ import annotations
 
 import multiprocessing
+import os
+import threading
+import time
 from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
@@ -30,6 +33,16 @@ U64 = npt.NDArray[np.uint64]
 
 # Smallest batch sent to the workers: below it, starting them costs more than they save.
 MIN_PARALLEL = 2000
+
+
+def auto_workers() -> int:
+    """Worker processes for `Index.add` by default: one per core this process may use, less the one that
+    reads and writes (so 0 on a single core, 1 on two)."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(cores - 1, 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +75,20 @@ def prepare_batch(
     return PreparedBatch(fps, layouts)
 
 
+def _exit_with_parent(parent: int, every: float = 0.5) -> None:
+    """Initializer of a worker: a thread that ends the worker once its parent is gone.
+
+    A worker blocked on its task queue does not notice that the process which started it was killed
+    (kill -9 of `copydesk add`); without this it would wait there forever."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(every)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="copydesk-parent-watch", daemon=True).start()
+
+
 class BatchPool:
     """Prepares batches, in ``workers`` processes (0: in this process). Use as a context manager."""
 
@@ -86,7 +113,12 @@ class BatchPool:
             return [done]
         if self._pool is None:
             method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-            self._pool = ProcessPoolExecutor(self._workers, mp_context=multiprocessing.get_context(method))
+            self._pool = ProcessPoolExecutor(
+                self._workers,
+                mp_context=multiprocessing.get_context(method),
+                initializer=_exit_with_parent,
+                initargs=(os.getpid(),),
+            )
         step = -(-len(texts) // self._workers)
         return [
             self._pool.submit(
