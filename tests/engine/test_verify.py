@@ -225,10 +225,10 @@ def test_a_text_met_again_is_not_laid_out_and_still_found(tmp_path: Path) -> Non
         assert (hits[0].containment_query, hits[0].passages) == (ov.containment_a, ov.passages)
 
 
-def test_auto_workers_leaves_one_core_to_the_reader(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_auto_workers_one_per_core_and_none_on_one_core(monkeypatch: pytest.MonkeyPatch) -> None:
     from copydesk.engine import layouts
 
-    for cores, expected in ((1, 0), (2, 1), (8, 7)):
+    for cores, expected in ((1, 0), (2, 2), (8, 8)):
         monkeypatch.setattr(os, "sched_getaffinity", lambda _pid, n=cores: set(range(n)))
         assert layouts.auto_workers() == expected
 

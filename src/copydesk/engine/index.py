@@ -172,7 +172,7 @@ class Index:
         again; `Skipped` records from the readers are collected in the summary. ``progress`` is called after
         each committed batch. ``workers``: processes that fingerprint the articles and compute their body
         layouts while this process reads and writes; 0 does all in this process, and the default (None)
-        is `auto_workers` (one less than the cores). Batches under `MIN_PARALLEL` articles are prepared in
+        is `auto_workers` (one per core, none on a single core). Batches under `MIN_PARALLEL` articles are prepared in
         this process whatever ``workers`` says; the stored result is the same either way.
         """
         summary = AddSummary()

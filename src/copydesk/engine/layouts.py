@@ -36,13 +36,17 @@ MIN_PARALLEL = 2000
 
 
 def auto_workers() -> int:
-    """Worker processes for `Index.add` by default: one per core this process may use, less the one that
-    reads and writes (so 0 on a single core, 1 on two)."""
+    """Worker processes for `Index.add` by default: one per core this process may use, or none on a single
+    core.
+
+    Not one less than the cores: the main process reads and writes, which is about a third of the work, and
+    waits for the workers the rest of the time, so with one worker fewer than the cores a core sits idle
+    for much of an ingest (2 cores, 20k corpus: 4.3-5.0 s with one worker, 3.6-3.9 s with two)."""
     try:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
         cores = os.cpu_count() or 1
-    return max(cores - 1, 0)
+    return cores if cores > 1 else 0
 
 
 @dataclass(frozen=True, slots=True)
