@@ -39,7 +39,6 @@ import argparse
 import json
 import os
 import re
-import resource
 import subprocess
 import sys
 import time
@@ -52,6 +51,7 @@ if __package__ in (None, ""):  # run as a script: make `bench` importable from t
 
 import numpy as np
 
+from bench.memory import peak_rss_mb
 from bench.scoring import DERIVED_KINDS, Labels, score
 
 ENGINES = ("datasketch", "rensa")
@@ -252,7 +252,7 @@ def run(
             "p99_ms": round(float(np.percentile(lat, 99)), 3) if len(lat) else None,
             "mean_candidates": round(candidates / max(len(lat), 1), 2),
         },
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "peak_rss_mb": round(peak_rss_mb(), 1),
         "scores": score(results, labels),
         "verify_ceiling": verify_ceiling(labels, ids, sets),
     }

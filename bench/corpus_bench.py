@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import subprocess
 import sys
 import tempfile
@@ -39,7 +38,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.baselines import query_ids, run_isolated  # noqa: E402
-from bench.memory import TreePeak  # noqa: E402
+from bench.memory import TreePeak, peak_rss_mb  # noqa: E402
 from bench.scoring import Labels, score  # noqa: E402
 
 # `find` is timed twice per query: with no limit (every hit with its passages: what is scored) and with the
@@ -117,9 +116,9 @@ def _memory(tree: TreePeak) -> dict[str, Any]:
     the main process and its workers seen every half second (see `bench.memory`)."""
     from copydesk.engine.layouts import auto_workers
 
-    main = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    worker = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    workers = auto_workers()
+    main = peak_rss_mb()
+    worker = peak_rss_mb(children=True)
+    workers = auto_workers() if worker > 0 else 0  # none started for a batch too small to pay for them
     return {
         "peak_rss_mb": round(main, 1),
         "workers": workers,
@@ -202,7 +201,7 @@ def run_find(corpus: Path, db: Path, *, queries: int, dump: Path | None = None) 
             f"p50_ms_limit{SHOWN}": round(float(np.percentile(lat_shown, 50)), 3) if len(lat) else None,
             f"p99_ms_limit{SHOWN}": round(float(np.percentile(lat_shown, 99)), 3) if len(lat) else None,
         },
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "peak_rss_mb": round(peak_rss_mb(), 1),
         # aliases of the hits are not known without the ingest: recall here can only be lower than the
         # full run's; the query figures are what this mode is for
         "scores": score(results, labels),

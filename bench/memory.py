@@ -11,10 +11,17 @@ stays None.
 from __future__ import annotations
 
 import os
+import resource
 import threading
 from pathlib import Path
 
 _PROC = Path("/proc")
+
+
+def peak_rss_mb(*, children: bool = False) -> float:
+    """``ru_maxrss`` in MiB: of this process, or with ``children`` of its largest ended child process."""
+    who = resource.RUSAGE_CHILDREN if children else resource.RUSAGE_SELF
+    return resource.getrusage(who).ru_maxrss / 1024
 
 
 def descendants(pid: int) -> list[int]:

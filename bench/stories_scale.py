@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import sys
 import tempfile
 import time
@@ -34,6 +33,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+from bench.memory import peak_rss_mb  # noqa: E402
 
 
 def _lines(path: Path) -> int:
@@ -66,7 +67,7 @@ def run(corpus: Path, *, later: int, db: Path) -> dict[str, Any]:
         t = time.perf_counter()
         update = ix.update_stories()
         out["update"] = {**_summary(update.to_dict()), "seconds": round(time.perf_counter() - t, 1)}
-        out["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+        out["peak_rss_mb"] = round(peak_rss_mb())
         out["stories"] = ix.store.story_counts()
         biggest = ix.store.story_heads(ix.store.story_listing(limit=5))
         out["biggest_stories"] = sorted((h.size for h in biggest.values()), reverse=True)

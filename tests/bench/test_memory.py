@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
@@ -40,8 +41,6 @@ def test_tree_counts_a_child_and_its_memory() -> None:
     assert alone is not None and alone > 0
     child = _holder()
     try:
-        import os
-
         assert child.pid in descendants(os.getpid())
         with_child = tree_pss_mb()
         assert with_child is not None and with_child - alone >= 90
