@@ -93,7 +93,7 @@ def test_key_docs_lists_every_posting_of_the_keys(tmp_path: Path) -> None:
 
 
 def _as_version_2(path: Path) -> None:
-    """Rewrite a version 3 file as version 2 wrote it: one row per posting, segments without shifts."""
+    """Rewrite a version 4 file as version 2 wrote it: one row per posting, segments without shifts."""
     con = sqlite3.connect(path)
     con.execute(
         "CREATE TABLE bands (seg INTEGER NOT NULL, band_key INTEGER NOT NULL, doc INTEGER NOT NULL, "
@@ -130,9 +130,9 @@ def test_a_version_2_file_is_upgraded_in_place_with_the_same_candidates(tmp_path
     with pytest.raises(StoreError, match="schema version 2; this copydesk upgrades it"):
         open_store(path, readonly=True)
     with SqliteStore(path, merge_factor=3) as store:
-        assert store.stats().schema_version == SCHEMA_VERSION == 3
+        assert store.stats().schema_version == SCHEMA_VERSION == 4
         _check(store, items[:48])
-        store.add_batch(items[48:])  # and it goes on as any version 3 file
+        store.add_batch(items[48:])  # and it goes on as any version 4 file
         _check(store, items)
     con = sqlite3.connect(path)
     tables = {row[0] for row in con.execute("SELECT name FROM sqlite_schema WHERE type = 'table'")}

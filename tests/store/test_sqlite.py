@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import sqlite3
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from copydesk.config import IndexConfig
 from copydesk.errors import ArticleNotFound, StoreError
 from copydesk.model import Article, BodyLayout, Fingerprints, IndexedArticle
 from copydesk.store import SCHEMA_VERSION, SqliteStore, Store, open_store, postings
+from copydesk.store.codec import pack_text, unpack_text
 
 SMALL = IndexConfig(num_perm=8, bands=4)
 EDGES = [0, 1, 2**63 - 1, 2**63, 2**64 - 1]
@@ -367,3 +369,38 @@ def test_ids_on_dates_lists_the_articles_of_those_days_in_insertion_order(store:
     assert store.ids_on_dates([day + dt.timedelta(days=1), day]) == ["b", "a", "d"]
     assert store.ids_on_dates([day - dt.timedelta(days=1)]) == []
     assert store.ids_on_dates([]) == []
+
+
+def test_texts_are_zstd_frames_and_zlib_blobs_still_read() -> None:
+    text = "Wire copy — «quoted», with a lone surrogate \ud800 kept. " * 20
+    blob = pack_text(text)
+    assert blob[:4] == b"\x28\xb5\x2f\xfd" and len(blob) < len(text.encode("utf-8", "surrogatepass"))
+    assert unpack_text(blob) == text
+    assert unpack_text(zlib.compress(text.encode("utf-8", "surrogatepass"), 1)) == text
+
+
+def test_a_version_3_file_with_zlib_texts_is_upgraded_and_reads_the_same(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    texts = {f"a{i}": f"Story number {i}, as version 3 wrote it with zlib. " * (i + 1) for i in range(5)}
+    with open_store(path, config=SMALL) as s:
+        s.add_batch([item(id_, text) for id_, text in texts.items()])
+    con = sqlite3.connect(path)
+    for id_, text in texts.items():
+        con.execute("UPDATE articles SET text = ? WHERE id = ?", (zlib.compress(text.encode(), 1), id_))
+    con.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
+    con.commit()
+    con.close()
+    with pytest.raises(StoreError, match="schema version 3; this copydesk upgrades it"):
+        open_store(path, readonly=True)
+    with open_store(path) as s:
+        assert s.stats().schema_version == SCHEMA_VERSION == 4
+        assert {a.id: a.text for a in s.get_many(texts)} == texts
+        # the same text again is a duplicate of the zlib one; a new text is stored as zstd
+        again = s.add_batch([item("b0", texts["a0"]), item("b1", "A new story.")])
+        assert [o.status for o in again.outcomes] == ["duplicate_text", "added"]
+    con = sqlite3.connect(path)
+    blobs = dict(con.execute("SELECT id, text FROM articles").fetchall())
+    con.close()
+    assert blobs["a0"][:1] == b"\x78" and blobs["b1"][:4] == b"\x28\xb5\x2f\xfd"
+    with open_store(path, readonly=True) as s:
+        assert s.get("b1").text == "A new story." and s.get("a4").text == texts["a4"]

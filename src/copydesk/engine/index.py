@@ -194,7 +194,7 @@ class Index:
 
         # A pipeline of three stages, each on its own core when there are enough: worker processes
         # fingerprint and lay out batch n + 1 while this thread reads it and then turns batch n into
-        # records, and the store writes batch n on a second thread (SQLite and zlib release the GIL).
+        # records, and the store writes batch n on a second thread (SQLite and zstd release the GIL).
         # Batches still commit one at a time, in input order.
         with (
             BatchPool(auto_workers() if workers is None else workers, config=self.config) as pool,

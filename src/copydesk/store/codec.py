@@ -4,7 +4,11 @@
   INTEGER: the same 64 bits read as two's complement (``np.uint64`` viewed as ``np.int64``), so they
   round-trip exactly and sort as signed integers.
 - uint64 arrays (signature, band keys, passages of one article) are BLOBs of 8-byte little-endian values.
-- ``Article.text`` is a BLOB: zlib (RFC 1950) of its UTF-8 bytes, lone surrogates kept (``surrogatepass``).
+- ``Article.text`` is a BLOB: a Zstandard frame (RFC 8878, level 1, content size in the header) of its UTF-8
+  bytes, lone surrogates kept (``surrogatepass``). Indexes of schema version 3 and older hold zlib streams
+  (RFC 1950) instead, and an upgraded index holds both: a blob is read by its first four bytes (the zstd
+  magic number ``28 b5 2f fd`` is no valid zlib header, whose first two bytes are a multiple of 31).
+  Zstandard level 1 compresses news text as well as zlib level 1 at about a fifth of the time.
 - ``Article.date`` is ISO 8601 TEXT ``YYYY-MM-DD`` (it sorts by date); ``Article.meta`` is a JSON object
   TEXT, NULL when empty.
 - A `BodyLayout`: ``skip`` is a BLOB of int32 little-endian ``lo, hi`` pairs (empty when every word is a body
@@ -16,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import threading
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,6 +28,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+import zstandard
 
 from copydesk.config import IndexConfig
 from copydesk.errors import StoreError
@@ -33,7 +39,8 @@ I64 = npt.NDArray[np.int64]
 
 _TWO_64 = 1 << 64
 _TWO_63 = 1 << 63
-ZLIB_LEVEL = 1
+ZSTD_LEVEL = 1
+_ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 
 
 def to_signed(value: int) -> int:
@@ -59,12 +66,26 @@ def blob_array(blob: bytes) -> U64:
     return np.frombuffer(blob, dtype="<u8").astype(np.uint64)
 
 
+class _Codecs(threading.local):
+    """One zstd compressor and decompressor per thread (they may not be shared by threads at once; making
+    one per call would double the cost of packing a news text)."""
+
+    def __init__(self) -> None:
+        self.compressor = zstandard.ZstdCompressor(level=ZSTD_LEVEL)
+        self.decompressor = zstandard.ZstdDecompressor()
+
+
+_CODECS = _Codecs()
+
+
 def pack_text(text: str) -> bytes:
-    return zlib.compress(text.encode("utf-8", "surrogatepass"), ZLIB_LEVEL)
+    return _CODECS.compressor.compress(text.encode("utf-8", "surrogatepass"))
 
 
 def unpack_text(blob: bytes) -> str:
-    return zlib.decompress(blob).decode("utf-8", "surrogatepass")
+    """The text of a blob made by `pack_text`, or by the zlib of schema version 3 and older."""
+    raw = _CODECS.decompressor.decompress(blob) if blob[:4] == _ZSTD_MAGIC else zlib.decompress(blob)
+    return raw.decode("utf-8", "surrogatepass")
 
 
 def row_article(row: Sequence[Any]) -> Article:

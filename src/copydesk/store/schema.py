@@ -1,8 +1,10 @@
 """The SQLite schema of the index file, and the checks made when one is opened.
 
-Schema version 3 (``meta.schema_version``). Older files are upgraded in place when opened for writing
+Schema version 4 (``meta.schema_version``). Older files are upgraded in place when opened for writing
 (`upgrade`): version 1 had no story tables, versions 1 and 2 kept one row per posting (tables ``bands`` and
-``passages``), moved into blocks by the upgrade.
+``passages``), moved into blocks by the upgrade; versions 1 to 3 compressed the texts with zlib, which
+version 4 still reads (new texts are written with Zstandard: see `codec`), so the upgrade from 3 rewrites
+nothing.
 
 ``meta(key TEXT PRIMARY KEY, value TEXT)``
     ``schema_version``, ``config`` (the `IndexConfig` as a JSON object), ``created`` (ISO 8601 UTC).
@@ -33,9 +35,9 @@ from copydesk.config import IndexConfig
 from copydesk.errors import StoreError
 from copydesk.store import postings, stories
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 # Versions this code opens: older ones are upgraded in place (`upgrade`) when opened for writing.
-UPGRADABLE = frozenset({1, 2})
+UPGRADABLE = frozenset({1, 2, 3})
 UPGRADED = frozenset(str(v) for v in UPGRADABLE)  # as stored in meta
 # 'CPDK' in the SQLite header (PRAGMA application_id), so `file` and other tools can tell what the file is.
 APPLICATION_ID = 0x4350444B
@@ -134,14 +136,18 @@ def version(con: sqlite3.Connection) -> str | None:
 
 
 def upgrade(con: sqlite3.Connection) -> None:
-    """Bring a version 1 or 2 index to version 3 (inside the caller's transaction).
+    """Bring a version 1, 2 or 3 index to version 4 (inside the caller's transaction).
 
     From 1: add the story tables, and the articles' layout columns when the file predates them (its articles
     then have no stored layout, and `find` analyses them when it verifies them). From 1 and 2: move the
-    postings from one row each into blocks (`postings.upgrade_rows`); the candidates stay the same.
+    postings from one row each into blocks (`postings.upgrade_rows`); the candidates stay the same. From 3:
+    only the version changes (its zlib texts stay as they are and read as before).
     """
     found = version(con)
     if found not in UPGRADED:
+        return
+    if found == "3":
+        con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),))
         return
     if found == "1":
         columns = {row[1] for row in con.execute("PRAGMA table_info(articles)")}
