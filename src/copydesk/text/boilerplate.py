@@ -9,8 +9,9 @@ captions spliced between paragraphs, credit lines, bylines, headings and scraper
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import Literal
 
 from copydesk.text.sentences import Paragraph, SentenceSpan, is_terminated
 
@@ -112,69 +113,129 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     # "By Stephen Howard, PA News"
     ("byline", re.compile(rf"^\W*By ([A-Z][\w.'-]+(?: [A-Z][\w.'-]+){{0,3}})(?:,\s*({_AGENCY}))?\W*$", re.M)),
 )
-# Cheap gates, one per pattern in `_PATTERNS` order: the pattern runs only when one of these lower-case
-# strings is in the text ("agency": when a known agency name is). Most articles carry no credit at all.
-_GATES: tuple[tuple[str, ...], ...] = (
-    ("(",),
-    ("agency",),
-    ("agency",),
-    ("agency",),
-    ("©", "(c)", "copyright"),
-    ("photo", "picture", "pic", "image", "credit"),
-    ("agency",),
-    ("contributed",),
-    ("reporting by", "writing by", "editing by", "compiled by"),
-    ("published", "appeared", "posted"),
-    ("read ",),
-    ("by ",),
-)
-# Stricter gates, checked after those: strings of which every match contains one, in the text itself (the
-# pattern is case-sensitive) or, for the case-blind patterns, in the lower-cased text when it is ASCII (then
-# lower case is exactly what the pattern's case blindness compares). None: no such gate. Common words such
-# as "by" and "published" let most texts through the first gates; these let few.
-_EXACT: tuple[tuple[str, ...] | None, ...] = (
-    None,
-    None,
-    None,
-    None,
-    None,
-    ("Photo", "Pic", "Image", "Credit"),
-    None,
-    None,
-    ("reporting by", "Reporting by", "Writing by", "Editing by", "Compiled by"),
-    None,
-    None,
-    ("By ",),
-)
-_ASCII_LOWER: tuple[tuple[str, ...] | None, ...] = (
-    *(None,) * 9,
-    tuple(f"{a} {b}" for a in ("originally", "first") for b in ("published", "appeared", "posted")),
-    ("read original", "read full", "read the original", "read the full"),
-    None,
-)
 # Every dateline match holds this: "(AP) -" and the like.
 _DATELINE_CORE = re.compile(rf"\([A-Z][A-Za-z]{{1,11}}\)[ \t]*{_DASH}")
-# `\b(?:{_AGENCY})\b` without its leading `\b` (which stops re from skipping ahead to the possible first
-# letters, five times slower): `_mentions_agency` checks that boundary itself.
 _CONTRIBUTED = _PATTERNS[7][1]
 _DATELINE = _PATTERNS[0][1]
-# For the patterns that open with ``\b`` and a list of words, those words alone (see `_anchored`).
+# Where a known agency name may begin (`_AGENCY` without the ``\b`` around it, which keeps re from skipping
+# ahead to the possible first letters and makes the search five times slower).
 _AGENCY_START = re.compile(rf"(?:{_AGENCY})")
-_ANCHORS: tuple[re.Pattern[str] | None, ...] = (
+_AGENCY_END = re.compile(rf"(?:{_AGENCY})\b")
+# For the patterns that open with ``\b`` and a list of words, where they may begin (see `_anchored`): True,
+# where `_AGENCY_START` matches, found once for the text (`_Probe.agency_starts`); a tuple, where one of
+# those strings is (each word of the pattern has one of them at its start: "Photograph" has "Photo").
+_ANCHORS: tuple[tuple[str, ...] | Literal[True] | None, ...] = (
     None,
     None,
-    _AGENCY_START,
-    re.compile(r"(?:told|according to|reported by|quoted by|speaking to|in an interview with|news agency)"),
+    True,
+    (
+        "told",
+        "according to",
+        "reported by",
+        "quoted by",
+        "speaking to",
+        "in an interview with",
+        "news agency",
+    ),
     None,
-    re.compile(r"(?:Photo|Photograph|Picture|Pic|Image|Credit)"),
-    _AGENCY_START,
+    ("Photo", "Pic", "Image", "Credit"),
+    True,
     None,
     None,
     None,
     None,
     None,
 )
-_AGENCY_END = re.compile(rf"(?:{_AGENCY})\b")
+
+
+class _Probe:
+    """What the gates of `find_credits` ask of one text, each found at most once.
+
+    A regular-expression search over a news text costs about ten times a substring search, and a
+    single-character one a twentieth of that, so the gates ask for literal strings, the rarest and cheapest
+    first.
+    """
+
+    __slots__ = ("_agency", "_starts", "ascii", "lower", "start", "text")
+
+    def __init__(self, text: str, start: int) -> None:
+        self.text = text
+        self.start = start
+        self.lower = text[start:].lower()
+        self.ascii = self.lower.isascii()
+        self._starts: list[int] | None = None
+        self._agency: bool | None = None
+
+    def has(self, *strings: str) -> bool:
+        """Whether one of ``strings`` is in ``text[start:]`` (case matters)."""
+        return any(self.text.find(g, self.start) >= 0 for g in strings)
+
+    def low(self, *strings: str) -> bool:
+        """Whether one of the lower-case ``strings`` is in the lower-cased ``text[start:]``."""
+        return any(g in self.lower for g in strings)
+
+    def ascii_low(self, *strings: str) -> bool:
+        """`low` when the text is ASCII (then lower case is exactly what a case-blind pattern compares), else
+        True: a necessary condition for a case-blind pattern made of those strings."""
+        return not self.ascii or self.low(*strings)
+
+    def agency_starts(self) -> list[int]:
+        """Every offset of ``text[start:]`` where `_AGENCY_START` matches, ascending (one pass over the text)."""
+        if self._starts is None:
+            self._starts = []
+            m = _AGENCY_START.search(self.text, self.start)
+            while m is not None:
+                self._starts.append(m.start())
+                m = _AGENCY_START.search(self.text, m.start() + 1)
+        return self._starts
+
+    @property
+    def agency(self) -> bool:
+        """Whether ``\b(?:{_AGENCY})\b`` matches in ``text[start:]``: a known agency is named."""
+        if self._agency is None:
+            text = self.text
+            self._agency = any(
+                (i == 0 or _WORD_CHAR.match(text, i - 1) is None) and _AGENCY_END.match(text, i) is not None
+                for i in self.agency_starts()
+            )
+        return self._agency
+
+
+# One gate per pattern in `_PATTERNS` order: a condition that every match of the pattern meets, checked
+# before the pattern runs. Most articles carry no credit at all, and most fail every gate.
+_GATES: tuple[Callable[[_Probe], bool], ...] = (
+    # dateline
+    lambda p: p.has("(") and _DATELINE_CORE.search(p.text, p.start) is not None,
+    # the four agency patterns: each names an agency between word boundaries (the photo one, "AFP/Getty",
+    # almost always: the gate is part of what it finds)
+    lambda p: p.agency,
+    lambda p: p.agency,
+    lambda p: p.agency,
+    # "(c) 2024 AFP": where an agency name may begin, and one of the marks as the pattern has them
+    lambda p: bool(p.agency_starts()) and (p.has("\N{COPYRIGHT SIGN}", "Copyright") or p.low("(c)")),
+    # "Photo: AFP": a colon and one of the words, written as the pattern has them
+    lambda p: p.has(":") and p.has("Photo", "Pic", "Image", "Credit"),
+    lambda p: p.agency,
+    # "Reuters contributed": `_before_contributed` looks for " contributed" itself
+    lambda p: True,
+    lambda p: (
+        p.has("ing by", "Compiled by")
+        and p.has("reporting by", "Reporting by", "Writing by", "Editing by", "Compiled by")
+    ),
+    # "originally published by ..." (case-blind)
+    lambda p: (
+        p.ascii_low("originally ", "first ")
+        and p.low("published", "appeared", "posted")
+        and p.ascii_low(
+            *(f"{a} {b}" for a in ("originally", "first") for b in ("published", "appeared", "posted"))
+        )
+    ),
+    lambda p: (
+        p.low("read ") and p.ascii_low("read original", "read full", "read the original", "read the full")
+    ),
+    # byline: "By " as written
+    lambda p: p.has("By "),
+)
 _WORD_CHAR = re.compile(r"\w")
 _CAPTION_WORDS = 50
 _CAPTION_INSIDE = re.compile(r"(?<=[.!?] )(?:Picture|Pictured|Photo|Photograph|Image)\s*:")
@@ -214,18 +275,30 @@ def _name(kind: str, m: re.Match[str]) -> str | None:
 
 
 def _anchored(
-    pattern: re.Pattern[str], anchor: re.Pattern[str], text: str, start: int
+    pattern: re.Pattern[str], starts: Iterable[int], text: str, start: int
 ) -> Iterator[re.Match[str]]:
-    """``pattern.finditer(text, start)`` for a pattern whose every match begins where ``anchor`` matches: the
-    pattern is tried only there (re cannot skip ahead past a leading ``\b`` by itself)."""
+    """``pattern.finditer(text, start)`` for a pattern whose every match begins at one of ``starts``
+    (ascending): the pattern is tried only there (re cannot skip ahead past a leading ``\b`` by itself)."""
     pos = start
-    while (a := anchor.search(text, pos)) is not None:
-        m = pattern.match(text, a.start())
-        if m is None:
-            pos = a.start() + 1
-        else:
+    for at in starts:
+        if at < pos:
+            continue
+        m = pattern.match(text, at)
+        if m is not None:
             yield m
-            pos = max(m.end(), a.start() + 1)
+            pos = m.end()
+
+
+def _occurrences(strings: tuple[str, ...], text: str, start: int) -> list[int]:
+    """Every offset of ``text[start:]`` where one of ``strings`` begins, ascending (a substring search per
+    string: a tenth of the cost of one search for their alternation, which re runs a character at a time)."""
+    found: set[int] = set()
+    for g in strings:
+        at = text.find(g, start)
+        while at >= 0:
+            found.add(at)
+            at = text.find(g, at + 1)
+    return sorted(found)
 
 
 def _before_contributed(text: str, start: int) -> int:
@@ -240,40 +313,24 @@ def _before_contributed(text: str, start: int) -> int:
     return at
 
 
-def _mentions_agency(text: str, start: int) -> bool:
-    """Whether ``\b(?:{_AGENCY})\b`` matches in ``text[start:]``."""
-    m = _AGENCY_END.search(text, start)
-    while m is not None:
-        i = m.start()
-        if i == 0 or _WORD_CHAR.match(text, i - 1) is None:
-            return True
-        m = _AGENCY_END.search(text, i + 1)  # an agency may begin inside this match ("xEPA-EFE")
-    return False
-
-
 def find_credits(text: str, *, start: int = 0) -> list[CreditSpan]:
     """Credits in ``text[start:]``, sorted by offset, overlapping finds of one kind merged."""
     found: list[CreditSpan] = []
-    lower = text[start:].lower()
-    agency = _mentions_agency(text, start)
-    ascii_lower = lower.isascii()
-    for (kind, pattern), gate, anchor, exact, low in zip(
-        _PATTERNS, _GATES, _ANCHORS, _EXACT, _ASCII_LOWER, strict=True
-    ):
-        if not (agency if gate == ("agency",) else any(g in lower for g in gate)):
-            continue
-        if exact is not None and not any(text.find(g, start) >= 0 for g in exact):
-            continue
-        if low is not None and ascii_lower and not any(g in lower for g in low):
-            continue
-        if pattern is _DATELINE and _DATELINE_CORE.search(text, start) is None:
+    probe = _Probe(text, start)
+    for (kind, pattern), gate, anchor in zip(_PATTERNS, _GATES, _ANCHORS, strict=True):
+        if not gate(probe):
             continue
         pos = start
         if pattern is _CONTRIBUTED:
             pos = _before_contributed(text, start)
             if pos < 0:
                 continue
-        for m in pattern.finditer(text, pos) if anchor is None else _anchored(pattern, anchor, text, pos):
+        if anchor is None:
+            matches: Iterable[re.Match[str]] = pattern.finditer(text, pos)
+        else:
+            starts = _occurrences(anchor, text, pos) if isinstance(anchor, tuple) else probe.agency_starts()
+            matches = _anchored(pattern, starts, text, pos)
+        for m in matches:
             name = _name(kind, m)
             if kind == "photo" and name is not None and len(name.split()) > 5:
                 continue  # "Picture: Tracers are seen in the night sky ..." is a caption, not a credit

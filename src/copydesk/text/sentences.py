@@ -22,6 +22,10 @@ _ABBREVIATIONS = frozenset(
 _BOUNDARY = re.compile(r"""(?<=[.!?…])['"’”)\]]*\s+(?=['"‘“(\[]*[A-Z0-9À-Ý])""")
 _TRIM = " \t\r\n\x0b\x0c\x19<|"
 _TERMINAL = frozenset(".!?…'\"’”)]:")
+# A letter or digit (what ``str.isalnum`` accepts: re's ``\w`` is exactly that and ``_``).
+_ALNUM = re.compile(r"[^\W_]")
+# In hard-wrapped copy, a line opening with one of these starts a paragraph.
+_INDENT = frozenset(" \t\x19")
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,47 +71,53 @@ def _is_wrapped(text: str, lines: list[tuple[int, int]]) -> bool:
 
 def paragraphs(text: str, *, start: int = 0) -> list[Paragraph]:
     """Paragraphs of ``text[start:]``, trimmed of white space and wire markers, empty ones left out."""
-    lines: list[tuple[int, int]] = []
-    pos = start
-    for line in text[start:].split("\n"):
-        lines.append((pos, pos + len(line)))
-        pos += len(line) + 1
+    parts = text[start:].split("\n")
+    starts = list(itertools.accumulate([len(line) + 1 for line in parts], initial=start))
+    lines = [(s, s + len(line)) for s, line in zip(starts, parts, strict=False)]  # starts: one more
     wrapped = _is_wrapped(text, lines)
     out: list[Paragraph] = []
-    cur_start: int | None = None
+    cur_start = -1  # the open paragraph's first line starts here; -1: none is open
     cur_end = 0
 
-    def close() -> None:
-        nonlocal cur_start
-        if cur_start is not None:
-            s, e = _trim(text, cur_start, cur_end)
-            if e > s:
-                out.append(Paragraph(s, e))
-        cur_start = None
-
-    for s, e in lines:
-        body = text[s:e]
-        if not any(ch.isalnum() for ch in body):
+    # Each line is read from ``parts`` (already split out) and the open paragraph through offsets, so no
+    # line or paragraph is copied again: this runs once for every indexed article.
+    for line, (s, e) in zip(parts, lines, strict=True):
+        if not line[:1].isalnum() and _ALNUM.search(line) is None:
             # Blank lines and rules such as "-----" end a paragraph and belong to none.
-            close()
+            if cur_start >= 0:
+                _close(text, cur_start, cur_end, out)
+                cur_start = -1
             continue
-        if wrapped and cur_start is not None:
-            starts_new = body[:1] in (" ", "\t", "\x19")
-            if starts_new:
-                close()
-        if not wrapped and not (
-            cur_start is not None
-            and not is_terminated(text[cur_start:cur_end])
-            and body.lstrip(_TRIM)[:1].islower()
+        if cur_start >= 0 and (
+            line[0] in _INDENT
+            if wrapped
+            else _terminated(text, cur_start, cur_end) or not line.lstrip(_TRIM)[:1].islower()
         ):
-            close()
-        if cur_start is None:
+            _close(text, cur_start, cur_end, out)
+            cur_start = -1
+        if cur_start < 0:
             cur_start = s
         cur_end = e
-        if wrapped and body.rstrip().endswith("<"):
-            close()
-    close()
+        if wrapped and line.rstrip().endswith("<"):
+            _close(text, cur_start, cur_end, out)
+            cur_start = -1
+    if cur_start >= 0:
+        _close(text, cur_start, cur_end, out)
     return out
+
+
+def _close(text: str, start: int, end: int, out: list[Paragraph]) -> None:
+    """Append the paragraph ``text[start:end]``, trimmed, unless nothing is left of it."""
+    s, e = _trim(text, start, end)
+    if e > s:
+        out.append(Paragraph(s, e))
+
+
+def _terminated(text: str, start: int, end: int) -> bool:
+    """``is_terminated(text[start:end])``, without the copy."""
+    while end > start and text[end - 1] in _TRIM:
+        end -= 1
+    return end > start and text[end - 1] in _TERMINAL
 
 
 def _ends_abbreviation(text: str, end: int) -> bool:
