@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Literal
 
-from copydesk.text.sentences import Paragraph, SentenceSpan, is_terminated
+from copydesk.text.sentences import Paragraph, SentenceSpan, terminated_span
 
 # Wire and photo agencies, each with its usual spellings; the key is the name reported.
 AGENCIES: dict[str, tuple[str, ...]] = {
@@ -396,6 +396,10 @@ def may_mark_sentences(folded: str, credits: list[CreditSpan]) -> bool:
 _MARK_SENTENCES = frozenset({"footer", "photo"})
 
 
+def _caption_opening(body: str) -> bool:
+    return _CAPTION_START.match(body) is not None or _CAPTION_INSIDE.search(body) is not None
+
+
 def _credit_in(credits: list[CreditSpan], kind: str, start: int, end: int) -> CreditSpan | None:
     return next((c for c in credits if c.kind == kind and c.start < end and c.end > start), None)
 
@@ -409,25 +413,23 @@ def paragraph_kinds(
     openings: False when the text surely has no caption opening (`may_mark_sentences` said so): the
     paragraphs are then not searched for one.
     """
-    terminated = [is_terminated(text[p.start : p.end]) for p in paragraphs]
+    terminated = [terminated_span(text, p.start, p.end) for p in paragraphs]
     prose = sum(terminated) >= 2 and sum(terminated) >= 0.4 * len(paragraphs)
     first_prose = next((i for i, t in enumerate(terminated) if t), len(paragraphs))
-
-    def credit_in(kind: str, start: int, end: int) -> CreditSpan | None:
-        return _credit_in(credits, kind, start, end)
+    bylines = [c for c in credits if c.kind == "byline"]
+    photos = [c for c in credits if c.kind == "photo"]
 
     para_kind: list[str | None] = []
     for i, p in enumerate(paragraphs):
-        body = text[p.start : p.end]
         kind: str | None = None
-        byline = credit_in("byline", p.start, p.end)
+        byline = _credit_in(bylines, "byline", p.start, p.end) if bylines else None
         if byline is not None and byline.end - byline.start >= 0.8 * (p.end - p.start):
             kind = "byline"
-        elif (openings and (_CAPTION_START.match(body) or _CAPTION_INSIDE.search(body))) or credit_in(
-            "photo", p.start, p.end
+        elif (openings and _caption_opening(text[p.start : p.end])) or (
+            photos and _credit_in(photos, "photo", p.start, p.end)
         ):
             kind = "caption"
-        elif not terminated[i] and prose and len(body.split()) <= _CAPTION_WORDS:
+        elif not terminated[i] and prose and len(text[p.start : p.end].split()) <= _CAPTION_WORDS:
             # Short and unterminated among prose paragraphs: a spliced caption. A long one is running text
             # cut short (an excerpt, a truncated page), and stays body.
             kind = "heading" if i < first_prose else "caption"

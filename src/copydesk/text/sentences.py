@@ -91,7 +91,7 @@ def paragraphs(text: str, *, start: int = 0) -> list[Paragraph]:
         if cur_start >= 0 and (
             line[0] in _INDENT
             if wrapped
-            else _terminated(text, cur_start, cur_end) or not line.lstrip(_TRIM)[:1].islower()
+            else terminated_span(text, cur_start, cur_end) or not line.lstrip(_TRIM)[:1].islower()
         ):
             _close(text, cur_start, cur_end, out)
             cur_start = -1
@@ -113,7 +113,7 @@ def _close(text: str, start: int, end: int, out: list[Paragraph]) -> None:
         out.append(Paragraph(s, e))
 
 
-def _terminated(text: str, start: int, end: int) -> bool:
+def terminated_span(text: str, start: int, end: int) -> bool:
     """``is_terminated(text[start:end])``, without the copy."""
     while end > start and text[end - 1] in _TRIM:
         end -= 1
