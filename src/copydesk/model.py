@@ -295,11 +295,12 @@ class Comparison:
 
 @dataclass(frozen=True, slots=True)
 class Fingerprints:
-    """What the index keeps of one article besides its text (all arrays uint64).
+    """What the index computes of one article besides its layout (all arrays uint64).
 
     content_hash: hash of the article's folded words, for "same normalized text" duplicates.
     words: number of body words.
-    signature: MinHash signature (``IndexConfig.num_perm`` values).
+    signature: MinHash signature (``IndexConfig.num_perm`` values); the store keeps only the band keys made
+        of it, and gives back an empty one (`copydesk.store.Store.fingerprints`).
     band_keys: one LSH key per band (``IndexConfig.bands`` values).
     passages: winnowed shingle hashes (unique, sorted): the passage fingerprints.
     """

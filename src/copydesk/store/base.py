@@ -199,7 +199,12 @@ class Store(ABC):
 
     @abstractmethod
     def fingerprints(self, id: str) -> Fingerprints:
-        """The stored fingerprints of article ``id``, or ArticleNotFound."""
+        """The stored fingerprints of article ``id``, or ArticleNotFound.
+
+        The signature is empty: the index keeps the band keys made from it, not the signature itself
+        (indexes from before schema version 4 return the one they kept). `copydesk.sketch.batch` computes it
+        again from the article's text.
+        """
 
     @abstractmethod
     def band_candidates(self, band_keys: U64, *, exclude: str | None = None) -> dict[str, int]:

@@ -3,7 +3,9 @@
 - uint64 values (content hashes, band keys, passage fingerprints) are stored as SQLite's signed 64-bit
   INTEGER: the same 64 bits read as two's complement (``np.uint64`` viewed as ``np.int64``), so they
   round-trip exactly and sort as signed integers.
-- uint64 arrays (signature, band keys, passages of one article) are BLOBs of 8-byte little-endian values.
+- uint64 arrays (band keys, passages of one article) are BLOBs of 8-byte little-endian values. The MinHash
+  signature is checked but not kept (an empty BLOB since schema version 4): the index looks up band keys,
+  which are made from it, and nothing reads the signature itself (1 KB of the 4.3 KB an article took).
 - ``Article.text`` is a BLOB: a Zstandard frame (RFC 8878, level 1, content size in the header) of its UTF-8
   bytes, lone surrogates kept (``surrogatepass``). Indexes of schema version 3 and older hold zlib streams
   (RFC 1950) instead, and an upgraded index holds both: a blob is read by its first four bytes (the zstd
@@ -135,7 +137,9 @@ class EncodedItem:
     text: str  # packed (`pack_text`) only when the item is written: most duplicates never are
     rest: tuple[Any, ...]  # content_hash, words, skip, credits
     content_hash: int
-    blobs: tuple[bytes, bytes, bytes]  # signature, band_keys, passages: the fingerprints row
+    blobs: tuple[
+        bytes, bytes, bytes
+    ]  # signature (empty: not kept), band_keys, passages: the fingerprints row
     band_keys: I64
     passages: I64
 
@@ -156,7 +160,7 @@ def _encode(position: int, item: IndexedArticle, config: IndexConfig) -> Encoded
         raise StoreError(f"{where}: content_hash must be an integer in [0, 2**64), got {fp.content_hash!r}")
     if not isinstance(fp.words, int | np.integer) or int(fp.words) < 0:
         raise StoreError(f"{where}: words must be a non-negative integer, got {fp.words!r}")
-    signature = _u64(where, "signature", fp.signature, config.num_perm)
+    _u64(where, "signature", fp.signature, config.num_perm)  # checked, not kept
     band_keys = _u64(where, "band_keys", fp.band_keys, config.bands)
     passages = _u64(where, "passages", fp.passages, None)
     try:
@@ -180,7 +184,7 @@ def _encode(position: int, item: IndexedArticle, config: IndexConfig) -> Encoded
         text=article.text,
         rest=(content_hash, int(fp.words), *pack_layout(_layout(where, item.layout, int(fp.words)))),
         content_hash=content_hash,
-        blobs=(array_blob(signature), array_blob(band_keys), array_blob(passages)),
+        blobs=(b"", array_blob(band_keys), array_blob(passages)),
         band_keys=signed_array(band_keys),
         passages=signed_array(passages),
     )

@@ -3,8 +3,8 @@
 Schema version 4 (``meta.schema_version``). Older files are upgraded in place when opened for writing
 (`upgrade`): version 1 had no story tables, versions 1 and 2 kept one row per posting (tables ``bands`` and
 ``passages``), moved into blocks by the upgrade; versions 1 to 3 compressed the texts with zlib, which
-version 4 still reads (new texts are written with Zstandard: see `codec`), so the upgrade from 3 rewrites
-nothing.
+version 4 still reads (new texts are written with Zstandard, and without their MinHash signature: see
+`codec`), so the upgrade from 3 rewrites nothing.
 
 ``meta(key TEXT PRIMARY KEY, value TEXT)``
     ``schema_version``, ``config`` (the `IndexConfig` as a JSON object), ``created`` (ISO 8601 UTC).
@@ -16,7 +16,8 @@ content_hash, words, added_batch, skip, credits)``
     ``articles_doc_id(doc, id)`` (version 3); formats in `codec`. ``skip`` and
     ``credits`` hold the article's `BodyLayout` (both NULL when none was given).
 ``fingerprints(doc INTEGER PRIMARY KEY, signature BLOB, band_keys BLOB, passages BLOB)``
-    the article's uint64 arrays, 8-byte little-endian.
+    the article's uint64 arrays, 8-byte little-endian; ``signature`` is empty for articles added since
+    version 4, which keeps no signature (see `codec`).
 ``segments(seg INTEGER PRIMARY KEY, level, docs, band_rows, passage_rows, band_shift, passage_shift)``
 ``band_blocks(seg, block, postings)`` and ``passage_blocks(seg, block, postings)``, WITHOUT ROWID
     the postings (band key -> doc, passage fingerprint -> doc), in segments of blocks: see `postings`.
