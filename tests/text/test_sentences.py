@@ -67,3 +67,34 @@ def test_sentences_are_ordered_trimmed_and_inside(text: str) -> None:
         assert prev_end <= s.start < s.end <= len(text)
         assert not text[s.start].isspace() and not text[s.end - 1].isspace()
         prev_end = s.end
+
+
+def test_a_line_cut_mid_sentence_joins_the_next_when_lines_are_long() -> None:
+    # a line over 100 characters: one paragraph per line, except where a line goes on in lower case
+    text = (
+        "A scraped page broke this paragraph, which is one long line of prose as pages have them, in the "
+        "middle of a sentence that goes on\nand on past the break, as scrapers do.\n"
+        "A new paragraph starts with a capital."
+    )
+    first, second = (text[p.start : p.end] for p in paragraphs(text))
+    assert first.endswith("as scrapers do.") and "\n" in first
+    assert second == "A new paragraph starts with a capital."
+
+
+@given(
+    st.text(alphabet=st.sampled_from(list("ab .!?\n\"'‘’<\x19AB\t-_é1|")), max_size=300),
+    st.integers(0, 20),
+)
+def test_paragraphs_are_ordered_trimmed_and_hold_every_letter(text: str, start: int) -> None:
+    start = min(start, len(text))
+    paras = paragraphs(text, start=start)
+    prev_end = start
+    for p in paras:
+        assert prev_end <= p.start < p.end <= len(text)
+        assert text[p.start] not in " \t\r\n\x0b\x0c\x19<|" and text[p.end - 1] not in " \t\r\n\x0b\x0c\x19<|"
+        assert any(c.isalnum() for c in text[p.start : p.end])
+        prev_end = p.end
+    covered = [False] * len(text)
+    for p in paras:
+        covered[p.start : p.end] = [True] * (p.end - p.start)
+    assert all(covered[i] for i in range(start, len(text)) if text[i].isalnum())
