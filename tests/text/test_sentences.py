@@ -3,6 +3,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
+from copydesk.text import sentences as module
 from copydesk.text.sentences import paragraphs, sentences
 
 
@@ -98,3 +99,76 @@ def test_paragraphs_are_ordered_trimmed_and_hold_every_letter(text: str, start: 
     for p in paras:
         covered[p.start : p.end] = [True] * (p.end - p.start)
     assert all(covered[i] for i in range(start, len(text)) if text[i].isalnum())
+
+
+def _paragraphs_reference(text: str, start: int) -> list[tuple[int, int]]:
+    """`paragraphs` written the plain way, each line and paragraph copied out and tested as a string."""
+    trim = module._TRIM
+    lines: list[tuple[int, int]] = []
+    pos = start
+    for line in text[start:].split("\n"):
+        lines.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    wrapped = module._is_wrapped(text, lines)
+    out: list[tuple[int, int]] = []
+    open_at: int | None = None
+    end = 0
+
+    def close() -> None:
+        nonlocal open_at
+        if open_at is not None:
+            s, e = module._trim(text, open_at, end)
+            if e > s:
+                out.append((s, e))
+        open_at = None
+
+    for s, e in lines:
+        body = text[s:e]
+        if not any(ch.isalnum() for ch in body):
+            close()
+            continue
+        if wrapped and open_at is not None and body[:1] in (" ", "\t", "\x19"):
+            close()
+        if not wrapped and not (
+            open_at is not None
+            and not module.is_terminated(text[open_at:end])
+            and body.lstrip(trim)[:1].islower()
+        ):
+            close()
+        if open_at is None:
+            open_at = s
+        end = e
+        if wrapped and body.rstrip().endswith("<"):
+            close()
+    close()
+    return out
+
+
+# Lines of both layouts: wire copy wrapped near 72 columns (indented openings, PA's "<" ends), scraped
+# pages with one long paragraph per line, lines going on in lower case, blank lines, rules, captions.
+_LINES = [
+    "\x19Composer Keith Burstein, seeking damages from The Times which accused him of",
+    "organising hecklers to wreck performances by modernists, told the High Court",
+    "today that he did voice disapproval at the end of a performance.<",
+    "\tIndented with a tab, this line opens a paragraph of wrapped copy as well",
+    "  and an indented line in lower case, which goes on from the line before",
+    "| a line opening with a table bar, then lower case",
+    "A short heading",
+    "",
+    "-----",
+    "A scraped page holds each paragraph on one line, and this one runs on for well over a hundred "
+    "characters of prose without a stop",
+    "goes on in lower case after a break, as scrapers leave it.",
+    "The end.",
+    "é accented opening",
+    "_",
+]
+
+
+@given(
+    st.lists(st.sampled_from(_LINES), max_size=12).map("\n".join),
+    st.integers(0, 20),
+)
+def test_paragraphs_equal_the_plain_reference(text: str, start: int) -> None:
+    start = min(start, len(text))
+    assert [(p.start, p.end) for p in paragraphs(text, start=start)] == _paragraphs_reference(text, start)
