@@ -131,7 +131,7 @@ def _paragraphs_reference(text: str, start: int) -> list[tuple[int, int]]:
             close()
         if not wrapped and not (
             open_at is not None
-            and not module.is_terminated(text[open_at:end])
+            and text[open_at:end].rstrip(trim)[-1:] not in set(".!?…'\"’”)]:")
             and body.lstrip(trim)[:1].islower()
         ):
             close()

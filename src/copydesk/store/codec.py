@@ -137,9 +137,8 @@ class EncodedItem:
     text: str  # packed (`pack_text`) only when the item is written: most duplicates never are
     rest: tuple[Any, ...]  # content_hash, words, skip, credits
     content_hash: int
-    blobs: tuple[
-        bytes, bytes, bytes
-    ]  # signature (empty: not kept), band_keys, passages: the fingerprints row
+    # the fingerprints row: signature (empty: not kept), band_keys, passages
+    blobs: tuple[bytes, bytes, bytes]
     band_keys: I64
     passages: I64
 

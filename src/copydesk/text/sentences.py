@@ -62,7 +62,7 @@ def _is_wrapped(text: str, lines: list[tuple[int, int]]) -> bool:
     for (s0, e0), (s1, e1) in itertools.pairwise(lines):
         if e0 > s0 and e1 > s1:
             breaks += 1
-            if not is_terminated(text[s0:e0]) and text[s1:e1].lstrip(_TRIM)[:1].islower():
+            if not terminated_span(text, s0, e0) and text[s1:e1].lstrip(_TRIM)[:1].islower():
                 mid += 1
     widest = max(lengths)
     near_margin = sum(1 for n in lengths if n >= 0.75 * widest)
@@ -165,5 +165,4 @@ def sentences(text: str, *, start: int = 0, paras: list[Paragraph] | None = None
 
 def is_terminated(text: str) -> bool:
     """Whether a paragraph ends the way running prose does (full stop, question mark, closing quote...)."""
-    t = text.rstrip(_TRIM)
-    return bool(t) and t[-1] in _TERMINAL
+    return terminated_span(text, 0, len(text))
