@@ -9,10 +9,11 @@ from pathlib import Path
 
 import click
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, Progress, TimeElapsedColumn
 
 from copydesk.cli.app import cli
 from copydesk.cli.index import DB_OPTION
+from copydesk.cli.show import CountColumn
 from copydesk.engine.export import DEDUP_COLUMNS, STORY_COLUMNS, ExportSummary, export_dedup, export_stories
 from copydesk.engine.index import Index
 from copydesk.io.write import ROW_FORMATS, RowWriter, TextFolderWriter, open_rows, output_format
@@ -34,7 +35,7 @@ def _index(db: Path, quiet: bool) -> Iterator[Index]:
             update = index.update_stories()
         else:
             with Progress(
-                TextColumn("updating stories: {task.completed:,} new articles linked"),
+                CountColumn("new articles linked", prefix="updating stories:"),
                 BarColumn(),
                 TimeElapsedColumn(),
                 console=err,
@@ -64,7 +65,7 @@ def _progress(index: Index, quiet: bool) -> Iterator[Callable[[ExportSummary], N
         return
     total = index.store.story_counts()["stories"]
     with Progress(
-        TextColumn("{task.completed:,} / {task.total:,} stories"),
+        CountColumn("stories"),
         BarColumn(),
         TimeElapsedColumn(),
         console=err,

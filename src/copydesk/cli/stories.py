@@ -13,6 +13,7 @@ from rich.tree import Tree
 
 from copydesk.cli.app import cli
 from copydesk.cli.index import DB_OPTION
+from copydesk.cli.show import CountColumn
 from copydesk.engine.index import Index
 from copydesk.engine.stories import StoriesUpdate
 from copydesk.errors import ArticleNotFound
@@ -36,7 +37,7 @@ def update(index: Index, *, quiet: bool = False) -> StoriesUpdate:
             SpinnerColumn(),
             TextColumn("linking new articles"),
             BarColumn(),
-            TextColumn("{task.completed:,}/{task.total:,}"),
+            CountColumn(),
             TimeElapsedColumn(),
             console=err,
             transient=True,
