@@ -7,6 +7,7 @@ import sys
 import click
 
 from copydesk import __version__
+from copydesk.cli.show import clean
 from copydesk.errors import CopydeskError
 
 
@@ -15,8 +16,13 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except CopydeskError as exc:
-            click.echo(f"copydesk: error: {exc}", err=True)
+            click.echo(f"copydesk: error: {clean(exc)}", err=True)
             ctx.exit(1)
+        except click.ClickException as exc:
+            # a usage error quotes its arguments (file names, ids): escape them before click prints it
+            # (click types `message` Final; this is the one place that rewrites it)
+            object.__setattr__(exc, "message", clean(exc.message))
+            raise
         except BrokenPipeError:  # `copydesk ... | head`
             sys.stderr.close()
             ctx.exit(0)

@@ -10,6 +10,7 @@ import click
 
 from copydesk.cli.app import cli
 from copydesk.cli.render import print_comparison
+from copydesk.cli.show import PIPED_WIDTH, clean
 from copydesk.config import CompareConfig
 from copydesk.engine.compare import compare
 from copydesk.io.textfile import decode, parse_text, read_text_file
@@ -52,9 +53,10 @@ def compare_cmd(a: str, b: str, fmt: str, output: Path | None, shingle_size: int
     """
     if a == "-" and b == "-":
         raise click.UsageError("only one of A and B can be '-' (standard input)")
-    result = compare(load_article(a), load_article(b), config=CompareConfig(shingle_size=shingle_size))
+    config = CompareConfig(shingle_size=shingle_size)
+    result = compare(load_article(a), load_article(b), config=config)
     if fmt == "text" and output is None:
-        print_comparison(result)
+        print_comparison(result, min_passage_words=config.min_passage_words)
         return
     if fmt == "json":
         body = json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n"
@@ -68,10 +70,14 @@ def compare_cmd(a: str, b: str, fmt: str, output: Path | None, shingle_size: int
         from rich.console import Console
 
         buf = StringIO()
-        print_comparison(result, console=Console(file=buf, width=120, force_terminal=False))
+        print_comparison(
+            result,
+            console=Console(file=buf, width=PIPED_WIDTH, force_terminal=False),
+            min_passage_words=config.min_passage_words,
+        )
         body = buf.getvalue()
     if output is None:
         click.echo(body, nl=False)
     else:
         output.write_text(body, encoding="utf-8")
-        click.echo(f"wrote {output}", err=True)
+        click.echo(f"wrote {clean(output)}", err=True)

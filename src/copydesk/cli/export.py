@@ -13,7 +13,7 @@ from rich.progress import BarColumn, Progress, TimeElapsedColumn
 
 from copydesk.cli.app import cli
 from copydesk.cli.index import DB_OPTION
-from copydesk.cli.show import CountColumn
+from copydesk.cli.show import CountColumn, clean
 from copydesk.engine.export import DEDUP_COLUMNS, STORY_COLUMNS, ExportSummary, export_dedup, export_stories
 from copydesk.engine.index import Index
 from copydesk.io.write import ROW_FORMATS, RowWriter, TextFolderWriter, open_rows, output_format
@@ -112,7 +112,9 @@ def stories_cmd(db: Path, output: Path | None, fmt: str | None, quiet: bool) -> 
         with open_rows(target, STORY_COLUMNS, fmt=fmt) as writer:
             summary = export_stories(index, writer, progress=progress)
     if output is not None:
-        click.echo(f"wrote {summary.rows:,} articles of {summary.stories:,} stories to {output}", err=True)
+        click.echo(
+            f"wrote {summary.rows:,} articles of {summary.stories:,} stories to {clean(output)}", err=True
+        )
 
 
 @export_group.command("dedup")
@@ -154,4 +156,4 @@ def dedup_cmd(db: Path, output: Path, fmt: str | None, quiet: bool) -> None:
         if renamed
         else ""
     )
-    click.echo(f"wrote {summary.rows:,} articles, one per story, to {output}{note}", err=True)
+    click.echo(f"wrote {summary.rows:,} articles, one per story, to {clean(output)}{note}", err=True)

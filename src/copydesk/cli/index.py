@@ -7,7 +7,6 @@ import logging
 from pathlib import Path
 
 import click
-from rich.console import Console
 from rich.progress import (
     BarColumn,
     Progress,
@@ -17,10 +16,12 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 from rich.table import Table
+from rich.text import Text
 
 from copydesk.cli.app import cli
 from copydesk.cli.compare import load_article
 from copydesk.cli.render import print_comparison
+from copydesk.cli.show import Elided, clean, make_console, plain, safe
 from copydesk.engine.index import AddSummary, Hit, Index
 from copydesk.engine.layouts import auto_workers
 from copydesk.io import FieldMap, read
@@ -101,7 +102,7 @@ def add_cmd(
     logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
     field_map = FieldMap.parse(list(fields)) if fields else FieldMap()
     records = read(paths, fields=field_map, max_chars=max_chars)
-    err = Console(stderr=True)
+    err = make_console(stderr=True)
     total = _plain_size(paths)
     show = not quiet and err.is_terminal
     with Index(db) as index:
@@ -138,12 +139,14 @@ def add_cmd(
         )
         return
     for s in summary.skipped:
-        err.print(f"[yellow]skipped[/] {s.message}", highlight=False, markup=True)
+        err.print(
+            Text.assemble(("skipped", "yellow"), " ", plain(s.message)), highlight=False, soft_wrap=True
+        )
     rate = f", {summary.read / summary.seconds:,.0f} articles/s" if summary.seconds else ""
     click.echo(
         f"added {summary.added:,}; already present {summary.duplicate_id:,} (same id), "
         f"{summary.duplicate_text:,} (same text); skipped {len(summary.skipped):,}; "
-        f"{summary.seconds:.1f} s{rate}. The index {db} holds {stats.articles:,} articles."
+        f"{summary.seconds:.1f} s{rate}. The index {clean(db)} holds {stats.articles:,} articles."
     )
 
 
@@ -154,23 +157,25 @@ def _query(index: Index, arg: str) -> Article | str:
 
 
 def _print_hits(query: str, hits: list[Hit]) -> None:
-    con = Console()
+    con = make_console()
     if not hits:
-        con.print(f"No article in the index shares reused text with {query}.")
+        con.print(f"No article in the index shares reused text with {safe(query)}.", highlight=False)
         return
     table = Table(
-        title=f"Articles sharing text with {query} (best first; figures in 0..1)", title_justify="left"
+        title=f"Articles sharing text with {safe(query)} (best first; figures in 0..1)",
+        title_justify="left",
+        highlight=False,
     )
-    table.add_column("id", no_wrap=True)
-    table.add_column("date", no_wrap=True)
-    table.add_column("direction")
-    for col in ("jaccard", "query in hit", "hit in query", "passages"):
-        table.add_column(col, justify="right")
+    table.add_column("id")  # the one column that gives way: ids are cut in the middle, never a figure
+    table.add_column("date", no_wrap=True, min_width=10)
+    table.add_column("direction", no_wrap=True, min_width=9)
+    for col in ("jaccard", "query\nin hit", "hit in\nquery", "passages"):
+        table.add_column(col, justify="right", no_wrap=True, min_width=5)
     for h in hits:
         table.add_row(
-            h.id,
-            h.date or "",
-            h.direction,
+            Elided(h.id),
+            plain(h.date or ""),
+            plain(h.direction),
             f"{h.jaccard:.3f}",
             f"{h.containment_query:.3f}",
             f"{h.containment_hit:.3f}",
@@ -214,7 +219,7 @@ def find_cmd(
             if fmt == "json":
                 click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
             else:
-                print_comparison(result)
+                print_comparison(result, min_passage_words=index.compare_config.min_passage_words)
             return
         hits = index.find(query, min_containment=min_containment, limit=limit)
     if fmt == "json":
@@ -242,5 +247,5 @@ def stats_cmd(db: Path, fmt: str) -> None:
         click.echo(
             f"{key.replace('_', ' ')}: {value:,}"
             if isinstance(value, int)
-            else f"{key.replace('_', ' ')}: {value}"
+            else f"{key.replace('_', ' ')}: {clean(value)}"
         )

@@ -6,6 +6,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from copydesk.cli.show import clean, make_console, plain
+from copydesk.config import CompareConfig
 from copydesk.model import ArticleSummary, Comparison, Sentence
 
 LABEL_STYLE = {
@@ -31,13 +33,13 @@ def _bar(x: float, width: int = 24) -> Text:
 
 
 def _side_line(name: str, s: ArticleSummary) -> Text:
-    parts = [s.id or "(no id)"]
+    parts = [clean(s.id) if s.id else "(no id)"]
     if s.date:
         parts.append(s.date.isoformat())
     if s.outlet:
-        parts.append(s.outlet)
+        parts.append(clean(s.outlet))
     if s.title:
-        parts.append(f"“{s.title}”")
+        parts.append(f"“{clean(s.title)}”")
     parts.append(f"{s.words} words")
     return Text.assemble((f"{name} ", "bold"), " · ".join(parts))
 
@@ -51,10 +53,10 @@ def _diff_text(s: Sentence, text: str, *, side: str) -> Text:
         lo, hi = (op.a_start, op.a_end) if side == "a" else (op.b_start, op.b_end)
         if hi <= lo:
             continue
-        out.append(text[cursor:lo])
-        out.append(text[lo:hi], style="" if op.op == "equal" else mark)
+        out.append(clean(text[cursor:lo], lines=True))
+        out.append(clean(text[lo:hi], lines=True), style="" if op.op == "equal" else mark)
         cursor = hi
-    out.append(text[cursor : s.end])
+    out.append(clean(text[cursor : s.end], lines=True))
     return out
 
 
@@ -77,9 +79,15 @@ def _order(c: Comparison) -> list[tuple[Sentence | None, Sentence | None]]:
     return rows
 
 
-def print_comparison(c: Comparison, *, console: Console | None = None) -> None:
-    """Print the full report of one comparison."""
-    con = console or Console()
+def print_comparison(
+    c: Comparison,
+    *,
+    console: Console | None = None,
+    min_passage_words: int = CompareConfig().min_passage_words,
+) -> None:
+    """Print the full report of one comparison (``min_passage_words``: the shortest passage it lists, from the
+    settings that made it)."""
+    con = console or make_console()
     con.print(_side_line("A", c.a))
     con.print(_side_line("B", c.b))
     con.print()
@@ -104,13 +112,15 @@ def print_comparison(c: Comparison, *, console: Console | None = None) -> None:
         _bar(c.containment_b_in_a),
     )
     figures.add_row(
-        Text(f"Shared passages ({c.shingle_size}-word shingles)"), Text(str(len(c.passages))), Text("")
+        Text(f"Shared passages (runs of {min_passage_words} or more words)"),
+        Text(str(len(c.passages))),
+        Text(""),
     )
     con.print(figures)
     con.print()
     con.print(Text("Evidence", style="bold"))
     for e in c.evidence:
-        con.print(Text.assemble("  • ", (f"[{e.favours} {e.weight:.2f}] ", "cyan"), e.detail))
+        con.print(Text.assemble("  • ", (f"[{e.favours} {e.weight:.2f}] ", "cyan"), clean(e.detail)))
     if c.credits:
         con.print()
         con.print(Text("Credits and boilerplate", style="bold"))
@@ -119,7 +129,11 @@ def print_comparison(c: Comparison, *, console: Console | None = None) -> None:
             table.add_column(col, overflow="fold")
         for cr in c.credits:
             table.add_row(
-                cr.side.upper(), cr.kind, cr.name or "", f"[{cr.start}, {cr.end})", cr.text.strip()[:100]
+                cr.side.upper(),
+                cr.kind,
+                plain(cr.name or ""),
+                Text(f"[{cr.start}, {cr.end})"),
+                plain(cr.text.strip()[:100]),
             )
         con.print(table)
     con.print()
@@ -141,7 +155,7 @@ def print_comparison(c: Comparison, *, console: Console | None = None) -> None:
             where = Text(f"[{s.start}, {s.end}) ", style="bright_black")
             if s.diff:
                 return where + _diff_text(s, c.a_text if side == "a" else c.b_text, side=side)
-            return where + Text(s.text, style="bright_black" if s.label == "boilerplate" else "")
+            return where + plain(s.text, "bright_black" if s.label == "boilerplate" else "", lines=True)
 
         script.add_row(label, cell(sa, "a"), cell(sb, "b"))
     con.print(script)

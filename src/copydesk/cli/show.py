@@ -98,7 +98,7 @@ class Elided:
         yield Text(elide(self.text, options.max_width), style=self.style, no_wrap=True, overflow="crop")
 
 
-def console(*, stderr: bool = False) -> Console:
+def make_console(*, stderr: bool = False) -> Console:
     """The console of a verb's text output: the terminal's width on a terminal, else COLUMNS when set, else
     `PIPED_WIDTH` (so ids and paths come out whole in a file)."""
     con = Console(stderr=stderr)

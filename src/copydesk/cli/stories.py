@@ -6,14 +6,14 @@ import json
 from pathlib import Path
 
 import click
-from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 from rich.tree import Tree
 
 from copydesk.cli.app import cli
 from copydesk.cli.index import DB_OPTION
-from copydesk.cli.show import CountColumn
+from copydesk.cli.show import CountColumn, Elided, clean, make_console, plain, safe
 from copydesk.engine.index import Index
 from copydesk.engine.stories import StoriesUpdate
 from copydesk.errors import ArticleNotFound
@@ -29,7 +29,7 @@ def _need(db: Path) -> None:
 
 def update(index: Index, *, quiet: bool = False) -> StoriesUpdate:
     """Bring the stories up to date, with a progress bar on a terminal; says what it did on stderr."""
-    err = Console(stderr=True)
+    err = make_console(stderr=True)
     if quiet or not err.is_terminal:
         done = index.update_stories()
     else:
@@ -49,18 +49,13 @@ def update(index: Index, *, quiet: bool = False) -> StoriesUpdate:
             f"stories updated: {done.articles:,} new articles, {done.links:,} links, {done.created:,} new "
             f"stories, {done.grown:,} grown, {done.merged:,} merged ({done.seconds:.1f} s)",
             highlight=False,
+            soft_wrap=True,
         )
     return done
 
 
 def _n(count: int, one: str, many: str | None = None) -> str:
     return f"{count:,} {one if count == 1 else many or one + 's'}"
-
-
-def _console() -> Console:
-    """The terminal's width on a terminal; wide enough for ids and paths when piped or captured."""
-    con = Console()
-    return con if con.is_terminal else Console(width=160)
 
 
 def _span(story: Story) -> str:
@@ -93,25 +88,28 @@ def stories_cmd(db: Path, min_size: int, limit: int | None, fmt: str, quiet: boo
     if fmt == "json":
         click.echo(json.dumps([s.to_dict() for s in found], ensure_ascii=False, indent=2))
         return
-    con = _console()
+    con = make_console()
     if not found:
         con.print(f"No story of {min_size} or more articles ({counts['stories']:,} stories in all).")
         return
-    table = Table(title=f"Stories of {min_size}+ articles, biggest first", title_justify="left")
-    table.add_column("story", no_wrap=True)
-    table.add_column("size", justify="right")
-    table.add_column("source", overflow="fold")
-    table.add_column("outlets")
+    table = Table(
+        title=f"Stories of {min_size}+ articles, biggest first", title_justify="left", highlight=False
+    )
+    # figures never give way; ids and sources are cut in the middle, outlets fold
+    table.add_column("story", min_width=8)
+    table.add_column("size", justify="right", no_wrap=True)
+    table.add_column("source")
+    table.add_column("outlets", overflow="fold")
     table.add_column("dates", no_wrap=True)
-    table.add_column("uncredited", justify="right")
+    table.add_column("uncredited", justify="right", no_wrap=True)
     for s in found:
         outlets = s.outlets
         shown = ", ".join(outlets[:4]) + (f" +{len(outlets) - 4}" if len(outlets) > 4 else "")
         table.add_row(
-            s.id,
+            Elided(s.id, least=8),
             str(s.size),
-            "hidden source" if s.root is None else s.root,
-            shown,
+            Text("hidden source", style="magenta") if s.root is None else Elided(s.root),
+            plain(shown),
             _span(s),
             f"{100 * s.uncredited_share:.0f}%",
         )
@@ -125,9 +123,9 @@ def stories_cmd(db: Path, min_size: int, limit: int | None, fmt: str, quiet: boo
 
 def _label(m: StoryMember | None, key: str) -> str:
     if m is None:
-        return "[bold magenta]hidden source[/] (a parent not in the corpus)" if key == HIDDEN else key
-    bits = [f"[bold]{m.id}[/]"]
-    where = ", ".join(x for x in (m.outlet, None if m.date is None else m.date.isoformat()) if x)
+        return "[bold magenta]hidden source[/] (a parent not in the corpus)" if key == HIDDEN else safe(key)
+    bits = [f"[bold]{safe(m.id)}[/]"]
+    where = ", ".join(safe(x) for x in (m.outlet, None if m.date is None else m.date.isoformat()) if x)
     if where:
         bits.append(f"({where})")
     return " ".join(bits)
@@ -139,7 +137,7 @@ def _edge_note(m: StoryMember, edge: StoryEdge | None = None) -> str:
     credit = (
         "[red]UNCREDITED[/]"
         if m.uncredited
-        else f"credits {', '.join(m.credits)}"
+        else f"credits {safe(', '.join(m.credits))}"
         if m.credits
         else "no credit"
     )
@@ -156,7 +154,7 @@ def print_story(story: Story) -> None:
             edge_of[e.copy] = e
     top = HIDDEN if story.hidden_source else story.root or ""
     head = (
-        f"story {story.id}: {story.size} articles, {len(story.outlets)} outlets, {_span(story)}, "
+        f"story {safe(story.id)}: {story.size} articles, {len(story.outlets)} outlets, {_span(story)}, "
         f"{100 * story.uncredited_share:.0f}% of copies uncredited"
     )
     tree = Tree(head)
@@ -176,15 +174,16 @@ def print_story(story: Story) -> None:
 
     for r in roots:
         grow(tree.add(_label(members.get(r), r)), r)
-    con = _console()
+    con = make_console()
     con.print(tree, highlight=False)
     extra = [e for e in story.edges if not e.primary]
     for e in extra:
         con.print(
-            f"also: {e.copy} takes text from {e.source} (confidence {e.confidence:.2f})", highlight=False
+            f"also: {safe(e.copy)} takes text from {safe(e.source)} (confidence {e.confidence:.2f})",
+            highlight=False,
         )
     if story.merged:
-        con.print(f"merged into this story: {', '.join(story.merged)}", highlight=False)
+        con.print(f"merged into this story: {safe(', '.join(story.merged))}", highlight=False)
     con.print("Each edge in full: --format json (evidence) or --format html (edit scripts).", highlight=False)
 
 
@@ -247,10 +246,10 @@ def story_cmd(story_id: str, db: Path, fmt: str, output: Path | None, max_member
     if fmt == "text":
         print_story(shown)
         if cut:
-            click.echo(f"story {story.id}{cut}")
+            click.echo(f"story {clean(story.id)}{cut}")
         return
     if output is None:
         click.echo(text)
     else:
         output.write_text(text, encoding="utf-8")
-        click.echo(f"wrote {output}", err=True)
+        click.echo(f"wrote {clean(output)}", err=True)
