@@ -32,6 +32,11 @@ class Run:
     def text(self) -> str:
         return (self.out + self.err).decode("utf-8", errors="replace")
 
+    @property
+    def screen(self) -> str:
+        """What a person reads: rich's colour and cursor sequences taken out."""
+        return _RICH_CONTROL.sub(b"", self.out + self.err).decode("utf-8", errors="replace")
+
     def ok(self) -> Run:
         assert self.code == 0 and "Traceback" not in self.text, (
             f"copydesk {' '.join(self.args)}:\n{self.text}"
@@ -45,9 +50,7 @@ def _env(columns: int, *, terminal: bool) -> dict[str, str]:
         for k, v in os.environ.items()
         if k not in ("NO_COLOR", "FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE", "COLUMNS", "LINES")
     }
-    env["PYTHONPATH"] = os.pathsep.join(
-        filter(None, (str(Path(__file__).parents[2] / "src"), env.get("PYTHONPATH")))
-    )
+    env.setdefault("PYTHONPATH", str(Path(__file__).parents[2] / "src"))  # this checkout, unless told
     if terminal:
         env.update(TERM="xterm-256color", COLUMNS=str(columns), LINES="40")
     return env

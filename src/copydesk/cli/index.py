@@ -15,13 +15,12 @@ from rich.progress import (
     TimeElapsedColumn,
     TimeRemainingColumn,
 )
-from rich.table import Table
 from rich.text import Text
 
 from copydesk.cli.app import cli
 from copydesk.cli.compare import load_article
 from copydesk.cli.render import print_comparison
-from copydesk.cli.show import Elided, clean, make_console, plain, safe
+from copydesk.cli.show import Elided, clean, data_table, make_console, plain, safe
 from copydesk.engine.index import AddSummary, Hit, Index
 from copydesk.engine.layouts import auto_workers
 from copydesk.io import FieldMap, read
@@ -161,11 +160,7 @@ def _print_hits(query: str, hits: list[Hit]) -> None:
     if not hits:
         con.print(f"No article in the index shares reused text with {safe(query)}.", highlight=False)
         return
-    table = Table(
-        title=f"Articles sharing text with {safe(query)} (best first; figures in 0..1)",
-        title_justify="left",
-        highlight=False,
-    )
+    table = data_table(f"Articles sharing text with {safe(query)} (best first; figures in 0..1)")
     table.add_column("id")  # the one column that gives way: ids are cut in the middle, never a figure
     table.add_column("date", no_wrap=True, min_width=10)
     table.add_column("direction", no_wrap=True, min_width=9)

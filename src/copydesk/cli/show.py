@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import os
 
+from rich import box
 from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.markup import escape
 from rich.measure import Measurement
 from rich.progress import ProgressColumn, Task
+from rich.table import Table
 from rich.text import Text
 
 PIPED_WIDTH = 160
@@ -96,6 +98,20 @@ class Elided:
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         yield Text(elide(self.text, options.max_width), style=self.style, no_wrap=True, overflow="crop")
+
+
+def data_table(title: str) -> Table:
+    """A table of records (``title`` is markup: pass data in it through `safe`), drawn without side edges so
+    that the columns keep as much of a narrow terminal as they can. Columns of figures should be
+    ``no_wrap=True``; the one that gives way holds `Elided` cells."""
+    return Table(
+        title=title,
+        title_justify="left",
+        box=box.MINIMAL_HEAVY_HEAD,
+        show_edge=False,
+        pad_edge=False,
+        highlight=False,
+    )
 
 
 def make_console(*, stderr: bool = False) -> Console:

@@ -6,14 +6,14 @@ import json
 from pathlib import Path
 
 import click
+from rich.console import Group
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
 from copydesk.cli.app import cli
 from copydesk.cli.index import DB_OPTION
-from copydesk.cli.show import CountColumn, Elided, clean, make_console, plain, safe
+from copydesk.cli.show import CountColumn, Elided, clean, data_table, make_console, plain, safe
 from copydesk.engine.index import Index
 from copydesk.engine.stories import StoriesUpdate
 from copydesk.errors import ArticleNotFound
@@ -92,24 +92,21 @@ def stories_cmd(db: Path, min_size: int, limit: int | None, fmt: str, quiet: boo
     if not found:
         con.print(f"No story of {min_size} or more articles ({counts['stories']:,} stories in all).")
         return
-    table = Table(
-        title=f"Stories of {min_size}+ articles, biggest first", title_justify="left", highlight=False
-    )
-    # figures never give way; ids and sources are cut in the middle, outlets fold
-    table.add_column("story", min_width=8)
+    table = data_table(f"Stories of {min_size}+ articles, biggest first")
+    # figures and story ids never give way: the source is cut in the middle, its outlets fold under it
+    table.add_column("story", no_wrap=True)
     table.add_column("size", justify="right", no_wrap=True)
-    table.add_column("source")
-    table.add_column("outlets", overflow="fold")
+    table.add_column("source, outlets", min_width=12)
     table.add_column("dates", no_wrap=True)
     table.add_column("uncredited", justify="right", no_wrap=True)
     for s in found:
         outlets = s.outlets
         shown = ", ".join(outlets[:4]) + (f" +{len(outlets) - 4}" if len(outlets) > 4 else "")
+        source = Text("hidden source", style="magenta") if s.root is None else Elided(s.root)
         table.add_row(
-            Elided(s.id, least=8),
+            plain(s.id),
             str(s.size),
-            Text("hidden source", style="magenta") if s.root is None else Elided(s.root),
-            plain(shown),
+            Group(source, plain(shown, "dim")) if shown else source,
             _span(s),
             f"{100 * s.uncredited_share:.0f}%",
         )
