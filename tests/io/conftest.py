@@ -121,3 +121,14 @@ def big_story(copies: int) -> Story:
         )
         edges.append(StoryEdge(parent, f"c{i}", 0.9, 0.8, EVIDENCE[:1]))
     return Story("big", "src", False, tuple(members), tuple(edges))
+
+
+def takes_story() -> Story:
+    """Seven PA takes of one court story under a hidden source: ids alike but for their ends."""
+    ids = [f"PA/rawtexts/courts/1998-04-2{i}/crown-court-sentencing-report-take{i}.txt" for i in range(7)]
+    members = tuple(
+        StoryMember(key, "copy", HIDDEN, 0.9, 0.0 if i == 0 else 0.8, outlet=None)
+        for i, key in enumerate(ids)
+    )
+    edges = tuple(StoryEdge(HIDDEN, key, 0.9, 0.0, ()) for key in ids)
+    return Story("takes", None, True, members, edges)

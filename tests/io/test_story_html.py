@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from html import escape
+from html import escape, unescape
 from html.parser import HTMLParser
 
 import pytest
@@ -13,7 +13,7 @@ from copydesk.io import story_html
 from copydesk.io.story_graph import COL, NODE_H, NODE_W, PAD, ROW, plan
 from copydesk.io.story_html import EDIT_SCRIPT_CAP, render_story_html
 from copydesk.model import HIDDEN, Comparison, Story, StoryEdge, StoryMember
-from tests.io.conftest import HOSTILE, big_story
+from tests.io.conftest import HOSTILE, big_story, takes_story
 
 Parts = tuple[Story, dict[tuple[str, str], Comparison]]
 
@@ -244,3 +244,34 @@ def test_a_cycle_does_not_hang_or_lose_a_member() -> None:
     html = render_story_html(story, {})
     assert html.count('data-id="a"') == 1 and html.count('data-id="b"') == 1
     assert html.count('<section class="card wide edge"') == 2
+
+
+def _node_texts(html: str, cls: str) -> list[str]:
+    return [unescape(t) for t in re.findall(rf'<text [^>]*class="{cls}[^"]*">([^<]*)</text>', html)]
+
+
+def test_node_labels_keep_the_distinguishing_end_of_a_long_id() -> None:
+    story = takes_story()
+    html = render_story_html(story, {})
+    heads = _node_texts(html, "t1")[1:]  # after the hidden source
+    assert len(heads) == 7 and len(set(heads)) == 7, heads
+    for i, head in enumerate(heads):
+        assert head.startswith("PA/") and head.endswith(f"take{i}.txt") and "…" in head, head
+    outlets = dataclasses.replace(
+        story, members=tuple(dataclasses.replace(m, outlet="Press Association") for m in story.members)
+    )
+    seconds = _node_texts(render_story_html(outlets, {}), "t2")[1:]
+    assert len(set(seconds)) == 7 and all(s.endswith(".txt") for s in seconds), seconds
+
+
+def test_edges_from_the_hidden_source_show_no_containment() -> None:
+    story = takes_story()
+    html = render_story_html(story, {})
+    graph = html[html.index("<svg") : html.index("</svg>")]
+    assert graph.count('class="edge from-hidden"') == 7
+    assert "contained" not in graph and "confidence 90%" in graph
+    table = html[html.index('<table class="edges">') : html.index("</table>")]
+    assert ">0%<" not in table
+    assert "Contained" not in _section(html, 1) and "Confidence" in _section(html, 1)
+    copy = render_story_html(big_story(2), {})
+    assert "80% contained" in copy[copy.index("<svg") : copy.index("</svg>")]  # a copy of a text keeps it

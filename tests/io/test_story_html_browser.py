@@ -8,7 +8,7 @@ from pathlib import Path
 from copydesk.io.story_graph import plan
 from copydesk.io.story_html import render_story_html
 from tests.io.browser import chromium, needs_browser, png_rows, probe
-from tests.io.conftest import HOSTILE, big_story, build_story
+from tests.io.conftest import HOSTILE, big_story, build_story, takes_story
 
 pytestmark = needs_browser
 
@@ -91,3 +91,19 @@ def test_the_page_draws_a_picture(tmp_path: Path) -> None:
     width, height, rows = png_rows(shot)
     assert (width, height) == (1400, 1800)
     assert len(set(rows)) > 300, "text, boxes and bars, not a blank screen"
+
+
+def test_long_ids_render_as_distinct_labels_inside_their_nodes(tmp_path: Path) -> None:
+    facts, _ = probe(
+        tmp_path,
+        render_story_html(takes_story(), {}),
+        """var heads = Array.prototype.map.call(document.querySelectorAll(".tree .node[data-id] text"),
+          function (t) { return {text: t.textContent, width: t.getComputedTextLength(),
+            box: t.parentNode.querySelector("rect").getBBox().width}; });
+        report({heads: heads});""",
+    )
+    heads = facts["heads"]
+    assert facts["errors"] == [] and len(heads) == 7 * 3
+    assert len({h["text"] for h in heads[::3]}) == 7, heads
+    assert all(h["text"].endswith(".txt") for h in heads[::3]), heads
+    assert all(h["width"] < h["box"] - 10 for h in heads), "every line fits inside its node"

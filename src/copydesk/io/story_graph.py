@@ -26,6 +26,7 @@ ROW = 66
 COL = NODE_W + 150
 PAD = 14
 TRUNK = 18  # how far right of a parent its children's vertical trunk runs
+HEAD_CHARS = 25  # a node's first line (bold) fits its box at this many characters; the others at 34
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +119,17 @@ def plan(story: Story) -> Layout:
 
 
 def _clip(text: str, size: int) -> str:
+    """``text`` cut at its end to ``size`` characters: for prose, whose start says the most."""
     return text if len(text) <= size else text[: size - 1].rstrip() + "…"
+
+
+def _elide(text: str, size: int) -> str:
+    """``text`` cut in the middle to ``size`` characters, a third of the room to its start: for ids and
+    paths, whose end tells them apart (``PA/rawtexts/courts/12.txt``, ``…/13.txt``)."""
+    if len(text) <= size:
+        return text
+    head = (size - 1) // 3
+    return text[:head] + "…" + text[len(text) - (size - 1 - head) :]
 
 
 def _node_lines(key: str, m: StoryMember | None, story: Story) -> tuple[str, str, str, str]:
@@ -132,10 +143,10 @@ def _node_lines(key: str, m: StoryMember | None, story: Story) -> tuple[str, str
             "",
         )
     if m is None:
-        return key, "not a member of this story", "", ""
+        return _elide(key, HEAD_CHARS), "not a member of this story", "", ""
     date = m.date.isoformat() if m.date else "no date"
-    head = m.outlet or m.id
-    second = f"{date} · {m.id}" if m.outlet else date
+    head = _clip(m.outlet, HEAD_CHARS) if m.outlet else _elide(m.id, HEAD_CHARS)
+    second = f"{date} · {_elide(m.id, 34 - len(date) - 3)}" if m.outlet else date
     if m.parent is None:
         status, cls = ("source" + (f" · credits {', '.join(m.credits)}" if m.credits else "")), "st-source"
     elif m.uncredited:
@@ -174,8 +185,8 @@ def _node(i: int, key: str, x: float, y: float, m: StoryMember | None, story: St
     box = (
         f'<g class="node {kind}" id="n{i}"{data}><title>{_e(_node_title(key, m))}</title>'
         f'<rect x="{x}" y="{y}" width="{NODE_W}" height="{NODE_H}" rx="7"></rect>'
-        f'<text x="{x + 10}" y="{y + 17}" class="t1">{_e(_clip(head, 27))}</text>'
-        f'<text x="{x + 10}" y="{y + 32}" class="t2">{_e(_clip(second, 34))}</text>'
+        f'<text x="{x + 10}" y="{y + 17}" class="t1">{_e(head)}</text>'
+        f'<text x="{x + 10}" y="{y + 32}" class="t2">{_e(second)}</text>'
         f'<text x="{x + 10}" y="{y + 47}" class="t3 {status_cls}">{_e(_clip(status, 34))}</text></g>'
     )
     if href is None:
@@ -193,20 +204,21 @@ def _edge(k: int, e: StoryEdge, layout: Layout, members: Mapping[str, StoryMembe
         cls.append("from-hidden")
     if copy is not None and copy.uncredited:
         cls.append("uncredited")
-    figures = f"confidence {_pct(e.confidence)} · {_pct(e.containment)} contained"
+    # a hidden source has no text: nothing is contained in it, so an edge from it has only its confidence
+    contained = None if s == HIDDEN else f"{_pct(e.containment)} contained"
+    figures = " · ".join(x for x in (f"confidence {_pct(e.confidence)}", contained) if x)
     if layout.tree.get(c) == k:
         tx = sx + TRUNK
         d = f"M{sx},{sy} H{tx} V{cy} H{cx - 2}"
-        labels = (
-            f'<text x="{tx + 9}" y="{cy - 6}" class="el">confidence {_pct(e.confidence)}</text>'
-            f'<text x="{tx + 9}" y="{cy + 15}" class="el">{_pct(e.containment)} contained</text>'
+        labels = f'<text x="{tx + 9}" y="{cy - 6}" class="el">confidence {_pct(e.confidence)}</text>' + (
+            f'<text x="{tx + 9}" y="{cy + 15}" class="el">{contained}</text>' if contained else ""
         )
     else:
         cls.append("second")
         d = f"M{sx},{sy} C{sx + 90},{sy} {cx - 90},{cy} {cx - 2},{cy}"
         labels = (
             f'<text x="{(sx + cx) / 2}" y="{(sy + cy) / 2 - 5}" class="el el-second">'
-            f"second source · {_pct(e.containment)}</text>"
+            f"second source{'' if contained is None else ' · ' + _pct(e.containment)}</text>"
         )
     title = f"{s} → {c}: {figures}"
     if copy is not None and copy.uncredited:

@@ -144,6 +144,11 @@ def _script_state(k: int, e: StoryEdge, comparisons: Mapping[tuple[str, str], Co
     return "in full" if k < EDIT_SCRIPT_CAP else "figures only"
 
 
+def _contained(e: StoryEdge) -> str:
+    """The edge's containment; none for an edge from the hidden source, which has no text to contain."""
+    return '<span class="none">—</span>' if e.source == HIDDEN else _pct(e.containment)
+
+
 def _index(
     layout: Layout, members: Mapping[str, StoryMember], comparisons: Mapping[tuple[str, str], Comparison]
 ) -> str:
@@ -153,7 +158,7 @@ def _index(
         rows.append(
             f'<tr><td class="n"><a href="#e{k + 1}">{k + 1}</a></td><td>{_e(_name(e.source, members))}</td>'
             f'<td><a href="#e{k + 1}">{_e(_name(e.copy, members))}</a>{second}</td>'
-            f'<td class="n">{_pct(e.confidence)}</td><td class="n">{_pct(e.containment)}</td>'
+            f'<td class="n">{_pct(e.confidence)}</td><td class="n">{_contained(e)}</td>'
             f"<td>{_credit_badge(members.get(e.copy))}</td><td>{_script_state(k, e, comparisons)}</td></tr>"
         )
     body = "".join(rows) or '<tr><td colspan="7" class="none">No edges: a story of one article.</td></tr>'
@@ -168,7 +173,7 @@ def _index(
         '<table class="edges"><thead><tr><th class="n">#</th><th>source</th><th>copy</th>'
         '<th class="n">confidence</th><th class="n">contained</th><th>credit</th><th>edit script</th></tr>'
         f'</thead><tbody>{body}</tbody></table><p class="note">Confidence: how sure the edge is. Contained: '
-        f"share of the copy's body words found in the source.{cap}</p></section>"
+        f"share of the copy's body words found in the source (none for the hidden source, which has no text).{cap}</p></section>"
     )
 
 
@@ -226,9 +231,9 @@ def _edge_section(
     c: Comparison | None,
     node_of: Mapping[str, int],
 ) -> str:
-    figures = _bar("Confidence", e.confidence, "how sure the edge is") + _bar(
-        "Contained", e.containment, "copy's words found in the source"
-    )
+    figures = _bar("Confidence", e.confidence, "how sure the edge is")
+    if e.source != HIDDEN:
+        figures += _bar("Contained", e.containment, "copy's words found in the source")
     if c is not None:
         figures += _bar("Jaccard", c.jaccard, "shared shingles of all shingles")
     agrees = ("common_source",) if e.source == HIDDEN else _DIRECTED
