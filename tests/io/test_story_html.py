@@ -13,7 +13,7 @@ from copydesk.io import story_html
 from copydesk.io.story_graph import COL, NODE_H, NODE_W, PAD, ROW, plan
 from copydesk.io.story_html import EDIT_SCRIPT_CAP, render_story_html
 from copydesk.model import HIDDEN, Comparison, Story, StoryEdge, StoryMember
-from tests.io.conftest import HOSTILE, big_story, takes_story
+from tests.io.conftest import HOSTILE, big_story, build_story, takes_story
 
 Parts = tuple[Story, dict[tuple[str, str], Comparison]]
 
@@ -275,3 +275,8 @@ def test_edges_from_the_hidden_source_show_no_containment() -> None:
     assert "Contained" not in _section(html, 1) and "Confidence" in _section(html, 1)
     copy = render_story_html(big_story(2), {})
     assert "80% contained" in copy[copy.index("<svg") : copy.index("</svg>")]  # a copy of a text keeps it
+    # where copies under the hidden source share text, that share is shown as what it is
+    wire = render_story_html(*build_story())
+    graph = wire[wire.index("<svg") : wire.index("</svg>")]
+    assert "95% shared" in graph and "95% contained" not in graph and "85% contained" in graph
+    assert "Shared" in _section(wire, 1) and "Contained" not in _section(wire, 1)

@@ -138,7 +138,13 @@ def _edge_note(m: StoryMember, edge: StoryEdge | None = None) -> str:
         if m.credits
         else "no credit"
     )
-    return f"[dim]confidence {m.confidence:.2f}, {100 * m.containment:.0f}% of its words from the parent, {credit}[/]"
+    if edge is not None and edge.source == HIDDEN:  # no text to take words from: what it shares with a copy
+        share = (
+            f"{100 * m.containment:.0f}% of its words found in another copy, " if m.containment > 0 else ""
+        )
+    else:
+        share = f"{100 * m.containment:.0f}% of its words from the parent, "
+    return f"[dim]confidence {m.confidence:.2f}, {share}{credit}[/]"
 
 
 def print_story(story: Story) -> None:

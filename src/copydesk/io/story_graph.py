@@ -194,6 +194,21 @@ def _node(i: int, key: str, x: float, y: float, m: StoryMember | None, story: St
     return f'<a href="#{href}" class="to" data-edge="{href}">{box}</a>'
 
 
+def edge_share(e: StoryEdge) -> tuple[str, str] | None:
+    """What an edge's containment means, short (a label) and long (a tooltip), or None when it means nothing.
+
+    From an article: the share of the copy's words found in its source. From the hidden source, which has no
+    text, nothing is contained: the figure is the largest share of the copy's words found in another copy
+    (the sign of their common parent), shown as such, and not at all when it is 0 (copies tied by a wire
+    header alone).
+    """
+    if e.source != HIDDEN:
+        return f"{_pct(e.containment)} contained", f"{_pct(e.containment)} of its words found in the source"
+    if e.containment <= 0:
+        return None
+    return f"{_pct(e.containment)} shared", f"{_pct(e.containment)} of its words found in another copy"
+
+
 def _edge(k: int, e: StoryEdge, layout: Layout, members: Mapping[str, StoryMember]) -> str:
     s, c = e.source, e.copy
     sx, sy = PAD + layout.depth[s] * COL + NODE_W, PAD + layout.row[s] * ROW + NODE_H / 2
@@ -204,9 +219,9 @@ def _edge(k: int, e: StoryEdge, layout: Layout, members: Mapping[str, StoryMembe
         cls.append("from-hidden")
     if copy is not None and copy.uncredited:
         cls.append("uncredited")
-    # a hidden source has no text: nothing is contained in it, so an edge from it has only its confidence
-    contained = None if s == HIDDEN else f"{_pct(e.containment)} contained"
-    figures = " · ".join(x for x in (f"confidence {_pct(e.confidence)}", contained) if x)
+    share = edge_share(e)
+    contained = None if share is None else share[0]
+    figures = " · ".join(x for x in (f"confidence {_pct(e.confidence)}", share and share[1]) if x)
     if layout.tree.get(c) == k:
         tx = sx + TRUNK
         d = f"M{sx},{sy} H{tx} V{cy} H{cx - 2}"
@@ -218,7 +233,7 @@ def _edge(k: int, e: StoryEdge, layout: Layout, members: Mapping[str, StoryMembe
         d = f"M{sx},{sy} C{sx + 90},{sy} {cx - 90},{cy} {cx - 2},{cy}"
         labels = (
             f'<text x="{(sx + cx) / 2}" y="{(sy + cy) / 2 - 5}" class="el el-second">'
-            f"second source{'' if contained is None else ' · ' + _pct(e.containment)}</text>"
+            f"second source{'' if contained is None else ' · ' + contained}</text>"
         )
     title = f"{s} → {c}: {figures}"
     if copy is not None and copy.uncredited:

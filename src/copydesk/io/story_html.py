@@ -37,7 +37,7 @@ from copydesk.io.html import (
     _pct,
     _template,
 )
-from copydesk.io.story_graph import Layout, plan, render_graph
+from copydesk.io.story_graph import Layout, edge_share, plan, render_graph
 from copydesk.model import HIDDEN, LABELS, SCHEMA_VERSION, Comparison, Story, StoryEdge, StoryMember, Verdict
 
 EDIT_SCRIPT_CAP = 50
@@ -145,8 +145,13 @@ def _script_state(k: int, e: StoryEdge, comparisons: Mapping[tuple[str, str], Co
 
 
 def _contained(e: StoryEdge) -> str:
-    """The edge's containment; none for an edge from the hidden source, which has no text to contain."""
-    return '<span class="none">—</span>' if e.source == HIDDEN else _pct(e.containment)
+    """The edge's containment, or for an edge from the hidden source what its figure means there."""
+    share = edge_share(e)
+    if share is None:
+        return '<span class="none">—</span>'
+    return (
+        _pct(e.containment) if e.source != HIDDEN else f'<span title="{_e(share[1])}">{_e(share[0])}</span>'
+    )
 
 
 def _index(
@@ -173,7 +178,7 @@ def _index(
         '<table class="edges"><thead><tr><th class="n">#</th><th>source</th><th>copy</th>'
         '<th class="n">confidence</th><th class="n">contained</th><th>credit</th><th>edit script</th></tr>'
         f'</thead><tbody>{body}</tbody></table><p class="note">Confidence: how sure the edge is. Contained: '
-        f"share of the copy's body words found in the source (none for the hidden source, which has no text).{cap}</p></section>"
+        f"share of the copy's body words found in the source (for the hidden source, which has no text: the share found in another copy).{cap}</p></section>"
     )
 
 
@@ -234,6 +239,8 @@ def _edge_section(
     figures = _bar("Confidence", e.confidence, "how sure the edge is")
     if e.source != HIDDEN:
         figures += _bar("Contained", e.containment, "copy's words found in the source")
+    elif edge_share(e) is not None:
+        figures += _bar("Shared", e.containment, "copy's words found in another copy")
     if c is not None:
         figures += _bar("Jaccard", c.jaccard, "shared shingles of all shingles")
     agrees = ("common_source",) if e.source == HIDDEN else _DIRECTED
