@@ -6,7 +6,6 @@ import json
 import shlex
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 from tests.cli.terminal import EXAMPLES, in_terminal
@@ -74,4 +73,3 @@ def test_every_verb_and_its_progress_bar_in_a_terminal(tmp_path: Path) -> None:
 def test_a_failing_verb_in_a_terminal_is_one_line(tmp_path: Path) -> None:
     run = in_terminal("story", "nope", "--db", str(tmp_path / "none.db"), cwd=tmp_path)
     assert run.code == 2 and "Traceback" not in run.text and "no index at" in run.text
-    assert sys.executable  # the runs above used this interpreter, with this worktree's source first
