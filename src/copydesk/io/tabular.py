@@ -22,11 +22,12 @@ import json
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from copydesk.errors import InputError, MissingDependency
 from copydesk.io.fields import FieldMap, byte_limit, row_article
 from copydesk.io.record import Record, Skipped
+from copydesk.model import Origin
 
 _SNIFF = 8192
 # Decompression and read errors that end a file early: what was read before them is kept.
@@ -39,13 +40,16 @@ def _open(path: Path) -> io.BufferedIOBase:
     return path.open("rb")
 
 
-def _is_binary(stream: io.BufferedIOBase) -> bool:
+def _is_binary(stream: io.BufferedIOBase | BinaryIO) -> bool:
+    if not stream.seekable():  # standard input: look at what is buffered, read nothing
+        peek = getattr(stream, "peek", None)
+        return peek is not None and b"\x00" in peek(_SNIFF)[:_SNIFF]
     head = stream.read(_SNIFF)
     stream.seek(0)
     return b"\x00" in head
 
 
-def _lines(stream: io.BufferedIOBase, limit: int) -> Iterator[tuple[int, int, bytes | None, int]]:
+def _lines(stream: io.BufferedIOBase | BinaryIO, limit: int) -> Iterator[tuple[int, int, bytes | None, int]]:
     """(1-based line number, byte offset, line or None when longer than ``limit``, length in bytes).
 
     A line over the limit is skipped in chunks, never held whole.
@@ -82,34 +86,41 @@ def _broken(exc: BaseException, after: int, unit: str = "line") -> str:
 
 def read_jsonl(path: Path, *, name: str, fields: FieldMap, max_chars: int) -> Iterator[Record]:
     """The articles of a JSON Lines file, one per non-blank line, with a `Skipped` for each bad line."""
-    where = str(path)
+    with _open(path) as stream:
+        yield from read_jsonl_stream(stream, where=str(path), name=name, fields=fields, max_chars=max_chars)
+
+
+def read_jsonl_stream(
+    stream: io.BufferedIOBase | BinaryIO, *, where: str, name: str, fields: FieldMap, max_chars: int
+) -> Iterator[Record]:
+    """The articles of JSON Lines read from an open binary ``stream`` (a file, or standard input), as
+    `read_jsonl`; ``where`` names the input in `Skipped` records (``<stdin>``), ``name`` in default ids."""
     limit = byte_limit(max_chars)
     last = 0
     seen = 0
-    with _open(path) as stream:
-        try:
-            if _is_binary(stream):
-                yield Skipped(where, None, "binary file (NUL bytes), not text")
-                return
-            for lineno, offset, data, size in _lines(stream, limit):
-                last = lineno
-                if data is None:
-                    seen += 1
-                    yield Skipped(where, lineno, _over_limit(size, limit, max_chars))
-                elif data.strip():
-                    seen += 1
-                    yield _json_line(
-                        data,
-                        where=where,
-                        line=lineno,
-                        offset=offset,
-                        name=name,
-                        fields=fields,
-                        max_chars=max_chars,
-                    )
-        except _STREAM_ERRORS as exc:
-            yield Skipped(where, None, _broken(exc, last))
+    try:
+        if _is_binary(stream):
+            yield Skipped(where, None, "binary file (NUL bytes), not text")
             return
+        for lineno, offset, data, size in _lines(stream, limit):
+            last = lineno
+            if data is None:
+                seen += 1
+                yield Skipped(where, lineno, _over_limit(size, limit, max_chars))
+            elif data.strip():
+                seen += 1
+                yield _json_line(
+                    data,
+                    where=where,
+                    line=lineno,
+                    offset=offset,
+                    name=name,
+                    fields=fields,
+                    max_chars=max_chars,
+                )
+    except _STREAM_ERRORS as exc:
+        yield Skipped(where, None, _broken(exc, last))
+        return
     if seen == 0:
         yield Skipped(where, None, "empty file")
 
@@ -132,7 +143,9 @@ def _json_line(
     if not isinstance(value, dict):
         return Skipped(where, line, f"invalid JSON: expected an object per line, got {type(value).__name__}")
     try:
-        return row_article(value, fields, default_id=f"{name}:{line}", max_chars=max_chars)
+        return row_article(
+            value, fields, default_id=f"{name}:{line}", max_chars=max_chars, origin=Origin(where, line)
+        )
     except InputError as exc:
         return Skipped(where, line, exc.reason)
 
@@ -218,6 +231,7 @@ def read_csv(path: Path, *, name: str, fields: FieldMap, max_chars: int) -> Iter
                             default_id=f"{name}:{line}",
                             max_chars=max_chars,
                             kind="columns",
+                            origin=Origin(where, line),
                         )
                     except InputError as exc:
                         yield Skipped(where, line, exc.reason)
@@ -268,7 +282,12 @@ def read_parquet(
                     row += 1
                     try:
                         yield row_article(
-                            values, fields, default_id=f"{name}:{row}", max_chars=max_chars, kind="columns"
+                            values,
+                            fields,
+                            default_id=f"{name}:{row}",
+                            max_chars=max_chars,
+                            kind="columns",
+                            origin=Origin(where, row),
                         )
                     except InputError as exc:
                         yield Skipped(where, row, exc.reason)
