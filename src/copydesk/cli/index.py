@@ -154,9 +154,10 @@ def add_cmd(
         )
     if summary.read == 0:
         skipped = f"{len(summary.skipped):,} skipped, listed above" if summary.skipped else "no input"
+        inputs = " ".join("standard input" if p == "-" else p for p in paths)
         raise InputError(
-            f"no article could be read from {' '.join(paths)} ({skipped}): give files or folders of "
-            "articles in a format copydesk reads (see copydesk add --help)"
+            f"no article could be read from {inputs} ({skipped}): give files or folders of articles in "
+            "a format copydesk reads (see copydesk add --help)"
         )
 
 
