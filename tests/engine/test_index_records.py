@@ -168,3 +168,18 @@ def test_the_same_id_with_another_text_is_named_with_file_and_line(tmp_path: Pat
         f"{second}:4: id 'c' came earlier in this input with another text; this one was not stored "
         "(give it another id)",
     ]
+
+
+def test_json_values_python_cannot_hold_as_they_are_cost_no_article(tmp_path: Path) -> None:
+    """B6 for JSONL: before, an integer of more than 4,300 digits made the whole line invalid JSON."""
+    digits = "9" * 5000
+    path = tmp_path / "a.jsonl"
+    path.write_text(
+        f'{{"id": "a", "text": "{OTHER}", "big": {digits}, "nan": NaN, "inf": -Infinity, "e": 1e400}}\n',
+        encoding="utf-8",
+    )
+    with Index(tmp_path / "x.db") as index:
+        summary = index.add(read([path]))
+        assert summary.added == 1 and not summary.skipped
+        assert index.get("a").meta == {"big": digits, "nan": "NaN", "inf": "-Infinity", "e": "Infinity"}
+    _everything_works(tmp_path / "x.db", tmp_path)

@@ -1,14 +1,15 @@
 """JSON Lines, CSV and Parquet: one article per line, record or row, read as a stream.
 
 - JSONL (``.jsonl``, ``.ndjson``, optionally ``.gz``): one JSON object per line, UTF-8; blank lines are
-  ignored. Read line by line (gzip decompressed as a stream), so memory holds one line at a time.
+  ignored. An integer of more than 4,000 digits is read as a string of its digits (Python holds no longer
+  ones); ``NaN`` and ``Infinity`` are read as floats (`copydesk.io.check` stores them as strings). Read line by line (gzip decompressed as a stream), so memory holds one line at a time.
 - CSV (``.csv``, optionally ``.gz``): comma-separated, double-quoted, UTF-8, a header row naming the columns.
   A record may span several lines inside quotes; its `Skipped.line` is its first line.
 - Parquet (``.parquet``): read by record batches; `Skipped.line` is the 1-based row number.
 
 Columns map to `Article` fields through a `FieldMap`; the others go to ``meta``. A row without an id gets
-``<file>:<line>`` (``<file>:<row>`` for Parquet), where ``<file>`` is the file's path relative to the folder
-given to `read` (its name when the file itself was given). Each bad line or row becomes a `Skipped`; a file
+``<file>:<line>`` (``<file>:<row>`` for Parquet), where ``<file>`` is the file's path relative to the base of
+the `read` call (see `copydesk.io.read`); ``<stdin>:<line>`` for standard input. Each bad line or row becomes a `Skipped`; a file
 without the text column is skipped once, not once per row.
 """
 
@@ -125,6 +126,15 @@ def read_jsonl_stream(
         yield Skipped(where, None, "empty file")
 
 
+# Python refuses to convert integers of more digits than this (sys.get_int_max_str_digits, 4,300 by default).
+_MAX_INT_DIGITS = 4_000
+
+
+def _int(digits: str) -> int | str:
+    """A JSON integer, or its digits as a string when Python could not hold it as one (see `check`)."""
+    return int(digits) if len(digits) <= _MAX_INT_DIGITS else digits
+
+
 def _json_line(
     data: bytes, *, where: str, line: int, offset: int, name: str, fields: FieldMap, max_chars: int
 ) -> Record:
@@ -133,7 +143,7 @@ def _json_line(
     except UnicodeDecodeError as exc:
         return Skipped(where, line, f"invalid UTF-8 at byte {offset + exc.start}")
     try:
-        value = json.loads(text.rstrip("\r\n"))
+        value = json.loads(text.rstrip("\r\n"), parse_int=_int)
     except json.JSONDecodeError as exc:
         return Skipped(where, line, f"invalid JSON: {exc.msg} (column {exc.colno})")
     except RecursionError:
