@@ -175,8 +175,8 @@ class Index:
         Articles already present (same id, or same folded text under another id) are counted, not added
         again (an id met again with another text gets a note). Each article is checked first
         (`copydesk.io.check`): one that cannot be stored is skipped, with where it was and why, and the
-        rest of its batch goes on; `Skipped` records from the readers are collected in the summary too. ``progress`` is called after
-        each committed batch. ``workers``: processes that fingerprint the articles and compute their body
+        rest of its batch goes on; `Skipped` records from the readers are collected in the summary too.
+        ``progress`` is called after each committed batch. ``workers``: processes that fingerprint the articles and compute their body
         layouts while this process reads and writes; 0 does all in this process, and the default (None)
         is `auto_workers` (one per core, none on a single core). Batches under `MIN_PARALLEL` articles are prepared in
         this process whatever ``workers`` says; the stored result is the same either way.
