@@ -33,7 +33,8 @@ def _row(id: str, text: str, **extra: object) -> str:
 
 
 def _everything_works(db: Path, tmp_path: Path) -> None:
-    """stories, story, find and every export succeed on the index ``db``."""
+    """stories, story, find and every export succeed on the index ``db``; so do ``story --format html``
+    and ``find --explain`` on the biggest story (before, a stored lone surrogate crashed them)."""
     with Index(db) as index:
         stories = index.stories()
         for story in stories:
@@ -41,6 +42,13 @@ def _everything_works(db: Path, tmp_path: Path) -> None:
             for member in story.members:
                 index.find(member.id)
     runner = CliRunner()
+    ids = [m.id for m in stories[0].members]
+    page = tmp_path / "story.html"
+    r = runner.invoke(cli, ["story", ids[0], "--db", str(db), "--format", "html", "-o", str(page)])
+    assert r.exit_code == 0, (r.output, r.exception)
+    if len(ids) > 1:
+        r = runner.invoke(cli, ["find", ids[0], "--db", str(db), "--explain", ids[1], "--format", "json"])
+        assert r.exit_code == 0, (r.output, r.exception)
     for i, (verb, fmt) in enumerate(
         [("stories", "jsonl"), ("stories", "csv"), ("stories", "parquet")]
         + [("dedup", f) for f in ("jsonl", "csv", "parquet", "txt")]
