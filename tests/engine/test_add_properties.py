@@ -91,6 +91,7 @@ def _write_parquet(path: Path, rows: list[dict[str, Any]]) -> None:
             ),
             "blob": pa.array([bytes([i % 256, 0, 255]) for i in range(n)], type=pa.binary()),
             "price": pa.array([decimal.Decimal(f"{i}.25") for i in range(n)], type=pa.decimal128(9, 2)),
+            "far": pa.array([10**15 * (i % 2) for i in range(n)], type=pa.timestamp("s")),  # past 9999
             "tags": pa.array([["a", "b"][: i % 3] for i in range(n)], type=pa.list_(pa.string())),
         }
     )

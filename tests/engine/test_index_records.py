@@ -191,3 +191,29 @@ def test_json_values_python_cannot_hold_as_they_are_cost_no_article(tmp_path: Pa
         assert summary.added == 1 and not summary.skipped
         assert index.get("a").meta == {"big": digits, "nan": "NaN", "inf": "-Infinity", "e": "Infinity"}
     _everything_works(tmp_path / "x.db", tmp_path)
+
+
+def test_a_parquet_value_python_cannot_hold_is_dropped_with_a_note(tmp_path: Path) -> None:
+    """B6: before, a timestamp or duration out of Python's range raised OverflowError out of `read`, a
+    traceback that lost the whole add."""
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    table = pa.table(
+        {
+            "id": ["p1", "p2"],
+            "text": [WIRE, OTHER],
+            "seen": pa.array([0, 10**15], type=pa.timestamp("s")),
+            "span": pa.array([10**18, 5], type=pa.duration("s")),
+        }
+    )
+    parquet = tmp_path / "odd.parquet"
+    pq.write_table(table, parquet)
+    with Index(tmp_path / "x.db") as index:
+        summary = index.add(read([parquet]))
+        assert summary.added == 2 and not summary.skipped
+        assert index.get("p1").meta == {"seen": "1970-01-01T00:00:00"}
+        assert index.get("p2").meta == {"span": 5.0}
+        assert [n.split(": ", 2)[:2] for n in summary.notes] == [
+            [f"{parquet}:1", "meta 'span' dropped"],
+            [f"{parquet}:2", "meta 'seen' dropped"],
+        ]

@@ -15,7 +15,8 @@ is skipped with its file and line and never fails the batch it is in. The rules,
   ``"Infinity"``, ``"-Infinity"``; dates, times and timestamps as ISO 8601 strings; durations as seconds;
   binary values as base64 strings; decimals as strings; numpy scalars as Python numbers; lists, tuples
   and mappings element by element (keys as strings; sets as lists sorted by their JSON text). A value of
-  any other type, or nested more than `MAX_DEPTH` levels, is dropped with a note.
+  any other type, nested more than `MAX_DEPTH` levels, or that a reader could not read (`Unreadable`),
+  is dropped with a note.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ import json
 import math
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -47,6 +49,14 @@ _OPTIONAL = ("title", "url", "outlet")
 
 class _Dropped(Exception):
     """A meta value that has no JSON form: the reason."""
+
+
+@dataclass(frozen=True, slots=True)
+class Unreadable:
+    """A value a reader could not turn into a Python value (a Parquet timestamp beyond the year 9999...),
+    in place of it: dropped from ``meta`` with ``reason`` in the note; refused in any other field."""
+
+    reason: str
 
 
 def check_article(article: Article) -> tuple[Article, tuple[str, ...]]:
@@ -163,6 +173,8 @@ def _json(value: Any, depth: int, fixes: list[str]) -> Any:
         return str(value)
     if isinstance(value, np.generic):
         return _json(value.item(), depth, fixes)
+    if isinstance(value, Unreadable):
+        raise _Dropped(value.reason)
     if not isinstance(value, Mapping | list | tuple | set | frozenset):
         raise _Dropped(
             f"a {type(value).__name__} value has no JSON form (give a string, number, list or mapping)"

@@ -5,7 +5,9 @@
   ones); ``NaN`` and ``Infinity`` are read as floats (`copydesk.io.check` stores them as strings). Read line by line (gzip decompressed as a stream), so memory holds one line at a time.
 - CSV (``.csv``, optionally ``.gz``): comma-separated, double-quoted, UTF-8, a header row naming the columns.
   A record may span several lines inside quotes; its `Skipped.line` is its first line.
-- Parquet (``.parquet``): read by record batches; `Skipped.line` is the 1-based row number.
+- Parquet (``.parquet``): read by record batches; `Skipped.line` is the 1-based row number. Columns of any
+  type are read; a value Python cannot hold (a timestamp past the year 9999) is read as an `Unreadable`
+  (dropped from ``meta`` with a note by `copydesk.io.check`).
 
 Columns map to `Article` fields through a `FieldMap`; the others go to ``meta``. A row without an id gets
 ``<file>:<line>`` (``<file>:<row>`` for Parquet), where ``<file>`` is the file's path relative to the base of
@@ -26,6 +28,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from copydesk.errors import InputError, MissingDependency
+from copydesk.io.check import Unreadable
 from copydesk.io.fields import FieldMap, byte_limit, row_article
 from copydesk.io.record import Record, Skipped
 from copydesk.model import Origin
@@ -252,6 +255,34 @@ def read_csv(path: Path, *, name: str, fields: FieldMap, max_chars: int) -> Iter
             yield Skipped(where, None, "empty file (a header row, no records)")
 
 
+def _rows(batch: Any) -> list[dict[str, Any]]:
+    """The rows of a record batch as dicts; a value Python cannot hold (a timestamp past the year 9999, a
+    duration of more than a billion days) becomes an `Unreadable` instead of failing the batch."""
+    try:
+        rows: list[dict[str, Any]] = batch.to_pylist()
+        return rows
+    except (OverflowError, ValueError):
+        pass
+    names = batch.schema.names
+    columns = [_values(batch.column(i)) for i in range(batch.num_columns)]
+    return [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
+
+
+def _values(column: Any) -> list[Any]:
+    try:
+        values: list[Any] = column.to_pylist()
+        return values
+    except (OverflowError, ValueError):
+        pass
+    out: list[Any] = []
+    for scalar in column:
+        try:
+            out.append(scalar.as_py())
+        except (OverflowError, ValueError) as exc:
+            out.append(Unreadable(f"a {column.type} value Python cannot hold ({exc})"))
+    return out
+
+
 def _parquet() -> Any:
     try:
         import pyarrow.parquet as pq
@@ -288,7 +319,7 @@ def read_parquet(
         row = 0
         try:
             for batch in table.iter_batches(batch_size=batch_size):
-                for values in batch.to_pylist():
+                for values in _rows(batch):
                     row += 1
                     try:
                         yield row_article(
