@@ -153,7 +153,9 @@ def add_cmd(
             f"{summary.seconds:.1f} s{rate}. The index {db} holds {stats.articles:,} articles."
         )
     if summary.read == 0:
-        skipped = f"{len(summary.skipped):,} skipped, listed above" if summary.skipped else "no input"
+        skipped = (
+            f"{len(summary.skipped):,} skipped, listed above" if summary.skipped else "no article file found"
+        )
         inputs = " ".join("standard input" if p == "-" else p for p in paths)
         raise InputError(
             f"no article could be read from {inputs} ({skipped}): give files or folders of articles in "
