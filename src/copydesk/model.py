@@ -26,6 +26,19 @@ SCHEMA_VERSION = 1
 
 
 @dataclass(frozen=True, slots=True)
+class Origin:
+    """Where an article was read: the file (as reached from the paths given, ``<stdin>`` for standard
+    input) and the 1-based line (JSONL, CSV) or row (Parquet); line is None for a whole file (text, HTML)
+    and for WARC records."""
+
+    path: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        return self.path if self.line is None else f"{self.path}:{self.line}"
+
+
+@dataclass(frozen=True, slots=True)
 class Article:
     """One published text.
 
@@ -33,6 +46,7 @@ class Article:
     body_start: offset where the body begins (after a header line such as `` date 2024-11-08 <title>``).
     date: publication date, if known.
     meta: free metadata (strings, numbers), kept as given.
+    origin: where the readers found it, for messages; not stored, not compared.
     """
 
     text: str
@@ -43,6 +57,7 @@ class Article:
     outlet: str | None = None
     body_start: int = 0
     meta: Mapping[str, Any] = field(default_factory=dict, hash=False)
+    origin: Origin | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if not isinstance(self.text, str):

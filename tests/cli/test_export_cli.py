@@ -75,8 +75,11 @@ def _index(tmp_path: Path, name: str = "x.db") -> Path:
     db = tmp_path / name
     pair = tmp_path / "pair.jsonl"
     pair.write_text("".join(json.dumps(r) + "\n" for r in HIDDEN_PAIR), encoding="utf-8")
-    r = CliRunner().invoke(cli, ["add", str(EXAMPLES), str(METER_MINI), str(pair), "--db", str(db), "-q"])
-    assert r.exit_code == 0, r.output
+    # The examples on their own, so that their ids are relative to their folder (wire.txt ...): given
+    # with inputs from elsewhere, they would be named from the folder holding all of them.
+    for paths in ([str(EXAMPLES)], [str(METER_MINI), str(pair)]):
+        r = CliRunner().invoke(cli, ["add", *paths, "--db", str(db), "-q"])
+        assert r.exit_code == 0, r.output
     return db
 
 

@@ -25,7 +25,9 @@ def test_add_find_stats(tmp_path: Path) -> None:
     )
     (bad / "empty.txt").write_text("", encoding="utf-8")
     (bad / "binary.txt").write_bytes(b"\x00\x01\x02")
-    r = runner.invoke(cli, ["add", str(EXAMPLES / "wire.txt"), str(bad), "--db", str(db), "--format", "json"])
+    # wire.txt beside the folder: ids are relative to the folder holding both inputs (tmp_path).
+    (tmp_path / "wire.txt").write_text((EXAMPLES / "wire.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    r = runner.invoke(cli, ["add", str(tmp_path / "wire.txt"), str(bad), "--db", str(db), "--format", "json"])
     assert r.exit_code == 0, r.output
     summary = json.loads(r.output)
     assert summary["added"] == 3 and summary["skipped"] == 3
@@ -61,3 +63,51 @@ def test_find_errors(tmp_path: Path) -> None:
     runner.invoke(cli, ["add", str(EXAMPLES / "wire.txt"), "--db", str(db)])
     r = runner.invoke(cli, ["find", "unknown-id", "--db", str(db)])
     assert r.exit_code == 1 and "unknown-id" in r.output and "Traceback" not in r.output
+
+
+def test_add_reads_json_lines_from_standard_input(tmp_path: Path) -> None:
+    """E20: before, ``add -`` was refused (path '-' does not exist)."""
+    runner = CliRunner()
+    db = tmp_path / "x.db"
+    lines = (
+        json.dumps({"id": "s1", "text": (EXAMPLES / "ledger.txt").read_text(encoding="utf-8")}) + "\n{bad\n"
+    )
+    r = runner.invoke(cli, ["add", "-", "--db", str(db), "--format", "json"], input=lines)
+    assert r.exit_code == 0, r.output
+    summary = json.loads(r.stdout)
+    assert summary["added"] == 1 and summary["skipped_reasons"][0].startswith("<stdin>:2: invalid JSON")
+
+
+def test_add_that_reads_nothing_exits_1_after_the_skip_list(tmp_path: Path) -> None:
+    """C12: before, an add that could read nothing at all exited 0."""
+    runner = CliRunner()
+    db = tmp_path / "x.db"
+    (tmp_path / "empty.txt").write_text("", encoding="utf-8")
+    (tmp_path / "bad.jsonl").write_text('{"id": "a\\u0000b", "text": "x"}\n', encoding="utf-8")
+    r = runner.invoke(cli, ["add", str(tmp_path / "empty.txt"), str(tmp_path / "bad.jsonl"), "--db", str(db)])
+    assert r.exit_code == 1, r.output
+    listed = " ".join(r.stderr.split())  # the skip list may be wrapped to the terminal's width
+    assert "empty.txt: empty file" in listed and "bad.jsonl:1: id" in listed and "U+0000" in listed
+    assert r.stderr.strip().splitlines()[-1].startswith("copydesk: error: no article could be read from")
+    assert "Traceback" not in r.output
+    r = runner.invoke(cli, ["add", "-", "--db", str(db), "--format", "json"], input="")
+    assert r.exit_code == 1 and json.loads(r.stdout)["skipped_reasons"] == ["<stdin>: empty file"]
+
+
+def test_add_names_an_id_met_again_with_another_text(tmp_path: Path) -> None:
+    """B7: before, the text output only counted it (already present 1, same id)."""
+    runner = CliRunner()
+    db = tmp_path / "x.db"
+    text = (EXAMPLES / "ledger.txt").read_text(encoding="utf-8")
+    (tmp_path / "a.jsonl").write_text(json.dumps({"id": "a", "text": text}) + "\n", encoding="utf-8")
+    (tmp_path / "b.jsonl").write_text(
+        json.dumps({"id": "a", "text": text}) + "\n" + json.dumps({"id": "a", "text": "Other words."}) + "\n",
+        encoding="utf-8",
+    )
+    assert runner.invoke(cli, ["add", str(tmp_path / "a.jsonl"), "--db", str(db)]).exit_code == 0
+    r = runner.invoke(cli, ["add", str(tmp_path / "b.jsonl"), "--db", str(db)])
+    assert r.exit_code == 0, r.output
+    expected = f"{tmp_path / 'b.jsonl'}:2: id 'a' is already in the index with another text"
+    assert f"note: {expected}" in r.stderr and "already present 2 (same id)" in r.stdout
+    r = runner.invoke(cli, ["add", str(tmp_path / "b.jsonl"), "--db", str(db), "--format", "json"])
+    assert [n.startswith(expected) for n in json.loads(r.stdout)["notes"]] == [True]

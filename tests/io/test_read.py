@@ -184,6 +184,56 @@ def test_id_defaults_are_relative_to_the_folder_given(tmp_path: Path) -> None:
     ]
 
 
+def test_ids_from_paths_are_unique_across_the_inputs_of_one_call(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """B8: before, ``add dup/a/story.txt dup/b/story.txt`` named both ``story.txt`` (the second was then
+    dropped as the same id). Ids are relative to the deepest folder holding every input."""
+    write(tmp_path / "dup" / "a" / "story.txt", STORY)
+    write(tmp_path / "dup" / "b" / "story.txt", "Another story altogether.\n")
+    write(tmp_path / "dup" / "b" / "rows.jsonl", json.dumps({"text": "x"}) + "\n")
+    write(tmp_path / "dup" / "c.txt", "A third.\n")
+    dup = tmp_path / "dup"
+    files = (dup / "a" / "story.txt", dup / "b" / "story.txt")
+    assert [a.id for a in articles(records(*files))] == ["a/story.txt", "b/story.txt"]
+    # The same ids whatever the working folder and however the paths are spelled.
+    monkeypatch.chdir(dup / "a")
+    assert [a.id for a in articles(records("story.txt", "../b/story.txt"))] == ["a/story.txt", "b/story.txt"]
+    # Folders: one given keeps ids relative to it; several are named from their common parent.
+    assert [a.id for a in articles(records(dup / "a", dup / "b"))] == [
+        "a/story.txt",
+        "b/rows.jsonl:1",
+        "b/story.txt",
+    ]
+    assert [a.id for a in articles(records(dup / "b"))] == ["rows.jsonl:1", "story.txt"]
+    assert [a.id for a in articles(records(dup / "c.txt", dup / "b"))] == [
+        "c.txt",
+        "b/rows.jsonl:1",
+        "b/story.txt",
+    ]
+    # Every article knows where it was read.
+    assert [str(a.origin) for a in articles(records(dup / "b"))] == [
+        f"{dup / 'b' / 'rows.jsonl'}:1",
+        str(dup / "b" / "story.txt"),
+    ]
+
+
+def test_a_dash_reads_json_lines_from_standard_input(tmp_path: Path) -> None:
+    """E20: ``-`` is standard input, read as JSON Lines and reported as ``<stdin>:LINE``."""
+    import io
+
+    stdin = io.BytesIO(
+        (json.dumps({"id": "s1", "text": "x"}) + "\n{bad\n" + json.dumps({"text": "y"}) + "\n").encode()
+    )
+    write(tmp_path / "a.txt", STORY)
+    recs = records("-", tmp_path / "a.txt", stdin=stdin)
+    assert [a.id for a in articles(recs)] == ["s1", "<stdin>:3", "a.txt"]
+    assert [s.message for s in skipped(recs)] == [
+        "<stdin>:2: invalid JSON: Expecting property name enclosed in double quotes (column 2)"
+    ]
+    assert [s.message for s in skipped(records("-", stdin=io.BytesIO(b"")))] == ["<stdin>: empty file"]
+
+
 # bad input: each named with file and line, the rest of the batch read
 
 

@@ -410,3 +410,22 @@ def test_a_version_3_file_with_zlib_texts_and_signatures_is_upgraded_and_reads_t
     assert blobs["a0"][:1] == b"\x78" and blobs["b1"][:4] == b"\x28\xb5\x2f\xfd"
     with open_store(path, readonly=True) as s:
         assert s.get("b1").text == "A new story." and s.get("a4").text == texts["a4"]
+
+
+def test_an_id_met_again_is_a_duplicate_whatever_its_characters(tmp_path: Path) -> None:
+    """Issue 17 B4: ids were looked up through json_each, which ends a string at an escaped NUL; such an id
+    was never found stored, was inserted again, and the UNIQUE constraint failed the whole batch. (Index.add
+    refuses such ids now; the store must not depend on it.)"""
+    odd = ["b\x00c", "\x00", "é\x00😀", "[/]\x1b"]
+    with SqliteStore(tmp_path / "x.db", config=SMALL) as store:
+        assert store.add_batch([item(i) for i in odd]).added == len(odd)
+        again = store.add_batch([*(item(i, "Another text.") for i in odd), item("good", "Good text.")])
+        assert [o.status for o in again.outcomes] == ["duplicate_id"] * len(odd) + ["added"]
+        assert [o.conflict for o in again.outcomes] == ["stored"] * len(odd) + [None]
+        assert store.known([*odd, "good", "b"]) == {*odd, "good"}
+        same = store.add_batch([item("good", "Good text."), item("n", "N."), item("n", "Other.")])
+        assert [(o.status, o.conflict) for o in same.outcomes] == [
+            ("duplicate_id", None),
+            ("added", None),
+            ("duplicate_id", "batch"),
+        ]

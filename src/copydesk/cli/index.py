@@ -23,6 +23,7 @@ from copydesk.cli.render import print_comparison
 from copydesk.cli.show import Elided, clean, data_table, make_console, plain, safe
 from copydesk.engine.index import AddSummary, Hit, Index
 from copydesk.engine.layouts import auto_workers
+from copydesk.errors import InputError
 from copydesk.io import FieldMap, read
 from copydesk.model import Article
 
@@ -48,7 +49,7 @@ def _plain_size(paths: tuple[str, ...]) -> int | None:
 
 
 @cli.command("add")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, allow_dash=True))
 @DB_OPTION
 @click.option(
     "--field",
@@ -94,9 +95,13 @@ def add_cmd(
 ) -> None:
     """Add articles to the index: folders of .txt (recursive), .jsonl(.gz), .csv, .parquet, .html, .warc(.gz).
 
+    PATH - reads JSON Lines from standard input. Articles without an id field are named by their path
+    relative to the deepest folder holding every PATH (one folder given: relative to it), rows of a table by
+    that path and their line (<stdin>:LINE for standard input).
+
     Each batch is one transaction: a killed run leaves the index as after its last committed batch, and
     running the same command again adds only what is missing. Bad input is reported with its file and line
-    and skipped; the rest goes on.
+    and skipped; the rest goes on. Exits 1 when nothing at all could be read.
     """
     logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
     field_map = FieldMap.parse(list(fields)) if fields else FieldMap()
@@ -136,17 +141,28 @@ def add_cmd(
         click.echo(
             json.dumps({**summary.to_dict(), "index_articles": stats.articles, "db": str(db)}, indent=2)
         )
-        return
-    for s in summary.skipped:
-        err.print(
-            Text.assemble(("skipped", "yellow"), " ", plain(s.message)), highlight=False, soft_wrap=True
+    else:
+        for s in summary.skipped:
+            err.print(
+                Text.assemble(("skipped", "yellow"), " ", plain(s.message)), highlight=False, soft_wrap=True
+            )
+        for note in summary.notes:
+            err.print(Text.assemble(("note", "cyan"), ": ", plain(note)), highlight=False, soft_wrap=True)
+        rate = f", {summary.read / summary.seconds:,.0f} articles/s" if summary.seconds else ""
+        click.echo(
+            f"added {summary.added:,}; already present {summary.duplicate_id:,} (same id), "
+            f"{summary.duplicate_text:,} (same text); skipped {len(summary.skipped):,}; "
+            f"{summary.seconds:.1f} s{rate}. The index {clean(db)} holds {stats.articles:,} articles."
         )
-    rate = f", {summary.read / summary.seconds:,.0f} articles/s" if summary.seconds else ""
-    click.echo(
-        f"added {summary.added:,}; already present {summary.duplicate_id:,} (same id), "
-        f"{summary.duplicate_text:,} (same text); skipped {len(summary.skipped):,}; "
-        f"{summary.seconds:.1f} s{rate}. The index {clean(db)} holds {stats.articles:,} articles."
-    )
+    if summary.read == 0:
+        skipped = (
+            f"{len(summary.skipped):,} skipped, listed above" if summary.skipped else "no article file found"
+        )
+        inputs = " ".join("standard input" if p == "-" else p for p in paths)
+        raise InputError(
+            f"no article could be read from {inputs} ({skipped}): give files or folders of articles in "
+            "a format copydesk reads (see copydesk add --help)"
+        )
 
 
 def _query(index: Index, arg: str) -> Article | str:

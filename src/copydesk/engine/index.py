@@ -21,13 +21,14 @@ from typing import Any, Literal
 import numpy as np
 
 from copydesk.config import CompareConfig, IndexConfig, StoryConfig
+from copydesk.engine import intake
 from copydesk.engine import stories as story_engine
 from copydesk.engine.articles import as_article
 from copydesk.engine.compare import compare_prepared, side_signals, signals
 from copydesk.engine.layouts import BatchPool, PreparedBatch, auto_workers, gather
 from copydesk.engine.overlap import Prepared, overlap, prepare, related
 from copydesk.engine.verify import Body, bodies, body_words, figures, passages
-from copydesk.errors import ArticleNotFound, ConfigError
+from copydesk.errors import ArticleNotFound
 from copydesk.io.record import Skipped
 from copydesk.model import Article, BodyLayout, Comparison, Fingerprints, IndexedArticle, Passage, Story
 from copydesk.provenance.verdict import SideSignals, verdict
@@ -92,6 +93,8 @@ class AddSummary:
     """What one `add` did: counts, the skipped inputs with where and why, and how long it took.
 
     duplicate_of: for each article not stored because the same text is already indexed, the id holding it.
+    notes: what was done to articles that were read, one line each, ``path:line: what``: a value repaired
+        or dropped (`copydesk.io.check`), an article not stored because its id holds another text.
     """
 
     added: int = 0
@@ -99,6 +102,7 @@ class AddSummary:
     duplicate_text: int = 0
     skipped: list[Skipped] = field(default_factory=list)
     duplicate_of: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
     chars: int = 0
     seconds: float = 0.0
 
@@ -113,17 +117,17 @@ class AddSummary:
             "already_present_same_text": self.duplicate_text,
             "skipped": len(self.skipped),
             "skipped_reasons": [s.message for s in self.skipped],
+            "notes": self.notes,
             "seconds": round(self.seconds, 3),
             "articles_per_second": round(self.read / self.seconds, 1) if self.seconds else None,
         }
 
 
-def _batches(records: Iterable[Article | Skipped], size: int, summary: AddSummary) -> Iterator[list[Article]]:
+def _batches(
+    records: Iterable[Article | Skipped | Mapping[str, Any]], size: int, summary: AddSummary
+) -> Iterator[list[Article]]:
     batch: list[Article] = []
-    for r in records:
-        if isinstance(r, Skipped):
-            summary.skipped.append(r)
-            continue
+    for r in intake.checked(records, summary.skipped, summary.notes):
         batch.append(r)
         if len(batch) >= size:
             yield batch
@@ -169,15 +173,16 @@ class Index:
         """Fingerprint and store ``articles`` in batches of ``batch_size``, each batch one transaction.
 
         Articles already present (same id, or same folded text under another id) are counted, not added
-        again; `Skipped` records from the readers are collected in the summary. ``progress`` is called after
-        each committed batch. ``workers``: processes that fingerprint the articles and compute their body
+        again (an id met again with another text gets a note). Each article is checked first
+        (`copydesk.io.check`): one that cannot be stored is skipped, with where it was and why, and the
+        rest of its batch goes on; `Skipped` records from the readers are collected in the summary too.
+        ``progress`` is called after each committed batch. ``workers``: processes that fingerprint the articles and compute their body
         layouts while this process reads and writes; 0 does all in this process, and the default (None)
         is `auto_workers` (one per core, none on a single core). Batches under `MIN_PARALLEL` articles are prepared in
         this process whatever ``workers`` says; the stored result is the same either way.
         """
         summary = AddSummary()
         start = time.perf_counter()
-        records = (r if isinstance(r, Article | Skipped) else as_article(r) for r in articles)
 
         def commit(batch: list[Article], fps: list[Fingerprints], layouts: list[BodyLayout | None]) -> None:
             result = self.store.add_batch(
@@ -187,6 +192,7 @@ class Index:
             summary.duplicate_id += result.duplicate_id
             summary.duplicate_text += result.duplicate_text
             summary.duplicate_of.update({o.id: o.duplicate_of for o in result.outcomes if o.duplicate_of})
+            summary.notes.extend(intake.conflicts(batch, result.outcomes))
             summary.chars += sum(len(a.text) for a in batch)
             summary.seconds = time.perf_counter() - start
             if progress is not None:
@@ -230,12 +236,7 @@ class Index:
                     pending.result()
                 pending = writer.submit(commit, batch, fps, layouts)
 
-            for batch in _batches(records, batch_size, summary):
-                for i, art in enumerate(batch):
-                    if art.id is None:
-                        raise ConfigError(
-                            f"article {i} of the batch has no id: every indexed article needs one"
-                        )
+            for batch in _batches(articles, batch_size, summary):
                 futures = pool.submit([a.text for a in batch], [a.body_start for a in batch], known)
                 if ready is not None:
                     write(*ready)

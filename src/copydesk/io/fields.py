@@ -15,7 +15,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from copydesk.errors import ConfigError, InputError
-from copydesk.model import Article
+from copydesk.model import Article, Origin
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,12 +128,19 @@ def _optional(row: Mapping[str, Any], column: str | None) -> str | None:
 
 
 def row_article(
-    row: Mapping[str, Any], fields: FieldMap, *, default_id: str, max_chars: int, kind: str = "keys"
+    row: Mapping[str, Any],
+    fields: FieldMap,
+    *,
+    default_id: str,
+    max_chars: int,
+    kind: str = "keys",
+    origin: Origin | None = None,
 ) -> Article:
     """The `Article` of one row; `InputError` (without a path) says what is wrong with it.
 
     default_id: the id when the row has none (the readers pass ``<file>:<line>``).
     kind: what the row's names are called in messages (``keys`` for JSON, ``columns`` for tables).
+    origin: where the row was read, kept on the article for messages.
     """
     if fields.text not in row:
         raise InputError(f"missing text field {fields.text!r} ({kind}: {', '.join(map(str, row))})")
@@ -159,4 +166,5 @@ def row_article(
         url=_optional(row, fields.url),
         outlet=_optional(row, fields.outlet),
         meta={k: v for k, v in row.items() if k not in mapped},
+        origin=origin,
     )

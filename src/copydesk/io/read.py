@@ -17,23 +17,41 @@ Folders are walked recursively, depth first, each level sorted by name (code poi
 are ignored inside folders; any other file of an unknown type is reported. A file given by name is always
 read. Symbolic links are followed, each folder visited once.
 
-Ids: the id field when the row has one; otherwise, for a text or HTML file, its path relative to the folder
-given (``2024/story.txt``; the file name when the file itself was given); for a JSONL, CSV or Parquet row,
-``<that path>:<line or row>``; for a WARC record, its target URI.
+The path ``-`` is standard input, read as JSON Lines (its records are reported as ``<stdin>:LINE``); a file
+named ``-`` is given as ``./-``.
+
+Ids: the id field when the row has one; otherwise, for a text or HTML file, its path relative to the *base*
+of the call (``2024/story.txt``); for a JSONL, CSV or Parquet row, ``<that path>:<line or row>``
+(``<stdin>:<line>`` for standard input); for a WARC record, its target URI (``<that path>#<record>``
+without one). The base is the deepest folder holding every input of the call: a folder given counts as
+itself, a file given as the folder it is in. So one folder given keeps ids relative to it
+(``copydesk add examples`` names ``examples/wire.txt`` ``wire.txt``), one file given is named by its file
+name, files of one folder by their names, and ``copydesk add dup/a/story.txt dup/b/story.txt`` gives
+``a/story.txt`` and ``b/story.txt``. Two different files read in one call never get the same id, and the
+same command gives the same ids on every run (the ids depend on the inputs given, not on the working
+folder: inputs are made absolute first).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
+import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from copydesk.errors import ConfigError, InputError, MissingDependency
 from copydesk.io.fields import FieldMap, too_long
 from copydesk.io.record import Record, Skipped
-from copydesk.io.tabular import read_csv, read_jsonl, read_parquet
+from copydesk.io.tabular import read_csv, read_jsonl, read_jsonl_stream, read_parquet
 from copydesk.io.textfile import read_text_file
 from copydesk.io.web import read_html, read_warc
+from copydesk.model import Article, Origin
+
+STDIN = "-"
+"""The path that stands for standard input (JSON Lines)."""
+STDIN_NAME = "<stdin>"
 
 # Compound suffixes first: the longest match wins.
 SUFFIXES: dict[str, str] = {
@@ -62,7 +80,11 @@ def file_format(path: str | Path) -> str | None:
 
 
 def read(
-    paths: Iterable[str | Path], *, fields: FieldMap | None = None, max_chars: int = 5_000_000
+    paths: Iterable[str | Path],
+    *,
+    fields: FieldMap | None = None,
+    max_chars: int = 5_000_000,
+    stdin: BinaryIO | None = None,
 ) -> Iterator[Record]:
     """Each article of the files and folders in ``paths``, or a `Skipped` for each bad file, line or record.
 
@@ -74,6 +96,7 @@ def read(
     fields: input column names for JSONL, CSV and Parquet (default: ``id``, ``text``, ``title``, ``date``,
         ``url``, ``outlet``).
     max_chars: longest text accepted, in characters (>= 1); a longer one is skipped.
+    stdin: the binary stream read for the path ``-`` (default: the process's standard input).
 
     Raises `ConfigError` at once for a bad ``max_chars`` or ``fields``.
     """
@@ -85,22 +108,49 @@ def read(
         fields = FieldMap()
     elif not isinstance(fields, FieldMap):
         raise ConfigError(f"fields must be a FieldMap, got {type(fields).__name__}")
-    return _read(paths, fields, max_chars)
+    return _read(list(paths), fields, max_chars, stdin)
 
 
-def _read(paths: Iterable[str | Path], fields: FieldMap, max_chars: int) -> Iterator[Record]:
+def id_base(paths: Iterable[str | Path]) -> str | None:
+    """The absolute folder that ids made from paths are relative to (see the module's docstring): the
+    deepest folder holding every existing input (a folder counts as itself, a file as its folder); None
+    when no input exists."""
+    places = []
     for given in paths:
+        if str(given) == STDIN:
+            continue
+        path = os.path.abspath(given)
+        if os.path.isdir(path):
+            places.append(path)
+        elif os.path.exists(path):
+            places.append(os.path.dirname(path))
+    return os.path.commonpath(places) if places else None
+
+
+def _name(path: Path, base: str) -> str:
+    return Path(os.path.relpath(os.path.abspath(path), base)).as_posix()
+
+
+def _read(
+    paths: list[str | Path], fields: FieldMap, max_chars: int, stdin: BinaryIO | None
+) -> Iterator[Record]:
+    base = id_base(paths) or os.curdir
+    for given in paths:
+        if str(given) == STDIN:
+            stream = stdin if stdin is not None else sys.stdin.buffer
+            yield from read_jsonl_stream(
+                stream, where=STDIN_NAME, name=STDIN_NAME, fields=fields, max_chars=max_chars
+            )
+            continue
         path = Path(given)
         if path.is_dir():
             for found in _walk(path, set()):
                 if isinstance(found, Skipped):
                     yield found
                 else:
-                    yield from read_file(
-                        found, name=found.relative_to(path).as_posix(), fields=fields, max_chars=max_chars
-                    )
+                    yield from read_file(found, name=_name(found, base), fields=fields, max_chars=max_chars)
         elif path.exists():
-            yield from read_file(path, name=path.name, fields=fields, max_chars=max_chars)
+            yield from read_file(path, name=_name(path, base), fields=fields, max_chars=max_chars)
         else:
             yield Skipped(str(path), None, "no such file or folder")
 
@@ -140,7 +190,8 @@ def _walk(folder: Path, seen: set[str]) -> Iterator[Path | Skipped]:
 def read_file(path: Path, *, name: str, fields: FieldMap, max_chars: int) -> Iterator[Record]:
     """The records of one file, whatever its format; never raises for bad input (see `read`).
 
-    name: the file's path relative to the folder it was found in, used for default ids.
+    name: the file's path relative to the base of the call (see the module's docstring), used for
+        default ids.
     """
     where = str(path)
     kind = file_format(path)
@@ -165,15 +216,23 @@ def read_file(path: Path, *, name: str, fields: FieldMap, max_chars: int) -> Ite
         elif kind == "parquet":
             yield from read_parquet(path, name=name, fields=fields, max_chars=max_chars)
         elif kind == "html":
-            yield from read_html(path, name=name, max_chars=max_chars)
+            yield from _located(read_html(path, name=name, max_chars=max_chars), where)
         else:
-            yield from read_warc(path, name=name, max_chars=max_chars)
+            yield from _located(read_warc(path, name=name, max_chars=max_chars), where)
     except MissingDependency as exc:
         yield Skipped(where, None, _missing(exc))
     except InputError as exc:
         yield Skipped(exc.path or where, exc.line, exc.reason)
     except OSError as exc:
         yield Skipped(where, None, f"cannot read file: {exc.strerror or exc}")
+
+
+def _located(records: Iterator[Record], where: str) -> Iterator[Record]:
+    """The records of an HTML page or a WARC file, each article with the file as its `Origin` (one page is
+    worth far more than the copy this makes)."""
+    origin = Origin(where)
+    for record in records:
+        yield dataclasses.replace(record, origin=origin) if isinstance(record, Article) else record
 
 
 def _missing(exc: MissingDependency) -> str:

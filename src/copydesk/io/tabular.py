@@ -1,14 +1,17 @@
 """JSON Lines, CSV and Parquet: one article per line, record or row, read as a stream.
 
 - JSONL (``.jsonl``, ``.ndjson``, optionally ``.gz``): one JSON object per line, UTF-8; blank lines are
-  ignored. Read line by line (gzip decompressed as a stream), so memory holds one line at a time.
+  ignored. An integer of more than 4,000 digits is read as a string of its digits (Python holds no longer
+  ones); ``NaN`` and ``Infinity`` are read as floats (`copydesk.io.check` stores them as strings). Read line by line (gzip decompressed as a stream), so memory holds one line at a time.
 - CSV (``.csv``, optionally ``.gz``): comma-separated, double-quoted, UTF-8, a header row naming the columns.
   A record may span several lines inside quotes; its `Skipped.line` is its first line.
-- Parquet (``.parquet``): read by record batches; `Skipped.line` is the 1-based row number.
+- Parquet (``.parquet``): read by record batches; `Skipped.line` is the 1-based row number. Columns of any
+  type are read; a value Python cannot hold (a timestamp past the year 9999) is read as an `Unreadable`
+  (dropped from ``meta`` with a note by `copydesk.io.check`).
 
 Columns map to `Article` fields through a `FieldMap`; the others go to ``meta``. A row without an id gets
-``<file>:<line>`` (``<file>:<row>`` for Parquet), where ``<file>`` is the file's path relative to the folder
-given to `read` (its name when the file itself was given). Each bad line or row becomes a `Skipped`; a file
+``<file>:<line>`` (``<file>:<row>`` for Parquet), where ``<file>`` is the file's path relative to the base of
+the `read` call (see `copydesk.io.read`); ``<stdin>:<line>`` for standard input. Each bad line or row becomes a `Skipped`; a file
 without the text column is skipped once, not once per row.
 """
 
@@ -22,11 +25,13 @@ import json
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from copydesk.errors import InputError, MissingDependency
+from copydesk.io.check import Unreadable
 from copydesk.io.fields import FieldMap, byte_limit, row_article
 from copydesk.io.record import Record, Skipped
+from copydesk.model import Origin
 
 _SNIFF = 8192
 # Decompression and read errors that end a file early: what was read before them is kept.
@@ -39,13 +44,16 @@ def _open(path: Path) -> io.BufferedIOBase:
     return path.open("rb")
 
 
-def _is_binary(stream: io.BufferedIOBase) -> bool:
+def _is_binary(stream: io.BufferedIOBase | BinaryIO) -> bool:
+    if not stream.seekable():  # standard input: look at what is buffered, read nothing
+        peek = getattr(stream, "peek", None)
+        return peek is not None and b"\x00" in peek(_SNIFF)[:_SNIFF]
     head = stream.read(_SNIFF)
     stream.seek(0)
     return b"\x00" in head
 
 
-def _lines(stream: io.BufferedIOBase, limit: int) -> Iterator[tuple[int, int, bytes | None, int]]:
+def _lines(stream: io.BufferedIOBase | BinaryIO, limit: int) -> Iterator[tuple[int, int, bytes | None, int]]:
     """(1-based line number, byte offset, line or None when longer than ``limit``, length in bytes).
 
     A line over the limit is skipped in chunks, never held whole.
@@ -82,36 +90,52 @@ def _broken(exc: BaseException, after: int, unit: str = "line") -> str:
 
 def read_jsonl(path: Path, *, name: str, fields: FieldMap, max_chars: int) -> Iterator[Record]:
     """The articles of a JSON Lines file, one per non-blank line, with a `Skipped` for each bad line."""
-    where = str(path)
+    with _open(path) as stream:
+        yield from read_jsonl_stream(stream, where=str(path), name=name, fields=fields, max_chars=max_chars)
+
+
+def read_jsonl_stream(
+    stream: io.BufferedIOBase | BinaryIO, *, where: str, name: str, fields: FieldMap, max_chars: int
+) -> Iterator[Record]:
+    """The articles of JSON Lines read from an open binary ``stream`` (a file, or standard input), as
+    `read_jsonl`; ``where`` names the input in `Skipped` records (``<stdin>``), ``name`` in default ids."""
     limit = byte_limit(max_chars)
     last = 0
     seen = 0
-    with _open(path) as stream:
-        try:
-            if _is_binary(stream):
-                yield Skipped(where, None, "binary file (NUL bytes), not text")
-                return
-            for lineno, offset, data, size in _lines(stream, limit):
-                last = lineno
-                if data is None:
-                    seen += 1
-                    yield Skipped(where, lineno, _over_limit(size, limit, max_chars))
-                elif data.strip():
-                    seen += 1
-                    yield _json_line(
-                        data,
-                        where=where,
-                        line=lineno,
-                        offset=offset,
-                        name=name,
-                        fields=fields,
-                        max_chars=max_chars,
-                    )
-        except _STREAM_ERRORS as exc:
-            yield Skipped(where, None, _broken(exc, last))
+    try:
+        if _is_binary(stream):
+            yield Skipped(where, None, "binary file (NUL bytes), not text")
             return
+        for lineno, offset, data, size in _lines(stream, limit):
+            last = lineno
+            if data is None:
+                seen += 1
+                yield Skipped(where, lineno, _over_limit(size, limit, max_chars))
+            elif data.strip():
+                seen += 1
+                yield _json_line(
+                    data,
+                    where=where,
+                    line=lineno,
+                    offset=offset,
+                    name=name,
+                    fields=fields,
+                    max_chars=max_chars,
+                )
+    except _STREAM_ERRORS as exc:
+        yield Skipped(where, None, _broken(exc, last))
+        return
     if seen == 0:
         yield Skipped(where, None, "empty file")
+
+
+# Python refuses to convert integers of more digits than this (sys.get_int_max_str_digits, 4,300 by default).
+_MAX_INT_DIGITS = 4_000
+
+
+def _int(digits: str) -> int | str:
+    """A JSON integer, or its digits as a string when Python could not hold it as one (see `check`)."""
+    return int(digits) if len(digits) <= _MAX_INT_DIGITS else digits
 
 
 def _json_line(
@@ -122,7 +146,7 @@ def _json_line(
     except UnicodeDecodeError as exc:
         return Skipped(where, line, f"invalid UTF-8 at byte {offset + exc.start}")
     try:
-        value = json.loads(text.rstrip("\r\n"))
+        value = json.loads(text.rstrip("\r\n"), parse_int=_int)
     except json.JSONDecodeError as exc:
         return Skipped(where, line, f"invalid JSON: {exc.msg} (column {exc.colno})")
     except RecursionError:
@@ -132,7 +156,9 @@ def _json_line(
     if not isinstance(value, dict):
         return Skipped(where, line, f"invalid JSON: expected an object per line, got {type(value).__name__}")
     try:
-        return row_article(value, fields, default_id=f"{name}:{line}", max_chars=max_chars)
+        return row_article(
+            value, fields, default_id=f"{name}:{line}", max_chars=max_chars, origin=Origin(where, line)
+        )
     except InputError as exc:
         return Skipped(where, line, exc.reason)
 
@@ -218,6 +244,7 @@ def read_csv(path: Path, *, name: str, fields: FieldMap, max_chars: int) -> Iter
                             default_id=f"{name}:{line}",
                             max_chars=max_chars,
                             kind="columns",
+                            origin=Origin(where, line),
                         )
                     except InputError as exc:
                         yield Skipped(where, line, exc.reason)
@@ -226,6 +253,34 @@ def read_csv(path: Path, *, name: str, fields: FieldMap, max_chars: int) -> Iter
             return
         if records == 0:
             yield Skipped(where, None, "empty file (a header row, no records)")
+
+
+def _rows(batch: Any) -> list[dict[str, Any]]:
+    """The rows of a record batch as dicts; a value Python cannot hold (a timestamp past the year 9999, a
+    duration of more than a billion days) becomes an `Unreadable` instead of failing the batch."""
+    try:
+        rows: list[dict[str, Any]] = batch.to_pylist()
+        return rows
+    except (OverflowError, ValueError):
+        pass
+    names = batch.schema.names
+    columns = [_values(batch.column(i)) for i in range(batch.num_columns)]
+    return [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
+
+
+def _values(column: Any) -> list[Any]:
+    try:
+        values: list[Any] = column.to_pylist()
+        return values
+    except (OverflowError, ValueError):
+        pass
+    out: list[Any] = []
+    for scalar in column:
+        try:
+            out.append(scalar.as_py())
+        except (OverflowError, ValueError) as exc:
+            out.append(Unreadable(f"a {column.type} value Python cannot hold ({exc})"))
+    return out
 
 
 def _parquet() -> Any:
@@ -264,11 +319,16 @@ def read_parquet(
         row = 0
         try:
             for batch in table.iter_batches(batch_size=batch_size):
-                for values in batch.to_pylist():
+                for values in _rows(batch):
                     row += 1
                     try:
                         yield row_article(
-                            values, fields, default_id=f"{name}:{row}", max_chars=max_chars, kind="columns"
+                            values,
+                            fields,
+                            default_id=f"{name}:{row}",
+                            max_chars=max_chars,
+                            kind="columns",
+                            origin=Origin(where, row),
                         )
                     except InputError as exc:
                         yield Skipped(where, row, exc.reason)

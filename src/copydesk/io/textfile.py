@@ -12,16 +12,17 @@ import re
 from pathlib import Path
 
 from copydesk.errors import InputError
-from copydesk.model import Article
+from copydesk.model import Article, Origin
 
 _HEADER = re.compile(r"[ \t]*date[ \t]+(\d{4}-\d{2}-\d{2})(?:[ \t]+([^\n]*?))?[ \t]*(?:\n|$)")
 
 
 def parse_text(text: str, *, id: str | None = None, path: str | None = None) -> Article:
     """An `Article` from the content of a text file, reading a header line if there is one."""
+    origin = None if path is None else Origin(path)
     m = _HEADER.match(text)
     if m is None:
-        return Article(text=text, id=id)
+        return Article(text=text, id=id, origin=origin)
     try:
         date = dt.date.fromisoformat(m.group(1))
     except ValueError as exc:
@@ -29,7 +30,7 @@ def parse_text(text: str, *, id: str | None = None, path: str | None = None) -> 
             f"header date {m.group(1)!r} is not a valid date (YYYY-MM-DD)", path=path, line=1
         ) from exc
     title = (m.group(2) or "").strip() or None
-    return Article(text=text, id=id, title=title, date=date, body_start=m.end())
+    return Article(text=text, id=id, title=title, date=date, body_start=m.end(), origin=origin)
 
 
 def decode(data: bytes, *, path: str) -> str:

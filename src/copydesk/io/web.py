@@ -1,7 +1,7 @@
 """HTML pages and WARC web archives: the main text of each page, found by trafilatura.
 
 - HTML (``.html``, ``.htm``): one page per file, in any encoding trafilatura can detect. Id: the file's path
-  relative to the folder given to `read` (its name when the file itself was given).
+  relative to the base of the `read` call (see `copydesk.io.read`).
 - WARC (``.warc``, ``.warc.gz``): read record by record with warcio. Each ``response`` (or ``resource``)
   record of HTML content becomes an article whose id and url are its ``WARC-Target-URI``; a response that is
   not HTML, not a 2xx, or has no main text is a `Skipped` whose reason starts ``record N (uri U, offset B)``

@@ -33,6 +33,7 @@ from copydesk.model import (
 U64 = npt.NDArray[np.uint64]
 I64 = npt.NDArray[np.int64]
 AddStatus = Literal["added", "duplicate_id", "duplicate_text"]
+Conflict = Literal["stored", "batch"]
 DEFAULT_PATH = "copydesk.db"
 
 
@@ -44,11 +45,15 @@ class AddOutcome:
         batch: the item is not stored, even if its text differs); ``duplicate_text`` (an article with the same
         content hash and the identical text is stored under another id: the item is not stored).
     duplicate_of: for ``duplicate_text``, the id of the article already holding that text; else None.
+    conflict: for a ``duplicate_id`` whose text differs from the one its id already holds (another content
+        hash), where that one is: ``stored`` (in the index before this batch) or ``batch`` (earlier in
+        this batch); None otherwise (the same id with the same text, as when an add is run again).
     """
 
     id: str
     status: AddStatus
     duplicate_of: str | None = None
+    conflict: Conflict | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,7 +1,7 @@
 """One `add_batch` inside its write transaction: which items are new, and writing them.
 
 An item is a ``duplicate_id`` when its id is stored or came earlier in the batch (the first one wins, even
-if the texts differ), a ``duplicate_text`` when an article with the same content hash and the identical
+if the texts differ: its outcome then says where the other text is), a ``duplicate_text`` when an article with the same content hash and the identical
 original text (``Article.text``, compared in full, so a hash collision cannot drop an article) is stored or
 came earlier in the batch under another id; otherwise it is added.
 """
@@ -13,7 +13,7 @@ import json
 import sqlite3
 
 from copydesk.store import postings
-from copydesk.store.base import AddOutcome, AddResult
+from copydesk.store.base import AddOutcome, AddResult, Conflict
 from copydesk.store.codec import EncodedItem, pack_text, unpack_text
 
 
@@ -21,11 +21,24 @@ def now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
 
 
-def stored_ids(con: sqlite3.Connection, ids: list[str]) -> set[str]:
-    rows = con.execute(
-        "SELECT a.id FROM json_each(?) AS j CROSS JOIN articles AS a ON a.id = j.value", (json.dumps(ids),)
-    )
-    return {id_ for (id_,) in rows}
+# Ids per look-up statement (SQLite allows 32,766 bound parameters).
+_IDS_PER_QUERY = 500
+
+
+def stored_ids(con: sqlite3.Connection, ids: list[str]) -> dict[str, int]:
+    """The content hash of each of ``ids`` that is stored.
+
+    The ids are bound parameters, compared byte for byte as the UNIQUE index on ``articles.id`` compares
+    them. Never pass them through SQLite's JSON functions: ``json_each`` ends a string at an escaped NUL
+    (``"b\\u0000c"`` reads as ``b``), so such an id was never found stored, was inserted a second time,
+    and the UNIQUE constraint failed the whole batch.
+    """
+    found: dict[str, int] = {}
+    for i in range(0, len(ids), _IDS_PER_QUERY):
+        chunk = ids[i : i + _IDS_PER_QUERY]
+        marks = ",".join("?" * len(chunk))
+        found.update(con.execute(f"SELECT id, content_hash FROM articles WHERE id IN ({marks})", chunk))
+    return found
 
 
 def add(con: sqlite3.Connection, items: list[EncodedItem], started: str) -> AddResult:
@@ -41,15 +54,18 @@ def add(con: sqlite3.Connection, items: list[EncodedItem], started: str) -> AddR
     for content_hash, id_, text in rows:
         stored_texts.setdefault(content_hash, []).append((id_, text))
 
-    seen: set[str] = set()
+    seen: dict[str, int] = {}
     batch_texts: dict[int, list[tuple[str, str]]] = {}
     outcomes: list[AddOutcome] = []
     new: list[EncodedItem] = []
     for item in items:
         if item.id in stored or item.id in seen:
-            outcomes.append(AddOutcome(item.id, "duplicate_id"))
+            where: Conflict = "stored" if item.id in stored else "batch"
+            held = stored[item.id] if where == "stored" else seen[item.id]
+            conflict = where if held != item.content_hash else None
+            outcomes.append(AddOutcome(item.id, "duplicate_id", conflict=conflict))
             continue
-        seen.add(item.id)
+        seen[item.id] = item.content_hash
         same = next((i for i, t in batch_texts.get(item.content_hash, ()) if t == item.text), None)
         if same is None:
             same = next(

@@ -305,7 +305,7 @@ class SqliteStore(Store):
 
     def known(self, ids: Iterable[str]) -> set[str]:
         with self._read() as con:
-            return ingest.stored_ids(con, list(ids))
+            return set(ingest.stored_ids(con, list(ids)))
 
     def fingerprints(self, id: str) -> Fingerprints:
         with self._read() as con:
