@@ -14,6 +14,9 @@ from tests.cli.terminal import EXAMPLES, Run, foreign_controls, in_terminal, pip
 
 ESC_ID = "esc\x1b]0;PWNED\x07\x1b[2Jid"
 ESC_SHOWN = "esc\\x1b]0;PWNED\\x07\\x1b[2Jid"
+# Ids with control characters are refused where they enter (issue 17 B4): the third article has markup in
+# its id and control characters in its title and outlet, and the id above is only ever shown in messages.
+THIRD = "[bold]third[/]"
 BAD_FILE = "bad\x1b[2J[red]\x9b.jsonl"
 
 
@@ -34,15 +37,16 @@ def _corpus(root: Path) -> Path:
             "date": "2026-03-15",
         },
         {
-            "id": ESC_ID,
+            "id": THIRD,
             "text": body.replace("overnight", "last night") + "\n\nAnother line.",
             "title": "T\x1b[31mitle\u202e",
             "outlet": "[bold]O\x1b]0;PWNED\x07",
             "date": "2026-03-16",
         },
     ]
+    refused = {"id": ESC_ID, "text": body + "\n\nA refused copy."}
     (folder / "hostile.jsonl").write_text(
-        '{"[/]":1}\n' + "".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8"
+        '{"[/]":1}\n' + "".join(json.dumps(r) + "\n" for r in [*rows, refused]), encoding="utf-8"
     )
     (folder / BAD_FILE).write_text("{broken\n", encoding="utf-8")
     return folder
@@ -65,28 +69,35 @@ def db(tmp_path: Path) -> str:
     path = str(tmp_path / "h.db")
     folder = _corpus(tmp_path)
     out = _clean(in_terminal("add", str(folder), "--db", path, cwd=tmp_path), "added 3", terminal=True)
-    assert "keys: [/]" in out and "bad\\x1b[2J[red]\\x9b.jsonl" in out and "skipped 2" in out
+    assert "keys: [/]" in out and "bad\\x1b[2J[red]\\x9b.jsonl" in out and "skipped 3" in out
+    assert f"id '{ESC_SHOWN}'" in out
     return path
 
 
 def test_add_prints_skips_and_summary_whatever_the_input(tmp_path: Path) -> None:
     folder = _corpus(tmp_path)
     run = piped("add", str(folder), "--db", str(tmp_path / "p.db"), cwd=tmp_path)
-    _clean(run, "keys: [/]", "bad\\x1b[2J[red]\\x9b.jsonl", "added 3")
+    _clean(run, "keys: [/]", "bad\\x1b[2J[red]\\x9b.jsonl", "added 3", f"id '{ESC_SHOWN}'")
 
 
 def test_find_shows_ids_as_written(db: str, tmp_path: Path) -> None:
-    _clean(piped("find", "[/]", "--db", db, cwd=tmp_path), "with [/]", "[red]x", ESC_SHOWN)
-    _clean(piped("find", ESC_ID, "--db", db, cwd=tmp_path), f"with {ESC_SHOWN}", "[red]x", "[/]")
-    _clean(in_terminal("find", ESC_ID, "--db", db, cwd=tmp_path), ESC_SHOWN, "[red]x", terminal=True)
-    explain = piped("find", "[/]", "--explain", ESC_ID, "--db", db, cwd=tmp_path)
+    _clean(piped("find", "[/]", "--db", db, cwd=tmp_path), "with [/]", "[red]x", THIRD)
+    _clean(piped("find", THIRD, "--db", db, cwd=tmp_path), f"with {THIRD}", "[red]x", "[/]")
+    _clean(in_terminal("find", THIRD, "--db", db, cwd=tmp_path), THIRD, "[red]x", terminal=True)
+    explain = piped("find", "[/]", "--explain", THIRD, "--db", db, cwd=tmp_path)
     _clean(
         explain,
         "A [/]",
-        f"B {ESC_SHOWN}",
+        f"B {THIRD}",
         "[red]Agency",
         "[bold]O\\x1b]0;PWNED\\x07",
         "T\\x1b[31mitle\\u202e",
+    )
+    missing = piped("find", ESC_ID, "--db", db, cwd=tmp_path)
+    assert (
+        missing.code == 1
+        and ESC_SHOWN in missing.text
+        and not foreign_controls(missing.out + missing.err, terminal=False)
     )
 
 
@@ -94,19 +105,19 @@ def test_stories_and_story_show_ids_and_outlets_as_written(db: str, tmp_path: Pa
     listed = ("[/]", "[red]Agency", "Out\\x9b31m", "[bold]O\\x1b]0;PWNED\\x07")  # the source, the outlets
     _clean(piped("stories", "--db", db, cwd=tmp_path), *listed)
     _clean(in_terminal("stories", "--db", db, cwd=tmp_path, columns=200), *listed, terminal=True)
-    shown = ("[/]", "[red]x", ESC_SHOWN, "[red]Agency")
-    for key in ("[/]", ESC_ID, "[red]x"):
+    shown = ("[/]", "[red]x", THIRD, "[red]Agency")
+    for key in ("[/]", THIRD, "[red]x"):
         _clean(
             piped("story", key, "--db", db, cwd=tmp_path), *shown, "Out\\x9b31m", "[bold]O\\x1b]0;PWNED\\x07"
         )
-    _clean(in_terminal("story", ESC_ID, "--db", db, cwd=tmp_path), *shown, terminal=True)
+    _clean(in_terminal("story", THIRD, "--db", db, cwd=tmp_path), *shown, terminal=True)
 
 
 def test_exports_print_no_control_characters(db: str, tmp_path: Path) -> None:
     target = tmp_path / "o\x1b[2J[red].jsonl"
     run = in_terminal("export", "stories", "--db", db, "-o", str(target), cwd=tmp_path)
     _clean(run, "o\\x1b[2J[red].jsonl", terminal=True)
-    assert ESC_ID in {json.loads(line)["id"] for line in target.read_text(encoding="utf-8").splitlines()}
+    assert THIRD in {json.loads(line)["id"] for line in target.read_text(encoding="utf-8").splitlines()}
     dedup = tmp_path / "d\x07[red].jsonl"
     _clean(
         in_terminal("export", "dedup", "--db", db, "-o", str(dedup), cwd=tmp_path),
