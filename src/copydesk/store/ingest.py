@@ -3,7 +3,10 @@
 An item is a ``duplicate_id`` when its id is stored or came earlier in the batch (the first one wins, even
 if the texts differ), a ``duplicate_text`` when an article with the same content hash and the identical
 original text (``Article.text``, compared in full, so a hash collision cannot drop an article) is stored or
-came earlier in the batch under another id; otherwise it is added.
+came earlier in the batch under another id; otherwise it is added. An id kept as an alias counts as stored.
+
+A ``duplicate_text`` item is kept as an alias of the article holding its text (table ``aliases``, see
+`schema`): its id and record, not its text or fingerprints. The first id met holds the text.
 """
 
 from __future__ import annotations
@@ -22,8 +25,12 @@ def now() -> str:
 
 
 def stored_ids(con: sqlite3.Connection, ids: list[str]) -> set[str]:
+    """Those of ``ids`` stored, as articles or as aliases."""
+    wanted = json.dumps(ids)
     rows = con.execute(
-        "SELECT a.id FROM json_each(?) AS j CROSS JOIN articles AS a ON a.id = j.value", (json.dumps(ids),)
+        "SELECT a.id FROM json_each(?) AS j CROSS JOIN articles AS a ON a.id = j.value "
+        "UNION ALL SELECT a.id FROM json_each(?) AS j CROSS JOIN aliases AS a ON a.id = j.value",
+        (wanted, wanted),
     )
     return {id_ for (id_,) in rows}
 
@@ -32,38 +39,45 @@ def add(con: sqlite3.Connection, items: list[EncodedItem], started: str) -> AddR
     """Decide each item's fate against the stored articles and the earlier items, then write the new ones."""
     stored = stored_ids(con, [item.id for item in items])
     fresh_hashes = sorted({item.content_hash for item in items if item.id not in stored})
-    stored_texts: dict[int, list[tuple[str, bytes]]] = {}
+    stored_texts: dict[int, list[tuple[str, int, bytes]]] = {}
     rows = con.execute(
-        "SELECT a.content_hash, a.id, a.text FROM json_each(?) AS j "
+        "SELECT a.content_hash, a.id, a.doc, a.text FROM json_each(?) AS j "
         "CROSS JOIN articles AS a ON a.content_hash = j.value",
         (json.dumps(fresh_hashes),),
     )
-    for content_hash, id_, text in rows:
-        stored_texts.setdefault(content_hash, []).append((id_, text))
+    for content_hash, id_, doc, text in rows:
+        stored_texts.setdefault(content_hash, []).append((id_, doc, text))
+    (batch,) = con.execute("SELECT coalesce(max(batch), 0) + 1 FROM batches").fetchone()
+    (first,) = con.execute("SELECT coalesce(max(doc), 0) + 1 FROM articles").fetchone()
 
     seen: set[str] = set()
-    batch_texts: dict[int, list[tuple[str, str]]] = {}
+    batch_texts: dict[int, list[tuple[str, int, str]]] = {}
     outcomes: list[AddOutcome] = []
     new: list[EncodedItem] = []
+    aliases: list[tuple[EncodedItem, int]] = []  # (item, doc of the article holding its text)
     for item in items:
         if item.id in stored or item.id in seen:
             outcomes.append(AddOutcome(item.id, "duplicate_id"))
             continue
         seen.add(item.id)
-        same = next((i for i, t in batch_texts.get(item.content_hash, ()) if t == item.text), None)
+        same = next(((i, d) for i, d, t in batch_texts.get(item.content_hash, ()) if t == item.text), None)
         if same is None:
             same = next(
-                (i for i, t in stored_texts.get(item.content_hash, ()) if unpack_text(t) == item.text), None
+                (
+                    (i, d)
+                    for i, d, t in stored_texts.get(item.content_hash, ())
+                    if unpack_text(t) == item.text
+                ),
+                None,
             )
         if same is not None:
-            outcomes.append(AddOutcome(item.id, "duplicate_text", same))
+            outcomes.append(AddOutcome(item.id, "duplicate_text", same[0]))
+            aliases.append((item, same[1]))
             continue
-        batch_texts.setdefault(item.content_hash, []).append((item.id, item.text))
+        batch_texts.setdefault(item.content_hash, []).append((item.id, first + len(new), item.text))
         outcomes.append(AddOutcome(item.id, "added"))
         new.append(item)
 
-    (batch,) = con.execute("SELECT coalesce(max(batch), 0) + 1 FROM batches").fetchone()
-    (first,) = con.execute("SELECT coalesce(max(doc), 0) + 1 FROM articles").fetchone()
     docs = list(range(first, first + len(new)))
     con.executemany(
         "INSERT INTO articles (doc, id, title, date, url, outlet, body_start, meta, text, content_hash, words, "
@@ -76,6 +90,11 @@ def add(con: sqlite3.Connection, items: list[EncodedItem], started: str) -> AddR
     con.executemany(
         "INSERT INTO fingerprints (doc, signature, band_keys, passages) VALUES (?, ?, ?, ?)",
         ((doc, *item.blobs) for doc, item in zip(docs, new, strict=True)),
+    )
+    con.executemany(
+        "INSERT INTO aliases (id, doc, title, date, url, outlet, body_start, meta, added_batch) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        ((item.id, doc, *item.article, batch) for item, doc in aliases),
     )
     if new:
         postings.write_segment(con, docs, [i.band_keys for i in new], [i.passages for i in new])
