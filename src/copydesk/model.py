@@ -340,7 +340,7 @@ class IndexedArticle:
 
 
 HIDDEN = "hidden"
-Role = Literal["source", "copy", "single"]
+Role = Literal["source", "copy", "single", "alias"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -408,7 +408,9 @@ class StoryMember:
     """One article's place in its story.
 
     role: ``source`` (the story's root, or another member with no parent whose text a copy merges in),
-        ``copy`` (derives from ``parent``), ``single`` (a story of one).
+        ``copy`` (derives from ``parent``), ``single`` (a story of one), ``alias`` (the very text of
+        ``parent``, the article stored with it, run under another id: see `copydesk.store.schema`; it has no
+        edge, its confidence and containment are 1, and its credits are the text's read with its own names).
     parent: the article it derives from, `HIDDEN`, or None (a source, a single). confidence in [0, 1] (of
         the edge to the parent; 0 without one). containment: share of its body words found in the parent.
     credits: the names it credits (agencies, "originally published by" sites), as written.

@@ -17,8 +17,13 @@ added sees every pair.) The new links join the new articles to each other and to
   `copydesk.provenance.story`), so an article that predates the current root becomes the new root.
 
 A new story's id is ``s-`` and the 64-bit xxHash (hex) of its founding article's id: the earliest member by
-date, then id. So building from scratch gives the same ids whatever the input order, and an id never
-changes afterwards.
+date, then id (aliases included). So building from scratch gives the same ids whatever the input order, and
+an id never changes afterwards.
+
+Aliases (the same text stored under another id, see `copydesk.store.schema`) take no part in the links or
+the provenance: each is placed beside the article holding its text, in that article's story, as a member
+with role ``alias`` (`copydesk.provenance.story.alias_member`), in the same update as that article or, when
+it comes later, in the next one (patched into the stored story).
 """
 
 from __future__ import annotations
@@ -42,8 +47,8 @@ from copydesk.config import CompareConfig, IndexConfig, StoryConfig
 from copydesk.engine.compare import side_signals
 from copydesk.engine.overlap import prepare, related_many
 from copydesk.engine.verify import Body, bodies
-from copydesk.model import Article, BodyLayout, Evidence, Fingerprints, Link, Story
-from copydesk.provenance.story import EvidenceOf, Node, attach, cluster, provenance
+from copydesk.model import Article, BodyLayout, Evidence, Fingerprints, Link, Story, StoryMember
+from copydesk.provenance.story import EvidenceOf, Node, alias_member, attach, cluster, provenance
 from copydesk.provenance.verdict import SideSignals, verdict, verdict_many
 from copydesk.sketch.pairs import grouped_pairs, shared_shingle_pairs
 from copydesk.sketch.shingle import word_hashes
@@ -76,12 +81,13 @@ _WIRE_CONFIDENCE = 0.9
 class StoriesUpdate:
     """What one stories update did.
 
-    articles: new articles placed. links: verified links found. created: new stories (singles included).
+    articles: new articles placed. aliases: new aliases placed. links: verified links found. created: new stories (singles included).
     grown: existing stories that took new articles. merged: stories retired into another. pairs_verified:
     candidate pairs checked on their shingles. seconds: wall time.
     """
 
     articles: int = 0
+    aliases: int = 0
     links: int = 0
     created: int = 0
     grown: int = 0
@@ -93,6 +99,7 @@ class StoriesUpdate:
     def to_dict(self) -> dict[str, Any]:
         return {
             "articles": self.articles,
+            "aliases": self.aliases,
             "links": self.links,
             "stories_created": self.created,
             "stories_grown": self.grown,
@@ -445,6 +452,68 @@ def _verify_all(
                 yield from links
 
 
+Aliases = dict[str, list[StoryMember]]  # article id -> the members of its aliases
+
+
+def _alias_members(
+    store: Store,
+    cache: _Items,
+    pairs: Sequence[tuple[str, str]],
+    own: dict[str, frozenset[str]],
+    config: StoryConfig,
+) -> Aliases:
+    """The members of the aliases ``pairs`` (alias, article holding its text), by article; the names each
+    goes by into ``own``. An alias is read with the credits of the text (the article's) and its own record."""
+    out: Aliases = {}
+    if not pairs:
+        return out
+    cache.load(sorted({h for _, h in pairs}))
+    held = {h: cache[h] for _, h in pairs}
+    for art, (_, h) in zip(store.get_many([a for a, _ in pairs]), pairs, strict=True):
+        item = held[h]
+        signals = side_signals(art, item.credits, item.words, 0.0, 0, 0)
+        bare = dataclasses.replace(art, text="", body_start=0, meta={})
+        node, names = node_of(dataclasses.replace(item, article=bare, signals=signals))
+        own[node.id] = names
+        member = alias_member(node, node_of(item)[0], uncredited_containment=config.uncredited_containment)
+        out.setdefault(h, []).append(member)
+    return out
+
+
+def _aliases_of(store: Store, ids: Sequence[str], upto: int) -> list[tuple[str, str]]:
+    """(alias, article) of every alias of ``ids`` up to the aliases' mark ``upto``."""
+    return [(a, h) for h, aliases in store.aliases_of(ids, upto=upto).items() for a in aliases]
+
+
+def _late_aliases(
+    store: Store,
+    members: Aliases,
+    patches: list[StoryPatch],
+    merged: dict[str, str],
+) -> list[StoryPatch]:
+    """``patches`` with the aliases ``members`` (of articles placed in earlier updates) added to the stories
+    of their articles: to the patch of that story when there is one, else in a patch of their own."""
+    where = store.story_of(sorted(members))
+    by_story: dict[str, list[StoryMember]] = {}
+    for holder, ms in members.items():
+        sid = where.get(holder)
+        if sid is None:  # pragma: no cover - the article of a pending alias was placed before it
+            continue
+        while sid in merged:
+            sid = merged[sid]
+        by_story.setdefault(sid, []).extend(ms)
+    out = []
+    for p in patches:
+        more = by_story.pop(p.head.story, [])
+        head = dataclasses.replace(p.head, size=p.head.size + len(more))
+        out.append(dataclasses.replace(p, head=head, members=(*p.members, *more)))
+    heads = store.story_heads(sorted(by_story))
+    for sid, more in sorted(by_story.items()):
+        head = dataclasses.replace(heads[sid], size=heads[sid].size + len(more))
+        out.append(StoryPatch(head, tuple(more), ()))
+    return out
+
+
 def _patch(
     store: Store,
     heads: dict[str, StoryHead],
@@ -496,8 +565,10 @@ def update(
     """
     start = time.perf_counter()
     summary = StoriesUpdate()
+    # the aliases first: the articles holding their texts are then among the articles named next, or older
+    alias_mark, new_alias_mark, pending = store.aliases_pending()
     mark, new_mark, new_ids = store.stories_pending()
-    if not new_ids:
+    if not new_ids and not pending:
         summary.seconds = time.perf_counter() - start
         return summary
     new_set = set(new_ids)
@@ -505,6 +576,21 @@ def update(
     links: dict[tuple[str, str], Link] = {}
     nodes: dict[str, Node] = {}
     own: dict[str, frozenset[str]] = {}
+    summary.aliases = len(pending)
+    if not new_ids:  # only aliases of articles placed before
+        late = _alias_members(store, cache, pending, own, config)
+        store.save_stories(
+            mark=mark,
+            new_mark=new_mark,
+            links=[],
+            stories=[],
+            own_names=own,
+            merged={},
+            patches=_late_aliases(store, late, [], {}),
+            alias_marks=(alias_mark, new_alias_mark),
+        )
+        summary.seconds = time.perf_counter() - start
+        return summary
 
     seqs: list[npt.NDArray[np.uint64]] = []
     wired: list[Item] = []  # the new articles that carry a wire transmission header
@@ -631,6 +717,15 @@ def update(
             cache.load([ln.a, ln.b])
         return evidence(held[ln.a], held[ln.b], ln, config=compare_config)
 
+    # the aliases of the articles placed whole here (new ones, members of the stories rebuilt) go in with
+    # them; the other pending ones (of articles in stories patched or left as they are) are added after
+    whole = set(new_ids) | set(old_members)
+    aliases = _alias_members(store, cache, _aliases_of(store, sorted(whole), new_alias_mark), own, config)
+    late = _alias_members(store, cache, [(a, h) for a, h in pending if h not in whole], own, config)
+
+    def fresh_aliases(ids: Iterable[str]) -> list[StoryMember]:
+        return [m for i in ids for m in aliases.get(i, ())]
+
     next_seq = store.next_story_seq()
     out: list[tuple[Story, int]] = []
     patches: list[StoryPatch] = []
@@ -647,16 +742,18 @@ def update(
             summary.grown += 1
             summary.merged += len(stories_in) - 1
         else:
-            founder = min(fresh, key=lambda i: (nodes[i].date or _FAR, i))
+            dated = [(nodes[i].date, i) for i in fresh] + [(m.date, m.id) for m in fresh_aliases(fresh)]
+            founder = min(dated, key=lambda d: (d[0] or _FAR, d[1]))[1]
             sid, seq, history = story_id(founder), next_seq, []
             next_seq += 1
             summary.created += 1
         if old_size(group) > config.rebuild_max:
-            patches.append(
-                _patch(
-                    store, heads, stories_in, fresh, nodes, own, links.values(), history, config, evidence_of
-                )
+            p = _patch(
+                store, heads, stories_in, fresh, nodes, own, links.values(), history, config, evidence_of
             )
+            more = fresh_aliases(fresh)
+            head = dataclasses.replace(p.head, size=p.head.size + len(more))
+            patches.append(dataclasses.replace(p, head=head, members=(*p.members, *more)))
             continue
         members: dict[str, Node] = {i: nodes[i] for i in fresh}
         for s in stories_in:
@@ -667,7 +764,8 @@ def update(
         prov = provenance(
             members, inside, uncredited_containment=config.uncredited_containment, evidence=evidence_of
         )
-        out.append((Story(sid, prov.root, prov.hidden_source, prov.members, prov.edges, tuple(history)), seq))
+        placed = (*prov.members, *fresh_aliases(m.id for m in prov.members))
+        out.append((Story(sid, prov.root, prov.hidden_source, placed, prov.edges, tuple(history)), seq))
 
     store.save_stories(
         mark=mark,
@@ -676,7 +774,8 @@ def update(
         stories=out,
         own_names=own,
         merged=merged,
-        patches=patches,
+        patches=_late_aliases(store, late, patches, merged) if late else patches,
+        alias_marks=(alias_mark, new_alias_mark),
     )
     summary.articles = len(new_ids)
     summary.links = len(links)

@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from operator import attrgetter
 
 from copydesk.model import HIDDEN, Evidence, Link, Story, StoryEdge, StoryMember
@@ -311,6 +311,15 @@ def provenance(
     first = [m for m in members if m.id == root]
     rest = sorted((m for m in members if m.id != root), key=lambda m: order(m.id))
     return Provenance(root, bool(hidden), tuple(first + rest), tuple(edges))
+
+
+def alias_member(node: Node, holder: Node, *, uncredited_containment: float) -> StoryMember:
+    """The member of an alias: ``node`` runs the very text of ``holder`` (the article stored with it) under
+    its own id, so it is a copy of it with containment and confidence 1 (role ``alias``, parent the holder),
+    and no edge of the provenance graph. Its credits are the text's credits read with its own names (so an
+    outlet crediting an agency credits it, and the agency's own copy does not credit itself); whether it
+    credits its source and whether it is uncredited follow from those as for any copy of ``holder``."""
+    return replace(_member(node, "copy", holder.id, 1.0, 1.0, holder, uncredited_containment), role="alias")
 
 
 def _member(
