@@ -153,3 +153,20 @@ def test_an_alias_of_an_article_of_the_same_update_counts_once(tmp_path: Path, r
         story = ix.story_of("copy2-again")
         assert story.size == 4 and ix.store.story_counts()["members"] == 4
         assert {m.id: m.parent for m in story.members}["copy2-again"] == "copy2"
+
+
+def test_a_single_article_run_again_later_becomes_the_source_of_its_alias(tmp_path: Path) -> None:
+    alone, again = art("alone", OTHER, 1, "CPA"), art("alone-times", OTHER, 2, "Times")
+    with Index(tmp_path / "scratch.db") as ix:
+        ix.add([alone, again])
+        want = [s.to_dict() for s in ix.stories()]
+    with Index(tmp_path / "steps.db") as ix:
+        ix.add([alone])
+        assert [m.role for m in ix.story_of("alone").members] == ["single"]
+        ix.add([again])
+        assert ix.update_stories().aliases == 1
+        assert [s.to_dict() for s in ix.stories()] == want
+        assert [(m.id, m.role) for m in ix.story_of("alone-times").members] == [
+            ("alone", "source"),
+            ("alone-times", "alias"),
+        ]

@@ -480,6 +480,11 @@ def _alias_members(
     return out
 
 
+def _source(m: StoryMember) -> StoryMember:
+    """A member whose text runs under other ids too: a single is their source."""
+    return dataclasses.replace(m, role="source") if m.role == "single" else m
+
+
 def _aliases_of(store: Store, ids: Sequence[str], upto: int) -> list[tuple[str, str]]:
     """(alias, article) of every alias of ``ids`` up to the aliases' mark ``upto``."""
     return [(a, h) for h, aliases in store.aliases_of(ids, upto=upto).items() for a in aliases]
@@ -508,9 +513,12 @@ def _late_aliases(
         head = dataclasses.replace(p.head, size=p.head.size + len(more))
         out.append(dataclasses.replace(p, head=head, members=(*p.members, *more)))
     heads = store.story_heads(sorted(by_story))
+    # a story of one article alone until now: that article becomes the source of its aliases
+    alone = {s.id: s.members[0] for s in store.load_stories([s for s in by_story if heads[s].size == 1])}
     for sid, more in sorted(by_story.items()):
         head = dataclasses.replace(heads[sid], size=heads[sid].size + len(more))
-        out.append(StoryPatch(head, tuple(more), ()))
+        first = (_source(alone[sid]),) if sid in alone else ()
+        out.append(StoryPatch(head, (*first, *more), ()))
     return out
 
 
@@ -764,7 +772,10 @@ def update(
         prov = provenance(
             members, inside, uncredited_containment=config.uncredited_containment, evidence=evidence_of
         )
-        placed = (*prov.members, *fresh_aliases(m.id for m in prov.members))
+        placed = (
+            *(_source(m) if m.id in aliases else m for m in prov.members),
+            *fresh_aliases(m.id for m in prov.members),
+        )
         out.append((Story(sid, prov.root, prov.hidden_source, placed, prov.edges, tuple(history)), seq))
 
     store.save_stories(
