@@ -142,7 +142,7 @@ def add_cmd(
     rate = f", {summary.read / summary.seconds:,.0f} articles/s" if summary.seconds else ""
     click.echo(
         f"added {summary.added:,}; already present {summary.duplicate_id:,} (same id), "
-        f"{summary.duplicate_text:,} (same text); skipped {len(summary.skipped):,}; "
+        f"{summary.duplicate_text:,} (same text: kept as aliases); skipped {len(summary.skipped):,}; "
         f"{summary.seconds:.1f} s{rate}. The index {db} holds {stats.articles:,} articles."
     )
 
