@@ -74,9 +74,23 @@ def test_the_same_text_under_other_ids_is_kept_as_aliases_with_their_own_records
 def test_adding_an_alias_again_adds_nothing_and_its_id_with_another_text_is_a_same_id(tmp_path: Path) -> None:
     with open_store(tmp_path / "a.db", config=SMALL) as s:
         s.add_batch([item("wire", WIRE), item("times", WIRE, outlet="Times")])
-        again = s.add_batch([item("times", WIRE, outlet="Times"), item("times", "A different text.")])
-        assert [o.status for o in again.outcomes] == ["duplicate_id", "duplicate_id"]
-        assert s.stats().aliases == 1 and s.count() == 1
+        again = s.add_batch(
+            [
+                item("times", WIRE, outlet="Times"),
+                item("times", "A different text."),
+                item("wire", "Another text again."),
+                item("new", "A new one."),
+                item("new", "A new one, changed."),
+            ]
+        )
+        assert [(o.id, o.status, o.text_differs) for o in again.outcomes] == [
+            ("times", "duplicate_id", False),  # the same alias again: nothing to say
+            ("times", "duplicate_id", True),  # same id, text differs: skipped, to be reported
+            ("wire", "duplicate_id", True),
+            ("new", "added", False),
+            ("new", "duplicate_id", True),
+        ]
+        assert s.stats().aliases == 1 and s.count() == 2
         assert s.get("times").text == WIRE
         assert s.aliases_of(["wire"]) == {"wire": ["times"]}
 

@@ -45,11 +45,15 @@ class AddOutcome:
         with the same content hash and the identical text is stored under another id: the item's text is not
         stored again, its id and record are kept as an alias of that article).
     duplicate_of: for ``duplicate_text``, the id of the article already holding that text; else None.
+    text_differs: for ``duplicate_id``, the text under that id (stored as an article or an alias, or earlier
+        in the batch) is another one (another content hash, so other folded words): the item is skipped, and
+        worth reporting; False for a plain re-add.
     """
 
     id: str
     status: AddStatus
     duplicate_of: str | None = None
+    text_differs: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,9 +35,21 @@ def stored_ids(con: sqlite3.Connection, ids: list[str]) -> set[str]:
     return {id_ for (id_,) in rows}
 
 
+def stored_hashes(con: sqlite3.Connection, ids: list[str]) -> dict[str, int]:
+    """id -> content hash of its text, for those of ``ids`` stored (an alias: the hash of its article's)."""
+    wanted = json.dumps(ids)
+    rows = con.execute(
+        "SELECT a.id, a.content_hash FROM json_each(?) AS j CROSS JOIN articles AS a ON a.id = j.value "
+        "UNION ALL SELECT al.id, a.content_hash FROM json_each(?) AS j CROSS JOIN aliases AS al "
+        "ON al.id = j.value JOIN articles AS a ON a.doc = al.doc",
+        (wanted, wanted),
+    )
+    return dict(rows.fetchall())
+
+
 def add(con: sqlite3.Connection, items: list[EncodedItem], started: str) -> AddResult:
     """Decide each item's fate against the stored articles and the earlier items, then write the new ones."""
-    stored = stored_ids(con, [item.id for item in items])
+    stored = stored_hashes(con, [item.id for item in items])
     fresh_hashes = sorted({item.content_hash for item in items if item.id not in stored})
     stored_texts: dict[int, list[tuple[str, int, bytes]]] = {}
     rows = con.execute(
@@ -50,16 +62,17 @@ def add(con: sqlite3.Connection, items: list[EncodedItem], started: str) -> AddR
     (batch,) = con.execute("SELECT coalesce(max(batch), 0) + 1 FROM batches").fetchone()
     (first,) = con.execute("SELECT coalesce(max(doc), 0) + 1 FROM articles").fetchone()
 
-    seen: set[str] = set()
+    seen: dict[str, int] = {}  # id -> content hash, of the items met
     batch_texts: dict[int, list[tuple[str, int, str]]] = {}
     outcomes: list[AddOutcome] = []
     new: list[EncodedItem] = []
     aliases: list[tuple[EncodedItem, int]] = []  # (item, doc of the article holding its text)
     for item in items:
         if item.id in stored or item.id in seen:
-            outcomes.append(AddOutcome(item.id, "duplicate_id"))
+            differs = stored.get(item.id, seen.get(item.id)) != item.content_hash
+            outcomes.append(AddOutcome(item.id, "duplicate_id", text_differs=differs))
             continue
-        seen.add(item.id)
+        seen[item.id] = item.content_hash
         same = next(((i, d) for i, d, t in batch_texts.get(item.content_hash, ()) if t == item.text), None)
         if same is None:
             same = next(
