@@ -45,17 +45,16 @@ import xxhash
 from copydesk.align.batch import SharedCounter
 from copydesk.config import CompareConfig, IndexConfig, StoryConfig
 from copydesk.engine.compare import side_signals
+from copydesk.engine.items import Item, item_of, node_of, stored_node
 from copydesk.engine.overlap import prepare, related_many
 from copydesk.engine.verify import Body, bodies
 from copydesk.model import Article, BodyLayout, Evidence, Fingerprints, Link, Story, StoryMember
 from copydesk.provenance.story import EvidenceOf, Node, alias_member, attach, cluster, provenance
-from copydesk.provenance.verdict import SideSignals, verdict, verdict_many
+from copydesk.provenance.verdict import verdict, verdict_many
 from copydesk.sketch.pairs import grouped_pairs, shared_shingle_pairs
 from copydesk.sketch.shingle import word_hashes
 from copydesk.store import Store
 from copydesk.store.base import MemberNode, StoryHead, StoryPatch
-from copydesk.text.boilerplate import CreditSpan
-from copydesk.text.wire import WireHeader, wire_header
 
 # Share of an article's passage fingerprints a passage candidate must share (see `proposed`).
 _MIN_FP_SHARE = 0.04
@@ -112,27 +111,6 @@ class StoriesUpdate:
 
 def story_id(founder: str) -> str:
     return "s-" + xxhash.xxh64_hexdigest(founder.encode("utf-8", "surrogatepass"))
-
-
-def node_of(b: Item) -> tuple[Node, frozenset[str]]:
-    """The provenance node of an article, and the names it goes by."""
-    s = b.signals
-    outlet_names = {n.lower() for n in (b.article.outlet, s.wire) if n}
-    credits = sorted({n for n in s.agencies | s.origins if n.lower() not in outlet_names})
-    art = b.article
-    node = Node(
-        id=art.id or "",
-        date=art.date,
-        title=art.title,
-        outlet=art.outlet,
-        credits=tuple(credits),
-        own_names=s.own_names,
-    )
-    return node, s.own_names
-
-
-def _stored_node(m: MemberNode) -> Node:
-    return Node(m.id, m.date, m.title, m.outlet, m.credits, m.own_names)
 
 
 def verify_many(
@@ -218,32 +196,6 @@ def evidence(a: Item, b: Item, link: Link, *, config: CompareConfig) -> tuple[Ev
         min_shared_words=config.min_shared_words,
     )
     return tuple(found)
-
-
-@dataclass(frozen=True, slots=True)
-class Item:
-    """What linking and placing an article needs, without its text: its record (``text`` left empty), its
-    body shingles in order, its number of body words, its credits, and the
-    verdict's signals of it but its containment."""
-
-    article: Article
-    shingles: npt.NDArray[np.uint64]
-    words: int
-    credits: tuple[CreditSpan, ...]
-    signals: SideSignals
-    wire: WireHeader | None = None
-
-
-def item_of(body: Body) -> Item:
-    art = body.article
-    return Item(
-        dataclasses.replace(art, text="", body_start=0, meta={}),
-        body.shingles,
-        body.words,
-        body.credits,
-        side_signals(art, body.credits, body.words, 0.0, 0, 0),
-        wire_header(art.text),
-    )
 
 
 def _wire_detail(a: Item, b: Item) -> str:
@@ -544,7 +496,7 @@ def _patch(
     stored = store.member_nodes(sorted(reached))
     for m in stored:
         own[m.id] = m.own_names
-    group_nodes = {m.id: _stored_node(m) for m in stored} | {i: nodes[i] for i in fresh}
+    group_nodes = {m.id: stored_node(m) for m in stored} | {i: nodes[i] for i in fresh}
     att = attach(
         group_nodes,
         fresh,
@@ -766,7 +718,7 @@ def update(
         members: dict[str, Node] = {i: nodes[i] for i in fresh}
         for s in stories_in:
             for m in stored_nodes.get(s, []):
-                members[m.id] = _stored_node(m)
+                members[m.id] = stored_node(m)
                 own[m.id] = m.own_names
         inside = [ln for m in members for ln in by_member.get(m, ()) if ln.b in members]
         prov = provenance(
