@@ -483,8 +483,15 @@ class Story:
 
     @property
     def uncredited_share(self) -> float:
-        """Share of the copies (members with a parent) flagged uncredited, in [0, 1]; 0 without copies."""
-        copies = [m for m in self.members if m.parent is not None]
+        """Share of the copies (members with a parent) flagged uncredited, in [0, 1]; 0 without copies. An
+        alias counts as a copy when the article whose text it runs is one (an alias of a source is that
+        source's text under another id)."""
+        parent = {m.id: m.parent for m in self.members}
+        copies = [
+            m
+            for m in self.members
+            if m.parent is not None and (m.role != "alias" or parent.get(m.parent) is not None)
+        ]
         return sum(m.uncredited for m in copies) / len(copies) if copies else 0.0
 
     def to_dict(self) -> dict[str, Any]:

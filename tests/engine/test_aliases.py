@@ -170,3 +170,29 @@ def test_a_single_article_run_again_later_becomes_the_source_of_its_alias(tmp_pa
             ("alone", "source"),
             ("alone-times", "alias"),
         ]
+
+
+def test_an_alias_reads_the_credits_of_its_text_with_its_own_names_and_is_judged_as_its_article(
+    tmp_path: Path,
+) -> None:
+    text, part = [*WIRE[:10], "Photo: AFP"], [*WIRE[:8], "Photo: AFP"]
+    with Index(tmp_path / "i.db") as ix:
+        ix.add(
+            [
+                art("afp", text, 1, "AFP"),
+                art("afp-site", text, 1, "afp.com"),  # the source's text under another id
+                art("ledger", part, 2, "Ledger"),  # a copy crediting its source
+                art("times", part, 3, "Times"),  # the copy's text, run again
+                art("afp-mirror", part, 3, "AFP"),  # the same, by the agency itself
+            ]
+        )
+        (story,) = ix.stories()
+        got = {m.id: (m.role, m.parent, m.credits, m.credits_source, m.uncredited) for m in story.members}
+        assert got == {
+            "afp": ("source", None, (), False, False),
+            "afp-site": ("alias", "afp", ("AFP",), False, False),
+            "ledger": ("copy", "afp", ("AFP",), True, False),
+            "times": ("alias", "ledger", ("AFP",), True, False),
+            "afp-mirror": ("alias", "ledger", (), True, False),  # AFP does not credit itself
+        }
+        assert story.uncredited_share == 0.0 and story.outlets == ("AFP", "Ledger", "Times", "afp.com")

@@ -22,8 +22,8 @@ an id never changes afterwards.
 
 Aliases (the same text stored under another id, see `copydesk.store.schema`) take no part in the links or
 the provenance: each is placed beside the article holding its text, in that article's story, as a member
-with role ``alias`` (`copydesk.provenance.story.alias_member`), in the same update as that article or, when
-it comes later, in the next one (patched into the stored story).
+with role ``alias`` (see `copydesk.engine.aliases` for its credits), in the same update as that article or,
+when it comes later, in the next one (patched into the stored story). The story's size counts them.
 """
 
 from __future__ import annotations
@@ -44,12 +44,12 @@ import xxhash
 
 from copydesk.align.batch import SharedCounter
 from copydesk.config import CompareConfig, IndexConfig, StoryConfig
-from copydesk.engine.compare import side_signals
+from copydesk.engine import aliases
 from copydesk.engine.items import Item, item_of, node_of, stored_node
 from copydesk.engine.overlap import prepare, related_many
 from copydesk.engine.verify import Body, bodies
-from copydesk.model import Article, BodyLayout, Evidence, Fingerprints, Link, Story, StoryMember
-from copydesk.provenance.story import EvidenceOf, Node, alias_member, attach, cluster, provenance
+from copydesk.model import Article, BodyLayout, Evidence, Fingerprints, Link, Story
+from copydesk.provenance.story import EvidenceOf, Node, attach, cluster, provenance
 from copydesk.provenance.verdict import verdict, verdict_many
 from copydesk.sketch.pairs import grouped_pairs, shared_shingle_pairs
 from copydesk.sketch.shingle import word_hashes
@@ -299,6 +299,11 @@ class _Items:
     def __getitem__(self, id_: str) -> Item:
         return self.items[id_]
 
+    def fetch(self, ids: list[str]) -> dict[str, Item]:
+        """The items of ``ids``, read when not held."""
+        self.load(ids)
+        return {i: self.items[i] for i in ids}
+
 
 def _analysed(article: Article, n: int) -> Body:
     """The `Body` of an article stored without a layout, from its full analysis."""
@@ -404,76 +409,6 @@ def _verify_all(
                 yield from links
 
 
-Aliases = dict[str, list[StoryMember]]  # article id -> the members of its aliases
-
-
-def _alias_members(
-    store: Store,
-    cache: _Items,
-    pairs: Sequence[tuple[str, str]],
-    own: dict[str, frozenset[str]],
-    config: StoryConfig,
-) -> Aliases:
-    """The members of the aliases ``pairs`` (alias, article holding its text), by article; the names each
-    goes by into ``own``. An alias is read with the credits of the text (the article's) and its own record."""
-    out: Aliases = {}
-    if not pairs:
-        return out
-    cache.load(sorted({h for _, h in pairs}))
-    held = {h: cache[h] for _, h in pairs}
-    for art, (_, h) in zip(store.get_many([a for a, _ in pairs]), pairs, strict=True):
-        item = held[h]
-        signals = side_signals(art, item.credits, item.words, 0.0, 0, 0)
-        bare = dataclasses.replace(art, text="", body_start=0, meta={})
-        node, names = node_of(dataclasses.replace(item, article=bare, signals=signals))
-        own[node.id] = names
-        member = alias_member(node, node_of(item)[0], uncredited_containment=config.uncredited_containment)
-        out.setdefault(h, []).append(member)
-    return out
-
-
-def _source(m: StoryMember) -> StoryMember:
-    """A member whose text runs under other ids too: a single is their source."""
-    return dataclasses.replace(m, role="source") if m.role == "single" else m
-
-
-def _aliases_of(store: Store, ids: Sequence[str], upto: int) -> list[tuple[str, str]]:
-    """(alias, article) of every alias of ``ids`` up to the aliases' mark ``upto``."""
-    return [(a, h) for h, aliases in store.aliases_of(ids, upto=upto).items() for a in aliases]
-
-
-def _late_aliases(
-    store: Store,
-    members: Aliases,
-    patches: list[StoryPatch],
-    merged: dict[str, str],
-) -> list[StoryPatch]:
-    """``patches`` with the aliases ``members`` (of articles placed in earlier updates) added to the stories
-    of their articles: to the patch of that story when there is one, else in a patch of their own."""
-    where = store.story_of(sorted(members))
-    by_story: dict[str, list[StoryMember]] = {}
-    for holder, ms in members.items():
-        sid = where.get(holder)
-        if sid is None:  # pragma: no cover - the article of a pending alias was placed before it
-            continue
-        while sid in merged:
-            sid = merged[sid]
-        by_story.setdefault(sid, []).extend(ms)
-    out = []
-    for p in patches:
-        more = by_story.pop(p.head.story, [])
-        head = dataclasses.replace(p.head, size=p.head.size + len(more))
-        out.append(dataclasses.replace(p, head=head, members=(*p.members, *more)))
-    heads = store.story_heads(sorted(by_story))
-    # a story of one article alone until now: that article becomes the source of its aliases
-    alone = {s.id: s.members[0] for s in store.load_stories([s for s in by_story if heads[s].size == 1])}
-    for sid, more in sorted(by_story.items()):
-        head = dataclasses.replace(heads[sid], size=heads[sid].size + len(more))
-        first = (_source(alone[sid]),) if sid in alone else ()
-        out.append(StoryPatch(head, (*first, *more), ()))
-    return out
-
-
 def _patch(
     store: Store,
     heads: dict[str, StoryHead],
@@ -538,7 +473,6 @@ def update(
     own: dict[str, frozenset[str]] = {}
     summary.aliases = len(pending)
     if not new_ids:  # only aliases of articles placed before
-        late = _alias_members(store, cache, pending, own, config)
         store.save_stories(
             mark=mark,
             new_mark=new_mark,
@@ -546,7 +480,7 @@ def update(
             stories=[],
             own_names=own,
             merged={},
-            patches=_late_aliases(store, late, [], {}),
+            patches=aliases.late(store, cache.fetch, pending, own, [], {}),
             alias_marks=(alias_mark, new_alias_mark),
         )
         summary.seconds = time.perf_counter() - start
@@ -677,14 +611,13 @@ def update(
             cache.load([ln.a, ln.b])
         return evidence(held[ln.a], held[ln.b], ln, config=compare_config)
 
-    # the aliases of the articles placed whole here (new ones, members of the stories rebuilt) go in with
-    # them; the other pending ones (of articles in stories patched or left as they are) are added after
-    whole = set(new_ids) | set(old_members)
-    aliases = _alias_members(store, cache, _aliases_of(store, sorted(whole), new_alias_mark), own, config)
-    late = _alias_members(store, cache, [(a, h) for a, h in pending if h not in whole], own, config)
-
-    def fresh_aliases(ids: Iterable[str]) -> list[StoryMember]:
-        return [m for i in ids for m in aliases.get(i, ())]
+    # The aliases of the articles placed whole here (new ones, members of the stories rebuilt) go in with
+    # them, and those of the members a patch changes; the other new ones after (`aliases.late`).
+    alias_nodes = aliases.nodes(
+        store, cache.fetch, aliases.pairs_of(store, {*new_ids, *old_members}, new_alias_mark), own
+    )
+    pending_ids = {a for a, _ in pending}
+    placed: set[str] = set()
 
     next_seq = store.next_story_seq()
     out: list[tuple[Story, int]] = []
@@ -702,7 +635,9 @@ def update(
             summary.grown += 1
             summary.merged += len(stories_in) - 1
         else:
-            dated = [(nodes[i].date, i) for i in fresh] + [(m.date, m.id) for m in fresh_aliases(fresh)]
+            dated = [(nodes[i].date, i) for i in fresh] + [
+                (n.date, n.id) for i in fresh for n in alias_nodes.get(i, ())
+            ]
             founder = min(dated, key=lambda d: (d[0] or _FAR, d[1]))[1]
             sid, seq, history = story_id(founder), next_seq, []
             next_seq += 1
@@ -711,9 +646,13 @@ def update(
             p = _patch(
                 store, heads, stories_in, fresh, nodes, own, links.values(), history, config, evidence_of
             )
-            more = fresh_aliases(fresh)
-            head = dataclasses.replace(p.head, size=p.head.size + len(more))
-            patches.append(dataclasses.replace(p, head=head, members=(*p.members, *more)))
+            changed = [m.id for m in p.members if m.id not in alias_nodes]
+            alias_nodes |= aliases.nodes(
+                store, cache.fetch, aliases.pairs_of(store, changed, new_alias_mark), own
+            )
+            more = aliases.members(alias_nodes, p.members)
+            placed.update(m.id for m in more)
+            patches.append(aliases.grow(p, more, sum(m.id in pending_ids for m in more)))
             continue
         members: dict[str, Node] = {i: nodes[i] for i in fresh}
         for s in stories_in:
@@ -724,11 +663,12 @@ def update(
         prov = provenance(
             members, inside, uncredited_containment=config.uncredited_containment, evidence=evidence_of
         )
-        placed = (
-            *(_source(m) if m.id in aliases else m for m in prov.members),
-            *fresh_aliases(m.id for m in prov.members),
+        held = [aliases.as_source(m) if m.id in alias_nodes else m for m in prov.members]
+        more = aliases.members(alias_nodes, held)
+        placed.update(m.id for m in more)
+        out.append(
+            (Story(sid, prov.root, prov.hidden_source, (*held, *more), prov.edges, tuple(history)), seq)
         )
-        out.append((Story(sid, prov.root, prov.hidden_source, placed, prov.edges, tuple(history)), seq))
 
     store.save_stories(
         mark=mark,
@@ -737,7 +677,9 @@ def update(
         stories=out,
         own_names=own,
         merged=merged,
-        patches=_late_aliases(store, late, patches, merged) if late else patches,
+        patches=aliases.late(
+            store, cache.fetch, [(a, h) for a, h in pending if a not in placed], own, patches, merged
+        ),
         alias_marks=(alias_mark, new_alias_mark),
     )
     summary.articles = len(new_ids)

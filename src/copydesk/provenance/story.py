@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from operator import attrgetter
 
 from copydesk.model import HIDDEN, Evidence, Link, Story, StoryEdge, StoryMember
@@ -313,13 +313,25 @@ def provenance(
     return Provenance(root, bool(hidden), tuple(first + rest), tuple(edges))
 
 
-def alias_member(node: Node, holder: Node, *, uncredited_containment: float) -> StoryMember:
-    """The member of an alias: ``node`` runs the very text of ``holder`` (the article stored with it) under
-    its own id, so it is a copy of it with containment and confidence 1 (role ``alias``, parent the holder),
-    and no edge of the provenance graph. Its credits are the text's credits read with its own names (so an
-    outlet crediting an agency credits it, and the agency's own copy does not credit itself); whether it
-    credits its source and whether it is uncredited follow from those as for any copy of ``holder``."""
-    return replace(_member(node, "copy", holder.id, 1.0, 1.0, holder, uncredited_containment), role="alias")
+def alias_member(node: Node, holder: str, *, credits_source: bool, uncredited: bool) -> StoryMember:
+    """The member of an alias: ``node`` runs the very text of the article ``holder`` under its own id, so
+    it is a copy of it with containment and confidence 1 (role ``alias``, parent ``holder``) and no edge. Its
+    credits are its node's (the text's credits read with its own names); whether it credits its source and
+    whether it is uncredited are the holder's (``credits_source``, ``uncredited``): the same text, with the
+    same credit lines, judged against the same source."""
+    return StoryMember(
+        id=node.id,
+        role="alias",
+        parent=holder,
+        confidence=1.0,
+        containment=1.0,
+        title=node.title,
+        date=node.date,
+        outlet=node.outlet,
+        credits=node.credits,
+        credits_source=credits_source,
+        uncredited=uncredited,
+    )
 
 
 def _member(

@@ -120,7 +120,8 @@ class StoreStats:
 class MemberNode:
     """What the store keeps of one story member to rebuild its story's provenance without its text.
 
-    credits: names it credits as written; own_names: names it goes by, lower case.
+    credits: names it credits as written; own_names: names it goes by, lower case. parent, credits_source,
+    uncredited: as in its `StoryMember`.
     """
 
     story: str
@@ -131,6 +132,8 @@ class MemberNode:
     credits: tuple[str, ...]
     own_names: frozenset[str]
     parent: str | None = None
+    credits_source: bool = False
+    uncredited: bool = False
 
 
 @dataclass(frozen=True, slots=True)

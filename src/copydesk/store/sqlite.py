@@ -651,8 +651,10 @@ def _member_nodes(rows: Sequence[tuple[Any, ...]]) -> list[MemberNode]:
             credits=tuple(json.loads(credits)),
             own_names=frozenset(json.loads(own)),
             parent=parent,
+            credits_source=bool(credits_source),
+            uncredited=bool(uncredited),
         )
-        for story, id_, title, date, outlet, credits, own, parent in rows
+        for story, id_, title, date, outlet, credits, own, parent, credits_source, uncredited in rows
     ]
 
 

@@ -194,12 +194,13 @@ def next_seq(con: sqlite3.Connection) -> int:
 
 
 def member_rows(con: sqlite3.Connection, keys: Sequence[str], *, by: str = "story") -> list[tuple[Any, ...]]:
-    """(story, id, title, date, outlet, credits, own_names, parent) of every member of the stories ``keys``
-    (``by="story"``) or of the members ``keys`` (``by="id"``)."""
+    """(story, id, title, date, outlet, credits, own_names, parent, credits_source, uncredited) of every
+    member of the stories ``keys`` (``by="story"``) or of the members ``keys`` (``by="id"``); aliases left out."""
     out: list[tuple[Any, ...]] = []
     for start in range(0, len(keys), _CHUNK):
         out += con.execute(
-            "SELECT m.story, m.id, a.title, a.date, a.outlet, m.credits, m.own_names, m.parent "
+            "SELECT m.story, m.id, a.title, a.date, a.outlet, m.credits, m.own_names, m.parent, "
+            "m.credits_source, m.uncredited "
             "FROM story_members AS m JOIN articles AS a ON a.id = m.id "
             f"WHERE m.{'story' if by == 'story' else 'id'} IN (SELECT value FROM json_each(?))",
             (_ids_json(keys[start : start + _CHUNK]),),
