@@ -196,3 +196,23 @@ def test_an_alias_reads_the_credits_of_its_text_with_its_own_names_and_is_judged
             "afp-mirror": ("alias", "ledger", (), True, False),  # AFP does not credit itself
         }
         assert story.uncredited_share == 0.0 and story.outlets == ("AFP", "Ledger", "Times", "afp.com")
+
+
+@MODES
+def test_an_alias_follows_its_article_when_the_article_gets_a_new_parent(
+    tmp_path: Path, rebuild_max: int
+) -> None:
+    items = corpus()
+    rerun = {**items[1], "id": "copy1-times", "outlet": "Times"}
+    with Index(tmp_path / "i.db", story_config=StoryConfig(rebuild_max=rebuild_max)) as ix:
+        ix.add([items[1], items[2], rerun])  # the copies without their source
+        ix.update_stories()
+        ix.add([items[0]])
+        ix.update_stories()
+        story = ix.story_of("copy1-times")
+        by_id = {m.id: m for m in story.members}
+        assert story.root == "wire" and story.size == 4
+        alias, holder = by_id["copy1-times"], by_id["copy1"]
+        assert (alias.role, alias.parent) == ("alias", "copy1")
+        assert (alias.credits_source, alias.uncredited) == (holder.credits_source, holder.uncredited)
+        assert holder.uncredited  # a copy of wire now, crediting nothing: so is the alias
