@@ -96,7 +96,8 @@ def add_cmd(
 
     Each batch is one transaction: a killed run leaves the index as after its last committed batch, and
     running the same command again adds only what is missing. Bad input is reported with its file and line
-    and skipped; the rest goes on.
+    and skipped; the rest goes on. A text already stored under another id is not stored again: the new id is
+    kept as an alias of it (found by find and story, listed in its story and in export stories).
     """
     logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
     field_map = FieldMap.parse(list(fields)) if fields else FieldMap()
