@@ -216,3 +216,17 @@ def test_an_alias_follows_its_article_when_the_article_gets_a_new_parent(
         assert (alias.role, alias.parent) == ("alias", "copy1")
         assert (alias.credits_source, alias.uncredited) == (holder.credits_source, holder.uncredited)
         assert holder.uncredited  # a copy of wire now, crediting nothing: so is the alias
+
+
+def test_aliases_read_a_few_at_a_time_give_the_same_stories(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from copydesk.engine import aliases
+
+    with Index(tmp_path / "a.db") as ix:
+        ix.add(corpus() + outlets())
+        want = [s.to_dict() for s in ix.stories()]
+    monkeypatch.setattr(aliases, "_CHUNK", 1)
+    with Index(tmp_path / "b.db") as ix:
+        ix.add(corpus() + outlets())
+        assert [s.to_dict() for s in ix.stories()] == want

@@ -21,6 +21,7 @@ from copydesk.provenance.story import Node, alias_member
 from copydesk.store import Store
 from copydesk.store.base import StoryPatch
 
+_CHUNK = 2_000  # aliases read at a time
 Nodes = dict[str, list[Node]]  # article id -> the provenance nodes of its aliases, in the order they came
 
 
@@ -51,16 +52,16 @@ def nodes(
     own record and the credits of the text; the names each goes by into ``own``. ``items`` gives the
     articles' `Item` by id."""
     out: Nodes = {}
-    if not pairs:
-        return out
-    held = items(sorted({h for _, h in pairs}))
-    for art, (_, h) in zip(store.get_many([a for a, _ in pairs]), pairs, strict=True):
-        item = held[h]
-        signals = side_signals(art, item.credits, item.words, 0.0, 0, 0)
-        bare = dataclasses.replace(art, text="", body_start=0, meta={})
-        node, names = node_of(dataclasses.replace(item, article=bare, signals=signals))
-        own[node.id] = names
-        out.setdefault(h, []).append(node)
+    for lo in range(0, len(pairs), _CHUNK):  # the aliases' records are read with the text they share
+        chunk = pairs[lo : lo + _CHUNK]
+        held = items(sorted({h for _, h in chunk}))
+        for art, (_, h) in zip(store.get_many([a for a, _ in chunk]), chunk, strict=True):
+            item = held[h]
+            signals = side_signals(art, item.credits, item.words, 0.0, 0, 0)
+            bare = dataclasses.replace(art, text="", body_start=0, meta={})
+            node, names = node_of(dataclasses.replace(item, article=bare, signals=signals))
+            own[node.id] = names
+            out.setdefault(h, []).append(node)
     return out
 
 
