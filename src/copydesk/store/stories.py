@@ -9,7 +9,7 @@ Tables (schema version 2, see `schema`):
     ``seq`` orders stories by creation (a merge keeps the lower one); ``merged`` a JSON list of story ids.
 ``story_members(id, story, role, parent, confidence, containment, credits, own_names, credits_source,
 uncredited)``
-    one row per article in a story; credits and own_names are JSON lists.
+    one row per article (or alias) in a story; credits and own_names are JSON lists.
 ``story_edges(story, source, copy, confidence, containment, is_primary, evidence)``
 ``story_merges(merged, into, at)``: every merge, by story id.
 ``meta.stories_mark``: the last article (internal ``doc``) the stories cover; ``meta.aliases_mark``: the
