@@ -355,7 +355,7 @@ class IndexedArticle:
 
 
 HIDDEN = "hidden"
-Role = Literal["source", "copy", "single"]
+Role = Literal["source", "copy", "single", "alias"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -423,7 +423,9 @@ class StoryMember:
     """One article's place in its story.
 
     role: ``source`` (the story's root, or another member with no parent whose text a copy merges in),
-        ``copy`` (derives from ``parent``), ``single`` (a story of one).
+        ``copy`` (derives from ``parent``), ``single`` (a story of one), ``alias`` (the very text of
+        ``parent``, the article stored with it, run under another id: see `copydesk.store.schema`; it has no
+        edge, its confidence and containment are 1, and its credits are the text's read with its own names).
     parent: the article it derives from, `HIDDEN`, or None (a source, a single). confidence in [0, 1] (of
         the edge to the parent; 0 without one). containment: share of its body words found in the parent.
     credits: the names it credits (agencies, "originally published by" sites), as written.
@@ -496,8 +498,15 @@ class Story:
 
     @property
     def uncredited_share(self) -> float:
-        """Share of the copies (members with a parent) flagged uncredited, in [0, 1]; 0 without copies."""
-        copies = [m for m in self.members if m.parent is not None]
+        """Share of the copies (members with a parent) flagged uncredited, in [0, 1]; 0 without copies. An
+        alias counts as a copy when the article whose text it runs is one (an alias of a source is that
+        source's text under another id)."""
+        parent = {m.id: m.parent for m in self.members}
+        copies = [
+            m
+            for m in self.members
+            if m.parent is not None and (m.role != "alias" or parent.get(m.parent) is not None)
+        ]
         return sum(m.uncredited for m in copies) / len(copies) if copies else 0.0
 
     def to_dict(self) -> dict[str, Any]:

@@ -95,7 +95,8 @@ def test_export_stories_jsonl_rows(tmp_path: Path) -> None:
     assert r.stderr.startswith("stories updated:")  # the first export placed the articles
     rows = [json.loads(line) for line in r.stdout.splitlines()]
     with Index(db, readonly=True) as ix:
-        assert len(rows) == ix.stats().articles
+        stats = ix.stats()
+        assert len(rows) == stats.articles + stats.aliases  # an alias (same text, other id) has its row
     assert all(list(row) == STORY_KEYS for row in rows)
     by_id = {row["id"]: row for row in rows}
     wire = by_id["wire.txt"]
@@ -103,8 +104,8 @@ def test_export_stories_jsonl_rows(tmp_path: Path) -> None:
     assert wire["date"] == "2026-03-14" and wire["credits"] == ["CPA"] and wire["credits_source"] is True
     for row in rows:
         assert 0 <= row["confidence"] <= 1 and 0 <= row["containment"] <= 1
-        assert row["role"] in ("source", "copy", "single")
-        assert (row["parent"] is None) == (row["role"] != "copy")
+        assert row["role"] in ("source", "copy", "single", "alias")
+        assert (row["parent"] is None) == (row["role"] not in ("copy", "alias"))
         assert sum(r["story"] == row["story"] for r in rows) == row["story_size"]
     hidden = [row for row in rows if row["hidden_source"]]
     assert {row["id"] for row in hidden} == {"gazette/bridge", "herald/bridge"}

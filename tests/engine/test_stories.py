@@ -182,7 +182,7 @@ def test_version_1_index_is_upgraded_when_opened_for_writing(tmp_path: Path) -> 
     with Index(path) as ix:
         ix.add(corpus())
     con = sqlite3.connect(path)
-    for table in ("links", "stories", "story_members", "story_edges", "story_merges"):
+    for table in ("links", "stories", "story_members", "story_edges", "story_merges", "aliases"):
         con.execute(f"DROP TABLE {table}")
     con.execute("ALTER TABLE articles DROP COLUMN skip")  # a file from before the stored layouts
     con.execute("ALTER TABLE articles DROP COLUMN credits")

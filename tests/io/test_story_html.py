@@ -280,3 +280,19 @@ def test_edges_from_the_hidden_source_show_no_containment() -> None:
     graph = wire[wire.index("<svg") : wire.index("</svg>")]
     assert "95% shared" in graph and "95% contained" not in graph and "85% contained" in graph
     assert "Shared" in _section(wire, 1) and "Contained" not in _section(wire, 1)
+
+
+def test_an_alias_is_drawn_next_to_the_article_whose_text_it_runs() -> None:
+    members = (
+        StoryMember("wire", "source", None, 0.0, 0.0, outlet="CPA"),
+        # listed before the copy: it still hangs under its article, never as a root of its own
+        StoryMember("times", "alias", "wire", 1.0, 1.0, outlet="Times"),
+        StoryMember("copy", "copy", "wire", 0.9, 0.8, outlet="Ledger"),
+    )
+    story = Story("s-1", "wire", False, members, (StoryEdge("wire", "copy", 0.9, 0.8),))
+    layout = plan(story)
+    assert layout.nodes == ("wire", "copy", "times")
+    assert layout.depth["times"] == layout.depth["wire"] + 1 and "times" not in layout.tree
+    assert len(layout.edges) == 1
+    html = render_story_html(story, {})
+    assert "same text as wire" in html

@@ -114,6 +114,7 @@ def _as_version_2(path: Path) -> None:
     con.execute("ALTER TABLE segments DROP COLUMN band_shift")
     con.execute("ALTER TABLE segments DROP COLUMN passage_shift")
     con.execute("DROP INDEX articles_doc_id")
+    con.execute("DROP TABLE aliases")  # version 5
     con.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
     con.commit()
     con.close()
@@ -130,9 +131,9 @@ def test_a_version_2_file_is_upgraded_in_place_with_the_same_candidates(tmp_path
     with pytest.raises(StoreError, match="schema version 2; this copydesk upgrades it"):
         open_store(path, readonly=True)
     with SqliteStore(path, merge_factor=3) as store:
-        assert store.stats().schema_version == SCHEMA_VERSION == 4
+        assert store.stats().schema_version == SCHEMA_VERSION == 5
         _check(store, items[:48])
-        store.add_batch(items[48:])  # and it goes on as any version 4 file
+        store.add_batch(items[48:])  # and it goes on as any version 5 file
         _check(store, items)
     con = sqlite3.connect(path)
     tables = {row[0] for row in con.execute("SELECT name FROM sqlite_schema WHERE type = 'table'")}

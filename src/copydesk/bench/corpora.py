@@ -236,7 +236,8 @@ def _sampled_story(
                 "parent": m.parent,
                 "same_text": list(aliases.get(m.id, ())),
             }
-            for m in story.members[:max_members]
+            # an alias (the same text under another id) is listed in ``same_text`` of its article
+            for m in [m for m in story.members if m.role != "alias"][:max_members]
         ],
         "links": len(links),
         "link_sample": [describe_link(ix, link, sample_chars=sample_chars) for link in links[:max_links]],

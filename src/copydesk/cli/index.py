@@ -101,7 +101,9 @@ def add_cmd(
 
     Each batch is one transaction: a killed run leaves the index as after its last committed batch, and
     running the same command again adds only what is missing. Bad input is reported with its file and line
-    and skipped; the rest goes on. Exits 1 when nothing at all could be read.
+    and skipped; the rest goes on. Exits 1 when nothing at all could be read. A text already stored under
+    another id is not stored again: the new id is kept as an alias of it (found by find and story, listed in
+    its story and in export stories).
     """
     logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
     field_map = FieldMap.parse(list(fields)) if fields else FieldMap()
@@ -151,7 +153,7 @@ def add_cmd(
         rate = f", {summary.read / summary.seconds:,.0f} articles/s" if summary.seconds else ""
         click.echo(
             f"added {summary.added:,}; already present {summary.duplicate_id:,} (same id), "
-            f"{summary.duplicate_text:,} (same text); skipped {len(summary.skipped):,}; "
+            f"{summary.duplicate_text:,} (same text: kept as aliases); skipped {len(summary.skipped):,}; "
             f"{summary.seconds:.1f} s{rate}. The index {clean(db)} holds {stats.articles:,} articles."
         )
     if summary.read == 0:

@@ -129,6 +129,8 @@ def _label(m: StoryMember | None, key: str) -> str:
 
 
 def _edge_note(m: StoryMember, edge: StoryEdge | None = None) -> str:
+    if m.role == "alias":
+        return f"[dim]same text as {m.parent} (an alias: its own id, stored once)[/]"
     if edge is not None and any(ev.kind == "wire_story" for ev in edge.evidence):
         return f"[dim]confidence {m.confidence:.2f}, a part of one wire story (by its transmission header)[/]"
     credit = (
@@ -155,6 +157,9 @@ def print_story(story: Story) -> None:
         if e.primary:
             children.setdefault(e.source, []).append(e.copy)
             edge_of[e.copy] = e
+    for m in story.members:  # an alias hangs under the article whose text it runs (it has no edge)
+        if m.role == "alias" and m.parent is not None:
+            children.setdefault(m.parent, []).append(m.id)
     top = HIDDEN if story.hidden_source else story.root or ""
     head = (
         f"story {safe(story.id)}: {story.size} articles, {len(story.outlets)} outlets, {_span(story)}, "

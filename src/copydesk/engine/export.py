@@ -7,6 +7,7 @@ deduplicated export, the texts of one page of articles), whatever the size of th
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -69,10 +70,11 @@ def story_pages(index: Index, *, page_size: int = 2_000) -> Iterator[list[Story]
 
 
 def story_rows(story: Story) -> list[dict[str, Any]]:
-    """One row per member of ``story`` in `STORY_COLUMNS`, the root first.
+    """One row per member of ``story`` in `STORY_COLUMNS`, the root first, aliases included.
 
     parent: the article the member derives from, ``"hidden"`` for a parent not in the corpus, None for a
-    source or a single; root: None for a hidden-source story. confidence and containment in [0, 1],
+    source or a single, for an alias (role ``alias``) the article whose text it runs; root: None for a
+    hidden-source story. confidence and containment in [0, 1],
     rounded to 4 places.
     """
     return [
@@ -105,12 +107,19 @@ def body_words(article: Article) -> int:
 def representative(story: Story, articles: dict[str, Article]) -> str:
     """The article that stands for ``story`` in a deduplicated corpus: its root (source) when it has one;
     otherwise (a hidden source) the most complete member, the one with the most body words (`body_words`),
-    ties going to the earlier member (older, then smaller id). ``articles`` holds the members' texts when
-    there is no root."""
+    ties going to the earlier member (older, then smaller id). ``articles`` holds the texts of the members
+    that are not aliases when there is no root.
+
+    The text chosen may run under several ids (its article and the article's aliases, role ``alias``): the
+    earliest of them (by date, then id) stands for it, so the choice does not depend on which id came first
+    and holds the text."""
     if story.root is not None:
-        return story.root
-    best = max(enumerate(story.members), key=lambda km: (body_words(articles[km[1].id]), -km[0]))
-    return best[1].id
+        chosen = story.root
+    else:
+        texts = [(k, m) for k, m in enumerate(story.members) if m.role != "alias"]
+        chosen = max(texts, key=lambda km: (body_words(articles[km[1].id]), -km[0]))[1].id
+    same = [m for m in story.members if m.id == chosen or (m.role == "alias" and m.parent == chosen)]
+    return min(same, key=lambda m: (m.date or dt.date.max, m.id)).id
 
 
 def dedup_row(story: Story, article: Article) -> dict[str, Any]:
@@ -157,13 +166,14 @@ def export_dedup(
     page_size: int = 2_000,
     progress: Callable[[ExportSummary], None] | None = None,
 ) -> ExportSummary:
-    """Write one article per story (`representative`, as `dedup_row`) to ``writer``.
+    """Write one article per story (`representative`, as `dedup_row`) to ``writer``: aliases are the same
+    text, so they are not written again (an alias may stand for its text, with its own record).
 
     Stories as stored: bring them up to date first with `Index.update_stories`.
     """
     summary = ExportSummary()
     for page in story_pages(index, page_size=page_size):
-        hidden = [m.id for s in page if s.root is None for m in s.members]
+        hidden = [m.id for s in page if s.root is None for m in s.members if m.role != "alias"]
         texts = dict(zip(hidden, index.store.get_many(hidden), strict=True)) if hidden else {}
         chosen = [representative(s, texts) for s in page]
         missing = [i for i in chosen if i not in texts]

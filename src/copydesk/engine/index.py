@@ -92,7 +92,9 @@ class Hit:
 class AddSummary:
     """What one `add` did: counts, the skipped inputs with where and why, and how long it took.
 
-    duplicate_of: for each article not stored because the same text is already indexed, the id holding it.
+    duplicate_of: for each article whose text is already indexed under another id, the id holding it; the
+        article is kept as an alias of it (its own id and record, found by `Index.get` and `Index.find`, and
+        a member of its story), its text not stored twice.
     notes: what was done to articles that were read, one line each, ``path:line: what``: a value repaired
         or dropped (`copydesk.io.check`), an article not stored because its id holds another text.
     """
@@ -172,11 +174,12 @@ class Index:
     ) -> AddSummary:
         """Fingerprint and store ``articles`` in batches of ``batch_size``, each batch one transaction.
 
-        Articles already present (same id, or same folded text under another id) are counted, not added
-        again (an id met again with another text gets a note). Each article is checked first
-        (`copydesk.io.check`): one that cannot be stored is skipped, with where it was and why, and the
-        rest of its batch goes on; `Skipped` records from the readers are collected in the summary too.
-        ``progress`` is called after each committed batch. ``workers``: processes that fingerprint the articles and compute their body
+        Articles already present (same id) are counted, not added again (an id met again with another text
+        gets a note); an article whose original text is already stored under another id is kept as an alias
+        of it (counted in ``duplicate_text``). Each article is checked first (`copydesk.io.check`): one that
+        cannot be stored is skipped, with where it was and why, and the rest of its batch goes on; `Skipped`
+        records from the readers are collected in the summary too. ``progress`` is called after each
+        committed batch. ``workers``: processes that fingerprint the articles and compute their body
         layouts while this process reads and writes; 0 does all in this process, and the default (None)
         is `auto_workers` (one per core, none on a single core). Batches under `MIN_PARALLEL` articles are prepared in
         this process whatever ``workers`` says; the stored result is the same either way.
@@ -249,6 +252,7 @@ class Index:
         return summary
 
     def get(self, id: str) -> Article:
+        """The stored article ``id`` (an alias: its own record with the text it shares), or ArticleNotFound."""
         return self.store.get(id)
 
     def stats(self) -> StoreStats:

@@ -17,8 +17,13 @@ added sees every pair.) The new links join the new articles to each other and to
   `copydesk.provenance.story`), so an article that predates the current root becomes the new root.
 
 A new story's id is ``s-`` and the 64-bit xxHash (hex) of its founding article's id: the earliest member by
-date, then id. So building from scratch gives the same ids whatever the input order, and an id never
-changes afterwards.
+date, then id (aliases included). So building from scratch gives the same ids whatever the input order, and
+an id never changes afterwards.
+
+Aliases (the same text stored under another id, see `copydesk.store.schema`) take no part in the links or
+the provenance: each is placed beside the article holding its text, in that article's story, as a member
+with role ``alias`` (see `copydesk.engine.aliases` for its credits), in the same update as that article or,
+when it comes later, in the next one (patched into the stored story). The story's size counts them.
 """
 
 from __future__ import annotations
@@ -39,18 +44,17 @@ import xxhash
 
 from copydesk.align.batch import SharedCounter
 from copydesk.config import CompareConfig, IndexConfig, StoryConfig
-from copydesk.engine.compare import side_signals
+from copydesk.engine import aliases
+from copydesk.engine.items import Item, item_of, node_of, stored_node
 from copydesk.engine.overlap import prepare, related_many
 from copydesk.engine.verify import Body, bodies
 from copydesk.model import Article, BodyLayout, Evidence, Fingerprints, Link, Story
 from copydesk.provenance.story import EvidenceOf, Node, attach, cluster, provenance
-from copydesk.provenance.verdict import SideSignals, verdict, verdict_many
+from copydesk.provenance.verdict import verdict, verdict_many
 from copydesk.sketch.pairs import grouped_pairs, shared_shingle_pairs
 from copydesk.sketch.shingle import word_hashes
 from copydesk.store import Store
 from copydesk.store.base import MemberNode, StoryHead, StoryPatch
-from copydesk.text.boilerplate import CreditSpan
-from copydesk.text.wire import WireHeader, wire_header
 
 # Share of an article's passage fingerprints a passage candidate must share (see `proposed`).
 _MIN_FP_SHARE = 0.04
@@ -76,12 +80,13 @@ _WIRE_CONFIDENCE = 0.9
 class StoriesUpdate:
     """What one stories update did.
 
-    articles: new articles placed. links: verified links found. created: new stories (singles included).
+    articles: new articles placed. aliases: new aliases placed. links: verified links found. created: new stories (singles included).
     grown: existing stories that took new articles. merged: stories retired into another. pairs_verified:
     candidate pairs checked on their shingles. seconds: wall time.
     """
 
     articles: int = 0
+    aliases: int = 0
     links: int = 0
     created: int = 0
     grown: int = 0
@@ -93,6 +98,7 @@ class StoriesUpdate:
     def to_dict(self) -> dict[str, Any]:
         return {
             "articles": self.articles,
+            "aliases": self.aliases,
             "links": self.links,
             "stories_created": self.created,
             "stories_grown": self.grown,
@@ -105,27 +111,6 @@ class StoriesUpdate:
 
 def story_id(founder: str) -> str:
     return "s-" + xxhash.xxh64_hexdigest(founder.encode("utf-8", "surrogatepass"))
-
-
-def node_of(b: Item) -> tuple[Node, frozenset[str]]:
-    """The provenance node of an article, and the names it goes by."""
-    s = b.signals
-    outlet_names = {n.lower() for n in (b.article.outlet, s.wire) if n}
-    credits = sorted({n for n in s.agencies | s.origins if n.lower() not in outlet_names})
-    art = b.article
-    node = Node(
-        id=art.id or "",
-        date=art.date,
-        title=art.title,
-        outlet=art.outlet,
-        credits=tuple(credits),
-        own_names=s.own_names,
-    )
-    return node, s.own_names
-
-
-def _stored_node(m: MemberNode) -> Node:
-    return Node(m.id, m.date, m.title, m.outlet, m.credits, m.own_names)
 
 
 def verify_many(
@@ -211,32 +196,6 @@ def evidence(a: Item, b: Item, link: Link, *, config: CompareConfig) -> tuple[Ev
         min_shared_words=config.min_shared_words,
     )
     return tuple(found)
-
-
-@dataclass(frozen=True, slots=True)
-class Item:
-    """What linking and placing an article needs, without its text: its record (``text`` left empty), its
-    body shingles in order, its number of body words, its credits, and the
-    verdict's signals of it but its containment."""
-
-    article: Article
-    shingles: npt.NDArray[np.uint64]
-    words: int
-    credits: tuple[CreditSpan, ...]
-    signals: SideSignals
-    wire: WireHeader | None = None
-
-
-def item_of(body: Body) -> Item:
-    art = body.article
-    return Item(
-        dataclasses.replace(art, text="", body_start=0, meta={}),
-        body.shingles,
-        body.words,
-        body.credits,
-        side_signals(art, body.credits, body.words, 0.0, 0, 0),
-        wire_header(art.text),
-    )
 
 
 def _wire_detail(a: Item, b: Item) -> str:
@@ -339,6 +298,11 @@ class _Items:
 
     def __getitem__(self, id_: str) -> Item:
         return self.items[id_]
+
+    def fetch(self, ids: list[str]) -> dict[str, Item]:
+        """The items of ``ids``, read when not held."""
+        self.load(ids)
+        return {i: self.items[i] for i in ids}
 
 
 def _analysed(article: Article, n: int) -> Body:
@@ -467,7 +431,7 @@ def _patch(
     stored = store.member_nodes(sorted(reached))
     for m in stored:
         own[m.id] = m.own_names
-    group_nodes = {m.id: _stored_node(m) for m in stored} | {i: nodes[i] for i in fresh}
+    group_nodes = {m.id: stored_node(m) for m in stored} | {i: nodes[i] for i in fresh}
     att = attach(
         group_nodes,
         fresh,
@@ -496,8 +460,10 @@ def update(
     """
     start = time.perf_counter()
     summary = StoriesUpdate()
+    # the aliases first: the articles holding their texts are then among the articles named next, or older
+    alias_mark, new_alias_mark, pending = store.aliases_pending()
     mark, new_mark, new_ids = store.stories_pending()
-    if not new_ids:
+    if not new_ids and not pending:
         summary.seconds = time.perf_counter() - start
         return summary
     new_set = set(new_ids)
@@ -505,6 +471,20 @@ def update(
     links: dict[tuple[str, str], Link] = {}
     nodes: dict[str, Node] = {}
     own: dict[str, frozenset[str]] = {}
+    summary.aliases = len(pending)
+    if not new_ids:  # only aliases of articles placed before
+        store.save_stories(
+            mark=mark,
+            new_mark=new_mark,
+            links=[],
+            stories=[],
+            own_names=own,
+            merged={},
+            patches=aliases.late(store, cache.fetch, pending, own, [], {}),
+            alias_marks=(alias_mark, new_alias_mark),
+        )
+        summary.seconds = time.perf_counter() - start
+        return summary
 
     seqs: list[npt.NDArray[np.uint64]] = []
     wired: list[Item] = []  # the new articles that carry a wire transmission header
@@ -631,6 +611,14 @@ def update(
             cache.load([ln.a, ln.b])
         return evidence(held[ln.a], held[ln.b], ln, config=compare_config)
 
+    # The aliases of the articles placed whole here (new ones, members of the stories rebuilt) go in with
+    # them, and those of the members a patch changes; the other new ones after (`aliases.late`).
+    alias_nodes = aliases.nodes(
+        store, cache.fetch, aliases.pairs_of(store, {*new_ids, *old_members}, new_alias_mark), own
+    )
+    pending_ids = {a for a, _ in pending}
+    placed: set[str] = set()
+
     next_seq = store.next_story_seq()
     out: list[tuple[Story, int]] = []
     patches: list[StoryPatch] = []
@@ -647,27 +635,40 @@ def update(
             summary.grown += 1
             summary.merged += len(stories_in) - 1
         else:
-            founder = min(fresh, key=lambda i: (nodes[i].date or _FAR, i))
+            dated = [(nodes[i].date, i) for i in fresh] + [
+                (n.date, n.id) for i in fresh for n in alias_nodes.get(i, ())
+            ]
+            founder = min(dated, key=lambda d: (d[0] or _FAR, d[1]))[1]
             sid, seq, history = story_id(founder), next_seq, []
             next_seq += 1
             summary.created += 1
         if old_size(group) > config.rebuild_max:
-            patches.append(
-                _patch(
-                    store, heads, stories_in, fresh, nodes, own, links.values(), history, config, evidence_of
-                )
+            p = _patch(
+                store, heads, stories_in, fresh, nodes, own, links.values(), history, config, evidence_of
             )
+            changed = [m.id for m in p.members if m.id not in alias_nodes]
+            alias_nodes |= aliases.nodes(
+                store, cache.fetch, aliases.pairs_of(store, changed, new_alias_mark), own
+            )
+            more = aliases.members(alias_nodes, p.members)
+            placed.update(m.id for m in more)
+            patches.append(aliases.grow(p, more, sum(m.id in pending_ids for m in more)))
             continue
         members: dict[str, Node] = {i: nodes[i] for i in fresh}
         for s in stories_in:
             for m in stored_nodes.get(s, []):
-                members[m.id] = _stored_node(m)
+                members[m.id] = stored_node(m)
                 own[m.id] = m.own_names
         inside = [ln for m in members for ln in by_member.get(m, ()) if ln.b in members]
         prov = provenance(
             members, inside, uncredited_containment=config.uncredited_containment, evidence=evidence_of
         )
-        out.append((Story(sid, prov.root, prov.hidden_source, prov.members, prov.edges, tuple(history)), seq))
+        held = [aliases.as_source(m) if m.id in alias_nodes else m for m in prov.members]
+        more = aliases.members(alias_nodes, held)
+        placed.update(m.id for m in more)
+        out.append(
+            (Story(sid, prov.root, prov.hidden_source, (*held, *more), prov.edges, tuple(history)), seq)
+        )
 
     store.save_stories(
         mark=mark,
@@ -676,7 +677,10 @@ def update(
         stories=out,
         own_names=own,
         merged=merged,
-        patches=patches,
+        patches=aliases.late(
+            store, cache.fetch, [(a, h) for a, h in pending if a not in placed], own, patches, merged
+        ),
+        alias_marks=(alias_mark, new_alias_mark),
     )
     summary.articles = len(new_ids)
     summary.links = len(links)

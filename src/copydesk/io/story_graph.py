@@ -79,9 +79,15 @@ def plan(story: Story) -> Layout:
             others.setdefault(e.copy, []).append(e)
 
     keys = [m.id for m in story.members]
+    # an alias (the same text under another id, no edge) is drawn next to the article whose text it runs
+    alias_of = {m.id: m.parent for m in story.members if m.role == "alias" and m.parent in order_of}
+    for alias, holder in alias_of.items():
+        children.setdefault(holder, []).append(alias)
     extra = sorted({e.source for e in story.edges} - set(keys) - {HIDDEN})
     roots = [HIDDEN] if any(e.source == HIDDEN for e in story.edges) else []
-    roots += [k for k in (story.root, *keys, *extra) if k is not None and k not in tree_in]
+    roots += [
+        k for k in (story.root, *keys, *extra) if k is not None and k not in tree_in and k not in alias_of
+    ]
     # members left unreached are on a cycle: each is drawn as a root of its own
     roots += [k for k in keys if k in tree_in]
 
@@ -108,7 +114,7 @@ def plan(story: Story) -> Layout:
             else:
                 row[key] = next_row
                 next_row += 1
-            if parent is not None:
+            if parent is not None and key in tree_in:
                 tree[key] = len(edges)
                 edges.append(tree_in[key])
             edges += others.get(key, [])
@@ -149,6 +155,8 @@ def _node_lines(key: str, m: StoryMember | None, story: Story) -> tuple[str, str
     second = f"{date} · {_elide(m.id, 34 - len(date) - 3)}" if m.outlet else date
     if m.parent is None:
         status, cls = ("source" + (f" · credits {', '.join(m.credits)}" if m.credits else "")), "st-source"
+    elif m.role == "alias":
+        status, cls = f"same text as {m.parent}", "st-other"
     elif m.uncredited:
         status, cls = "✕ uncredited", "st-uncredited"
     elif m.credits:

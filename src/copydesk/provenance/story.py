@@ -313,6 +313,27 @@ def provenance(
     return Provenance(root, bool(hidden), tuple(first + rest), tuple(edges))
 
 
+def alias_member(node: Node, holder: str, *, credits_source: bool, uncredited: bool) -> StoryMember:
+    """The member of an alias: ``node`` runs the very text of the article ``holder`` under its own id, so
+    it is a copy of it with containment and confidence 1 (role ``alias``, parent ``holder``) and no edge. Its
+    credits are its node's (the text's credits read with its own names); whether it credits its source and
+    whether it is uncredited are the holder's (``credits_source``, ``uncredited``): the same text, with the
+    same credit lines, judged against the same source."""
+    return StoryMember(
+        id=node.id,
+        role="alias",
+        parent=holder,
+        confidence=1.0,
+        containment=1.0,
+        title=node.title,
+        date=node.date,
+        outlet=node.outlet,
+        credits=node.credits,
+        credits_source=credits_source,
+        uncredited=uncredited,
+    )
+
+
 def _member(
     node: Node,
     role: str,

@@ -41,9 +41,10 @@ DEFAULT_PATH = "copydesk.db"
 class AddOutcome:
     """What `Store.add_batch` did with one item.
 
-    status: ``added``; ``duplicate_id`` (an article with this id is already stored, or earlier in the same
-        batch: the item is not stored, even if its text differs); ``duplicate_text`` (an article with the same
-        content hash and the identical text is stored under another id: the item is not stored).
+    status: ``added``; ``duplicate_id`` (an article or alias with this id is already stored, or earlier in
+        the same batch: the item is not stored, even if its text differs); ``duplicate_text`` (an article
+        with the same content hash and the identical text is stored under another id: the item's text is not
+        stored again, its id and record are kept as an alias of that article).
     duplicate_of: for ``duplicate_text``, the id of the article already holding that text; else None.
     conflict: for a ``duplicate_id`` whose text differs from the one its id already holds (another content
         hash), where that one is: ``stored`` (in the index before this batch) or ``batch`` (earlier in
@@ -86,6 +87,7 @@ class StoreStats:
     outlets: distinct non-null outlets. earliest/latest: publication dates (None when no article has one).
     bytes_on_disk: the index file plus its write-ahead log. batches: committed `add_batch` calls.
     segments: postings segments (queries cost grows with them; `Store.compact` makes one).
+    aliases: ids kept as aliases of a stored text (the same text under another id; not in ``articles``).
     """
 
     path: str
@@ -97,6 +99,7 @@ class StoreStats:
     batches: int
     segments: int
     schema_version: int
+    aliases: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         """The fields as JSON values (dates as ISO 8601 strings)."""
@@ -110,6 +113,7 @@ class StoreStats:
             "batches": self.batches,
             "segments": self.segments,
             "schema_version": self.schema_version,
+            "aliases": self.aliases,
         }
 
 
@@ -117,7 +121,8 @@ class StoreStats:
 class MemberNode:
     """What the store keeps of one story member to rebuild its story's provenance without its text.
 
-    credits: names it credits as written; own_names: names it goes by, lower case.
+    credits: names it credits as written; own_names: names it goes by, lower case. parent, credits_source,
+    uncredited: as in its `StoryMember`.
     """
 
     story: str
@@ -128,6 +133,8 @@ class MemberNode:
     credits: tuple[str, ...]
     own_names: frozenset[str]
     parent: str | None = None
+    credits_source: bool = False
+    uncredited: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,7 +194,9 @@ class Store(ABC):
 
     @abstractmethod
     def get(self, id: str) -> Article:
-        """The stored article, or ArticleNotFound naming ``id``."""
+        """The stored article, or ArticleNotFound naming ``id``. An alias is its own record (id, title, date,
+        url, outlet, meta, body start) with the text of the article holding it; so in `get_many` and
+        `get_layouts`."""
 
     @abstractmethod
     def get_many(self, ids: Iterable[str]) -> list[Article]:
@@ -200,7 +209,7 @@ class Store(ABC):
 
     @abstractmethod
     def known(self, ids: Iterable[str]) -> set[str]:
-        """Those of ``ids`` that are stored (to skip fingerprinting them again)."""
+        """Those of ``ids`` that are stored, as articles or aliases (to skip fingerprinting them again)."""
 
     @abstractmethod
     def fingerprints(self, id: str) -> Fingerprints:
@@ -256,6 +265,18 @@ class Store(ABC):
         insertion order; ``mark`` is to be passed back to `save_stories` with ``new mark``."""
 
     @abstractmethod
+    def aliases_pending(self) -> tuple[int, int, list[tuple[str, str]]]:
+        """(mark, new mark, pairs): the aliases stored since the stories were last brought up to date, as
+        (alias id, id of the article holding its text) in the order they came; ``mark`` and ``new mark`` go
+        back to `save_stories` as ``alias_marks``. Ask before `stories_pending`: the articles holding these
+        are then among the articles it names or the older ones."""
+
+    @abstractmethod
+    def aliases_of(self, ids: Sequence[str], *, upto: int | None = None) -> dict[str, list[str]]:
+        """article id -> its aliases in the order they came, for those of ``ids`` that have any; ``upto``:
+        only the aliases up to that mark (see `aliases_pending`)."""
+
+    @abstractmethod
     def fingerprint_table(self, ids: Sequence[str]) -> tuple[U64, I64, U64, I64]:
         """The band keys and passage fingerprints of ``ids``, flat: (band keys, their owners, passage
         fingerprints, their owners), owners numbering ``ids`` from 0 (for bulk candidate generation)."""
@@ -307,11 +328,13 @@ class Store(ABC):
         own_names: Mapping[str, frozenset[str]],
         merged: Mapping[str, str],
         patches: Sequence[StoryPatch] = (),
+        alias_marks: tuple[int, int] | None = None,
     ) -> None:
         """In one transaction: add ``links``, store ``stories`` (each with its sequence number) replacing what
         was stored for them, apply ``patches``, retire the ``merged`` stories (id -> the story they went
-        into), and move the mark from ``mark`` to ``new_mark``. StoreError, with nothing stored, when the mark moved meanwhile
-        (another process updated the stories)."""
+        into), and move the mark from ``mark`` to ``new_mark`` (and the aliases' mark from
+        ``alias_marks[0]`` to ``alias_marks[1]``). StoreError, with nothing stored, when a mark moved
+        meanwhile (another process updated the stories)."""
 
     @abstractmethod
     def load_stories(self, stories: Sequence[str]) -> list[Story]:

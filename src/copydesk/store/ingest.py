@@ -3,7 +3,10 @@
 An item is a ``duplicate_id`` when its id is stored or came earlier in the batch (the first one wins, even
 if the texts differ: its outcome then says where the other text is), a ``duplicate_text`` when an article with the same content hash and the identical
 original text (``Article.text``, compared in full, so a hash collision cannot drop an article) is stored or
-came earlier in the batch under another id; otherwise it is added.
+came earlier in the batch under another id; otherwise it is added. An id kept as an alias counts as stored.
+
+A ``duplicate_text`` item is kept as an alias of the article holding its text (table ``aliases``, see
+`schema`): its id and record, not its text or fingerprints. The first id met holds the text.
 """
 
 from __future__ import annotations
@@ -21,43 +24,53 @@ def now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
 
 
-# Ids per look-up statement (SQLite allows 32,766 bound parameters).
+# Ids per look-up statement (SQLite allows 32,766 bound parameters; each id is bound twice).
 _IDS_PER_QUERY = 500
 
 
-def stored_ids(con: sqlite3.Connection, ids: list[str]) -> dict[str, int]:
-    """The content hash of each of ``ids`` that is stored.
+def stored_hashes(con: sqlite3.Connection, ids: list[str]) -> dict[str, int]:
+    """id -> content hash of its text, for those of ``ids`` stored (an alias: the hash of its article's).
 
-    The ids are bound parameters, compared byte for byte as the UNIQUE index on ``articles.id`` compares
-    them. Never pass them through SQLite's JSON functions: ``json_each`` ends a string at an escaped NUL
-    (``"b\\u0000c"`` reads as ``b``), so such an id was never found stored, was inserted a second time,
-    and the UNIQUE constraint failed the whole batch.
+    The ids are bound parameters, compared byte for byte as the UNIQUE indexes on ``articles.id`` and
+    ``aliases.id`` compare them. Never pass them through SQLite's JSON functions: ``json_each`` ends a
+    string at an escaped NUL (``"b\\u0000c"`` reads as ``b``), so such an id was never found stored, was
+    inserted a second time, and the UNIQUE constraint failed the whole batch.
     """
     found: dict[str, int] = {}
     for i in range(0, len(ids), _IDS_PER_QUERY):
         chunk = ids[i : i + _IDS_PER_QUERY]
         marks = ",".join("?" * len(chunk))
-        found.update(con.execute(f"SELECT id, content_hash FROM articles WHERE id IN ({marks})", chunk))
+        found.update(
+            con.execute(
+                f"SELECT id, content_hash FROM articles WHERE id IN ({marks}) "
+                "UNION ALL SELECT al.id, a.content_hash FROM aliases AS al JOIN articles AS a "
+                f"ON a.doc = al.doc WHERE al.id IN ({marks})",
+                chunk + chunk,
+            )
+        )
     return found
 
 
 def add(con: sqlite3.Connection, items: list[EncodedItem], started: str) -> AddResult:
     """Decide each item's fate against the stored articles and the earlier items, then write the new ones."""
-    stored = stored_ids(con, [item.id for item in items])
+    stored = stored_hashes(con, [item.id for item in items])
     fresh_hashes = sorted({item.content_hash for item in items if item.id not in stored})
-    stored_texts: dict[int, list[tuple[str, bytes]]] = {}
+    stored_texts: dict[int, list[tuple[str, int, bytes]]] = {}
     rows = con.execute(
-        "SELECT a.content_hash, a.id, a.text FROM json_each(?) AS j "
+        "SELECT a.content_hash, a.id, a.doc, a.text FROM json_each(?) AS j "
         "CROSS JOIN articles AS a ON a.content_hash = j.value",
         (json.dumps(fresh_hashes),),
     )
-    for content_hash, id_, text in rows:
-        stored_texts.setdefault(content_hash, []).append((id_, text))
+    for content_hash, id_, doc, text in rows:
+        stored_texts.setdefault(content_hash, []).append((id_, doc, text))
+    (batch,) = con.execute("SELECT coalesce(max(batch), 0) + 1 FROM batches").fetchone()
+    (first,) = con.execute("SELECT coalesce(max(doc), 0) + 1 FROM articles").fetchone()
 
-    seen: dict[str, int] = {}
-    batch_texts: dict[int, list[tuple[str, str]]] = {}
+    seen: dict[str, int] = {}  # id -> content hash, of the items met
+    batch_texts: dict[int, list[tuple[str, int, str]]] = {}
     outcomes: list[AddOutcome] = []
     new: list[EncodedItem] = []
+    aliases: list[tuple[EncodedItem, int]] = []  # (item, doc of the article holding its text)
     for item in items:
         if item.id in stored or item.id in seen:
             where: Conflict = "stored" if item.id in stored else "batch"
@@ -66,20 +79,24 @@ def add(con: sqlite3.Connection, items: list[EncodedItem], started: str) -> AddR
             outcomes.append(AddOutcome(item.id, "duplicate_id", conflict=conflict))
             continue
         seen[item.id] = item.content_hash
-        same = next((i for i, t in batch_texts.get(item.content_hash, ()) if t == item.text), None)
+        same = next(((i, d) for i, d, t in batch_texts.get(item.content_hash, ()) if t == item.text), None)
         if same is None:
             same = next(
-                (i for i, t in stored_texts.get(item.content_hash, ()) if unpack_text(t) == item.text), None
+                (
+                    (i, d)
+                    for i, d, t in stored_texts.get(item.content_hash, ())
+                    if unpack_text(t) == item.text
+                ),
+                None,
             )
         if same is not None:
-            outcomes.append(AddOutcome(item.id, "duplicate_text", same))
+            outcomes.append(AddOutcome(item.id, "duplicate_text", same[0]))
+            aliases.append((item, same[1]))
             continue
-        batch_texts.setdefault(item.content_hash, []).append((item.id, item.text))
+        batch_texts.setdefault(item.content_hash, []).append((item.id, first + len(new), item.text))
         outcomes.append(AddOutcome(item.id, "added"))
         new.append(item)
 
-    (batch,) = con.execute("SELECT coalesce(max(batch), 0) + 1 FROM batches").fetchone()
-    (first,) = con.execute("SELECT coalesce(max(doc), 0) + 1 FROM articles").fetchone()
     docs = list(range(first, first + len(new)))
     con.executemany(
         "INSERT INTO articles (doc, id, title, date, url, outlet, body_start, meta, text, content_hash, words, "
@@ -92,6 +109,11 @@ def add(con: sqlite3.Connection, items: list[EncodedItem], started: str) -> AddR
     con.executemany(
         "INSERT INTO fingerprints (doc, signature, band_keys, passages) VALUES (?, ?, ?, ?)",
         ((doc, *item.blobs) for doc, item in zip(docs, new, strict=True)),
+    )
+    con.executemany(
+        "INSERT INTO aliases (id, doc, title, date, url, outlet, body_start, meta, added_batch) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        ((item.id, doc, *item.article, batch) for item, doc in aliases),
     )
     if new:
         postings.write_segment(con, docs, [i.band_keys for i in new], [i.passages for i in new])

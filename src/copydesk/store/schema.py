@@ -1,10 +1,11 @@
 """The SQLite schema of the index file, and the checks made when one is opened.
 
-Schema version 4 (``meta.schema_version``). Older files are upgraded in place when opened for writing
+Schema version 5 (``meta.schema_version``). Older files are upgraded in place when opened for writing
 (`upgrade`): version 1 had no story tables, versions 1 and 2 kept one row per posting (tables ``bands`` and
 ``passages``), moved into blocks by the upgrade; versions 1 to 3 compressed the texts with zlib, which
 version 4 still reads (new texts are written with Zstandard, and without their MinHash signature: see
-`codec`), so the upgrade from 3 rewrites nothing.
+`codec`), so the upgrade from 3 rewrites nothing; versions 1 to 4 had no ``aliases`` table (the ids of
+texts already stored were dropped, and stay lost: the upgrade only adds the empty table).
 
 ``meta(key TEXT PRIMARY KEY, value TEXT)``
     ``schema_version``, ``config`` (the `IndexConfig` as a JSON object), ``created`` (ISO 8601 UTC).
@@ -21,6 +22,12 @@ content_hash, words, added_batch, skip, credits)``
 ``segments(seg INTEGER PRIMARY KEY, level, docs, band_rows, passage_rows, band_shift, passage_shift)``
 ``band_blocks(seg, block, postings)`` and ``passage_blocks(seg, block, postings)``, WITHOUT ROWID
     the postings (band key -> doc, passage fingerprint -> doc), in segments of blocks: see `postings`.
+``aliases(seq INTEGER PRIMARY KEY, id TEXT UNIQUE, doc, title, date, url, outlet, body_start, meta,
+added_batch)``
+    (version 5) the other ids of a stored text: an added article whose original text is already stored
+    under another id (``doc``, the article holding it: the first id met) is kept here with its own record
+    (formats as in ``articles``), not stored again. ``seq`` numbers them in the order they came (the stories
+    place them in that order, see `stories`). An id is in ``articles`` or in ``aliases``, never both.
 ``links``, ``stories``, ``story_members``, ``story_edges``, ``story_merges``: see `stories` (version 2).
 """
 
@@ -36,9 +43,9 @@ from copydesk.config import IndexConfig
 from copydesk.errors import StoreError
 from copydesk.store import postings, stories
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 # Versions this code opens: older ones are upgraded in place (`upgrade`) when opened for writing.
-UPGRADABLE = frozenset({1, 2, 3})
+UPGRADABLE = frozenset({1, 2, 3, 4})
 UPGRADED = frozenset(str(v) for v in UPGRADABLE)  # as stored in meta
 # 'CPDK' in the SQLite header (PRAGMA application_id), so `file` and other tools can tell what the file is.
 APPLICATION_ID = 0x4350444B
@@ -107,6 +114,22 @@ CREATE TABLE passage_blocks (
 """
 
 
+ALIASES_DDL = """
+CREATE TABLE IF NOT EXISTS aliases (
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    doc INTEGER NOT NULL,
+    title TEXT,
+    date TEXT,
+    url TEXT,
+    outlet TEXT,
+    body_start INTEGER NOT NULL,
+    meta TEXT,
+    added_batch INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS aliases_doc ON aliases (doc);
+"""
+
 # doc -> id without reading the articles' rows (postings name docs; `postings.doc_ids` reads this).
 DOC_ID_INDEX = "CREATE INDEX IF NOT EXISTS articles_doc_id ON articles (doc, id)"
 
@@ -117,7 +140,7 @@ def config_dict(config: IndexConfig) -> dict[str, Any]:
 
 def create(con: sqlite3.Connection, config: IndexConfig) -> None:
     """Create the schema in an empty database (inside the caller's transaction)."""
-    for statement in (DDL + stories.DDL).split(";"):
+    for statement in (DDL + ALIASES_DDL + stories.DDL).split(";"):
         if statement.strip():
             con.execute(statement)
     con.execute(f"PRAGMA application_id = {APPLICATION_ID}")
@@ -137,17 +160,21 @@ def version(con: sqlite3.Connection) -> str | None:
 
 
 def upgrade(con: sqlite3.Connection) -> None:
-    """Bring a version 1, 2 or 3 index to version 4 (inside the caller's transaction).
+    """Bring a version 1 to 4 index to version 5 (inside the caller's transaction).
 
     From 1: add the story tables, and the articles' layout columns when the file predates them (its articles
     then have no stored layout, and `find` analyses them when it verifies them). From 1 and 2: move the
     postings from one row each into blocks (`postings.upgrade_rows`); the candidates stay the same. From 3:
-    only the version changes (its zlib texts stay as they are and read as before).
+    nothing more (its zlib texts stay as they are and read as before). From every one: add the empty
+    ``aliases`` table.
     """
     found = version(con)
     if found not in UPGRADED:
         return
-    if found == "3":
+    for statement in ALIASES_DDL.split(";"):
+        if statement.strip():
+            con.execute(statement)
+    if found in ("3", "4"):
         con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),))
         return
     if found == "1":

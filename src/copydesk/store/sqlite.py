@@ -265,47 +265,60 @@ class SqliteStore(Store):
     def compact(self) -> None:
         self._write("compacting postings", postings.merge_all)
 
-    def get(self, id: str) -> Article:
+    def _rows(self, ids: list[str], *, layouts: bool) -> dict[str, tuple[Any, ...]]:
+        """id -> its row (`ARTICLE_COLUMNS`, then `LAYOUT_COLUMNS` when ``layouts``) for those of ``ids``
+        stored, as articles or as aliases (an alias: its own record and the text of the article holding it;
+        that article's layout when their bodies start at the same offset, else none)."""
+        # one id: compared as it is (no round trip through JSON)
+        where, arg = (
+            ("= ?", ids[0]) if len(ids) == 1 else ("IN (SELECT value FROM json_each(?))", json.dumps(ids))
+        )
+        extra = f", {LAYOUT_COLUMNS}" if layouts else ""
+        alias_extra = ", CASE WHEN al.body_start = a.body_start THEN a.skip END, a.credits" if layouts else ""
         with self._read() as con:
-            row = con.execute(f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE id = ?", (id,)).fetchone()
+            rows = con.execute(
+                f"SELECT {ARTICLE_COLUMNS}{extra} FROM articles WHERE id {where}", (arg,)
+            ).fetchall()
+            if len(rows) < len(set(ids)):
+                rows += con.execute(
+                    "SELECT al.id, al.title, al.date, al.url, al.outlet, al.body_start, al.meta, a.text"
+                    f"{alias_extra} FROM aliases AS al JOIN articles AS a ON a.doc = al.doc WHERE al.id {where}",
+                    (arg,),
+                ).fetchall()
+        return {row[0]: row for row in rows}
+
+    def _missing(self, id_: str) -> ArticleNotFound:
+        return ArticleNotFound(f"no article with id {id_!r} in the index {self._path}")
+
+    def get(self, id: str) -> Article:
+        row = self._rows([id], layouts=False).get(id)
         if row is None:
-            raise ArticleNotFound(f"no article with id {id!r} in the index {self._path}")
+            raise self._missing(id)
         return row_article(row)
 
     def get_many(self, ids: Iterable[str]) -> list[Article]:
         wanted = list(ids)
-        with self._read() as con:
-            rows = con.execute(
-                f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE id IN (SELECT value FROM json_each(?))",
-                (json.dumps(wanted),),
-            ).fetchall()
-        found = {row[0]: row for row in rows}
+        found = self._rows(wanted, layouts=False)
         for id_ in wanted:
             if id_ not in found:
-                raise ArticleNotFound(f"no article with id {id_!r} in the index {self._path}")
+                raise self._missing(id_)
         articles = {id_: row_article(row) for id_, row in found.items()}
         return [articles[id_] for id_ in wanted]
 
     def get_layouts(self, ids: Iterable[str]) -> list[tuple[Article, BodyLayout | None]]:
         wanted = list(ids)
-        with self._read() as con:
-            rows = con.execute(
-                f"SELECT {ARTICLE_COLUMNS}, {LAYOUT_COLUMNS} FROM articles "
-                "WHERE id IN (SELECT value FROM json_each(?))",
-                (json.dumps(wanted),),
-            ).fetchall()
-        found = {row[0]: row for row in rows}
+        found = self._rows(wanted, layouts=True)
         out: list[tuple[Article, BodyLayout | None]] = []
         for id_ in wanted:
             row = found.get(id_)
             if row is None:
-                raise ArticleNotFound(f"no article with id {id_!r} in the index {self._path}")
+                raise self._missing(id_)
             out.append((row_article(row[:-2]), unpack_layout(*row[-2:])))
         return out
 
     def known(self, ids: Iterable[str]) -> set[str]:
         with self._read() as con:
-            return set(ingest.stored_ids(con, list(ids)))
+            return set(ingest.stored_hashes(con, list(ids)))
 
     def fingerprints(self, id: str) -> Fingerprints:
         with self._read() as con:
@@ -351,6 +364,7 @@ class SqliteStore(Store):
             (outlets,) = con.execute("SELECT count(DISTINCT outlet) FROM articles").fetchone()
             earliest, latest = con.execute("SELECT min(date), max(date) FROM articles").fetchone()
             (segments,) = con.execute("SELECT count(*) FROM segments").fetchone()
+            (aliases,) = con.execute("SELECT count(*) FROM aliases").fetchone()
         wal = self._path.with_name(self._path.name + "-wal")
         size = self._path.stat().st_size + (wal.stat().st_size if wal.exists() else 0)
         return StoreStats(
@@ -363,6 +377,7 @@ class SqliteStore(Store):
             batches=batches,
             segments=segments,
             schema_version=schema.SCHEMA_VERSION,
+            aliases=aliases,
         )
 
     def ids(self) -> Iterator[str]:
@@ -409,6 +424,14 @@ class SqliteStore(Store):
             mark = stories.mark(con)
             new_mark, ids = stories.added_since(con, mark)
         return mark, new_mark, ids
+
+    def aliases_pending(self) -> tuple[int, int, list[tuple[str, str]]]:
+        with self._read() as con:
+            return stories.aliases_since(con, stories.alias_mark(con))
+
+    def aliases_of(self, ids: Sequence[str], *, upto: int | None = None) -> dict[str, list[str]]:
+        with self._read() as con:
+            return stories.aliases_of(con, list(ids), upto=upto)
 
     def fingerprint_table(self, ids: Sequence[str]) -> tuple[U64, I64, U64, I64]:
         where = {id_: n for n, id_ in enumerate(ids)}
@@ -516,11 +539,14 @@ class SqliteStore(Store):
         own_names: Mapping[str, frozenset[str]],
         merged: Mapping[str, str],
         patches: Sequence[StoryPatch] = (),
+        alias_marks: tuple[int, int] | None = None,
     ) -> None:
         from copydesk.store import stories as tables
 
         def work(con: sqlite3.Connection) -> None:
-            if tables.mark(con) != mark:
+            if tables.mark(con) != mark or (
+                alias_marks is not None and tables.alias_mark(con) != alias_marks[0]
+            ):
                 raise StoreError(
                     f"the stories of {self._path} were updated by another process meanwhile; nothing of this "
                     "update was stored: run it again"
@@ -548,6 +574,8 @@ class SqliteStore(Store):
                 merged=merged,
                 now=ingest.now(),
             )
+            if alias_marks is not None:
+                tables.set_alias_mark(con, alias_marks[1])
 
         self._write(f"storing {len(stories)} stories", work)
 
@@ -623,8 +651,10 @@ def _member_nodes(rows: Sequence[tuple[Any, ...]]) -> list[MemberNode]:
             credits=tuple(json.loads(credits)),
             own_names=frozenset(json.loads(own)),
             parent=parent,
+            credits_source=bool(credits_source),
+            uncredited=bool(uncredited),
         )
-        for story, id_, title, date, outlet, credits, own, parent in rows
+        for story, id_, title, date, outlet, credits, own, parent, credits_source, uncredited in rows
     ]
 
 

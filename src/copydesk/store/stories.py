@@ -9,10 +9,15 @@ Tables (schema version 2, see `schema`):
     ``seq`` orders stories by creation (a merge keeps the lower one); ``merged`` a JSON list of story ids.
 ``story_members(id, story, role, parent, confidence, containment, credits, own_names, credits_source,
 uncredited)``
-    one row per article in a story; credits and own_names are JSON lists.
+    one row per article (or alias) in a story; credits and own_names are JSON lists.
 ``story_edges(story, source, copy, confidence, containment, is_primary, evidence)``
 ``story_merges(merged, into, at)``: every merge, by story id.
-``meta.stories_mark``: the last article (internal ``doc``) the stories cover.
+``meta.stories_mark``: the last article (internal ``doc``) the stories cover; ``meta.aliases_mark``: the
+last alias (``aliases.seq``, see `copydesk.store.schema`) they cover (version 5).
+
+An alias is a member of its story like an article (a ``story_members`` row, role ``alias``, its parent the
+article holding its text); its title, date and outlet come from the ``aliases`` table. `member_rows` (the
+provenance nodes of a story) leaves aliases out: they take no part in the provenance graph.
 """
 
 from __future__ import annotations
@@ -114,6 +119,40 @@ def added_since(con: sqlite3.Connection, after: int) -> tuple[int, list[str]]:
     return (rows[-1][0] if rows else after), [id_ for _, id_ in rows]
 
 
+def alias_mark(con: sqlite3.Connection) -> int:
+    row = con.execute("SELECT value FROM meta WHERE key = 'aliases_mark'").fetchone()
+    return 0 if row is None else int(row[0])
+
+
+def set_alias_mark(con: sqlite3.Connection, value: int) -> None:
+    con.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('aliases_mark', ?)", (str(value),))
+
+
+def aliases_since(con: sqlite3.Connection, after: int) -> tuple[int, int, list[tuple[str, str]]]:
+    """(``after``, the new mark, (alias, article holding its text) of the aliases stored after ``after``
+    in the order they came)."""
+    rows = con.execute(
+        "SELECT al.seq, al.id, a.id FROM aliases AS al JOIN articles AS a ON a.doc = al.doc "
+        "WHERE al.seq > ? ORDER BY al.seq",
+        (after,),
+    ).fetchall()
+    return after, (rows[-1][0] if rows else after), [(alias, of) for _, alias, of in rows]
+
+
+def aliases_of(con: sqlite3.Connection, ids: Sequence[str], *, upto: int | None) -> dict[str, list[str]]:
+    """article id -> its aliases (up to the mark ``upto``, None: all) in the order they came."""
+    out: dict[str, list[str]] = {}
+    for start in range(0, len(ids), _CHUNK):
+        rows = con.execute(
+            "SELECT a.id, al.id FROM articles AS a JOIN aliases AS al ON al.doc = a.doc "
+            "WHERE a.id IN (SELECT value FROM json_each(?)) AND al.seq <= ? ORDER BY al.seq",
+            (_ids_json(ids[start : start + _CHUNK]), (1 << 62) if upto is None else upto),
+        )
+        for of, alias in rows:
+            out.setdefault(of, []).append(alias)
+    return out
+
+
 def links_of(con: sqlite3.Connection, ids: Sequence[str]) -> list[Link]:
     """Every stored link with an end in ``ids``."""
     out: dict[tuple[str, str], Link] = {}
@@ -155,12 +194,13 @@ def next_seq(con: sqlite3.Connection) -> int:
 
 
 def member_rows(con: sqlite3.Connection, keys: Sequence[str], *, by: str = "story") -> list[tuple[Any, ...]]:
-    """(story, id, title, date, outlet, credits, own_names, parent) of every member of the stories ``keys``
-    (``by="story"``) or of the members ``keys`` (``by="id"``)."""
+    """(story, id, title, date, outlet, credits, own_names, parent, credits_source, uncredited) of every
+    member of the stories ``keys`` (``by="story"``) or of the members ``keys`` (``by="id"``); aliases left out."""
     out: list[tuple[Any, ...]] = []
     for start in range(0, len(keys), _CHUNK):
         out += con.execute(
-            "SELECT m.story, m.id, a.title, a.date, a.outlet, m.credits, m.own_names, m.parent "
+            "SELECT m.story, m.id, a.title, a.date, a.outlet, m.credits, m.own_names, m.parent, "
+            "m.credits_source, m.uncredited "
             "FROM story_members AS m JOIN articles AS a ON a.id = m.id "
             f"WHERE m.{'story' if by == 'story' else 'id'} IN (SELECT value FROM json_each(?))",
             (_ids_json(keys[start : start + _CHUNK]),),
@@ -348,7 +388,8 @@ def load(con: sqlite3.Connection, stories: Sequence[str]) -> list[Story]:
     members: dict[str, list[StoryMember]] = {}
     for row in con.execute(
         "SELECT m.story, m.id, m.role, m.parent, m.confidence, m.containment, m.credits, m.credits_source, "
-        "m.uncredited, a.title, a.date, a.outlet FROM story_members AS m JOIN articles AS a ON a.id = m.id "
+        "m.uncredited, coalesce(a.title, al.title), coalesce(a.date, al.date), coalesce(a.outlet, al.outlet) "
+        "FROM story_members AS m LEFT JOIN articles AS a ON a.id = m.id LEFT JOIN aliases AS al ON al.id = m.id "
         "WHERE m.story IN (SELECT value FROM json_each(?))",
         (marks,),
     ):
