@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from copydesk.errors import ConfigError, MissingDependency
-from copydesk.io import read
+from copydesk.io import read, write
 from copydesk.io.write import (
     Column,
     TextFolderWriter,
@@ -177,3 +177,54 @@ def test_text_folder_discard(tmp_path: Path) -> None:
     with pytest.raises(KeyError), TextFolderWriter(folder) as w:
         w.write([{"id": "d/a", "title": None, "date": None, "text": "x"}, {"id": "b"}])
     assert not folder.exists()
+
+
+def _victim(tmp_path: Path) -> Path:
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious", encoding="utf-8")
+    return victim
+
+
+@pytest.mark.parametrize("name", ["x.jsonl", "x.csv.gz", "x.parquet"])
+def test_export_never_writes_through_a_link_at_its_temporary_name(tmp_path: Path, name: str) -> None:
+    victim = _victim(tmp_path)
+    (tmp_path / f".{name}.partial").symlink_to(victim)
+    fmt = output_format(name, None, allowed=("jsonl", "csv", "parquet"))
+    with open_rows(tmp_path / name, COLUMNS, fmt=fmt) as w:
+        w.write(ROWS)
+    assert victim.read_text(encoding="utf-8") == "precious"
+    assert (tmp_path / name).is_file() and not (tmp_path / name).is_symlink()
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([name, "victim.txt", f".{name}.partial"])
+
+
+def test_partial_file_is_created_exclusively(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # a link (and a file) at the names the writer draws first: it draws again, never opening them
+    victim = _victim(tmp_path)
+    tokens = iter(["deadbeef", "deadbeef", "cafef00d"])
+    monkeypatch.setattr(write.secrets, "token_hex", lambda n: next(tokens))
+    (tmp_path / ".x.jsonl.deadbeef.partial").symlink_to(victim)
+    with open_rows(tmp_path / "x.jsonl", COLUMNS, fmt="jsonl") as w:
+        w.write(ROWS)
+    assert victim.read_text(encoding="utf-8") == "precious"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        ".x.jsonl.deadbeef.partial",
+        "victim.txt",
+        "x.jsonl",
+    ]
+
+
+def test_link_at_the_target_is_replaced_not_followed(tmp_path: Path) -> None:
+    victim = _victim(tmp_path)
+    (tmp_path / "x.jsonl").symlink_to(victim)
+    with open_rows(tmp_path / "x.jsonl", COLUMNS, fmt="jsonl") as w:
+        w.write(ROWS)
+    assert victim.read_text(encoding="utf-8") == "precious"
+    assert not (tmp_path / "x.jsonl").is_symlink()
+    assert len((tmp_path / "x.jsonl").read_text(encoding="utf-8").splitlines()) == 2
+
+
+def test_partial_name_fits_a_long_target_name(tmp_path: Path) -> None:
+    name = "é" * 121 + ".jsonl"  # 248 bytes: the usual temporary name would be over 255
+    with open_rows(tmp_path / name, COLUMNS, fmt="jsonl") as w:
+        w.write(ROWS)
+    assert [p.name for p in tmp_path.iterdir()] == [name]

@@ -16,7 +16,8 @@ kind       JSONL               CSV                   Parquet
 ``list``   list of strings     joined with ``"; "``  list<string>
 =========  ==================  ====================  =====================
 
-A file is written under a temporary name next to it and renamed when complete, so a failed export leaves
+A file is written under a new hidden temporary name next to it (created exclusively, never through a link: see
+`create_partial`) and renamed when complete, so a failed export leaves
 no half-written file. A name ending in ``.gz`` (JSONL, CSV) is gzip-compressed.
 
 The text folder (`TextFolderWriter`) holds one ``.txt`` file per article, in the form `copydesk.io.read`
@@ -25,12 +26,15 @@ reads back: a header line `` date YYYY-MM-DD <title>`` when the article has a da
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import gzip
+import io
 import json
 import os
 import re
+import secrets
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -43,6 +47,7 @@ Kind = Literal["str", "float", "int", "bool", "date", "list"]
 Row = Mapping[str, Any]
 
 ROW_FORMATS = ("jsonl", "csv", "parquet")
+NAME_MAX = 255  # bytes in one part of a path (a file or folder name) on common file systems
 
 _EXTENSIONS = {
     ".jsonl": "jsonl",
@@ -133,19 +138,21 @@ class _FileRows(RowWriter):
         self._final: Path | None = None
         self._partial: Path | None = None
         self._stream: IO[Any] | None = None
+        self._raw: IO[bytes] | None = None
         if isinstance(target, Path):
             self._final = target
-            self._partial = target.with_name(f".{target.name}.partial")
+            self._partial, self._raw = create_partial(target)
             try:
                 if binary:
-                    self._stream = None  # the Parquet writer opens the file itself
+                    self._stream = None  # the Parquet writer writes to the raw file
                 elif target.name.lower().endswith(".gz"):
-                    # Closed by close() or discard(): the writer outlives this call.
-                    self._stream = gzip.open(self._partial, "wt", encoding="utf-8", newline="")  # noqa: SIM115
+                    zipped = gzip.GzipFile(filename="", mode="wb", fileobj=self._raw)
+                    self._stream = io.TextIOWrapper(zipped, encoding="utf-8", newline="")
                 else:
-                    self._stream = self._partial.open("w", encoding="utf-8", newline="")
-            except OSError as exc:
-                raise InputError(f"cannot write: {exc.strerror or exc}", path=str(target)) from exc
+                    self._stream = io.TextIOWrapper(self._raw, encoding="utf-8", newline="")
+            except BaseException:
+                self.discard()
+                raise
         else:
             self._stream = target
 
@@ -154,16 +161,56 @@ class _FileRows(RowWriter):
             if self._stream is not None:
                 self._stream.flush()
             return
-        if self._stream is not None:
-            self._stream.close()
-        os.replace(self._partial, self._final)
+        try:
+            self._close_files()
+            os.replace(self._partial, self._final)
+        except OSError as exc:
+            self.discard()
+            raise InputError(f"cannot write: {exc.strerror or exc}", path=str(self._final)) from exc
+
+    def _close_files(self) -> None:
+        # the text and gzip layers close the raw file under them; close it too when they were never made
+        for f in (self._stream, self._raw):
+            if f is not None and not f.closed:
+                f.close()
 
     def discard(self) -> None:
         if self._partial is None:
             return
-        if self._stream is not None:
-            self._stream.close()
+        with contextlib.suppress(OSError, ValueError):  # what was written is thrown away anyway
+            self._close_files()
         self._partial.unlink(missing_ok=True)
+
+
+def create_partial(target: Path) -> tuple[Path, IO[bytes]]:
+    """A new, empty file in ``target``'s folder to write ``target`` under, opened for binary writing.
+
+    The name is hidden and random (``.NAME.XXXXXXXX.partial``, shortened to fit the 255-byte limit of a
+    file name), and the file is created exclusively (``O_CREAT | O_EXCL``, and ``O_NOFOLLOW``): a file or
+    a symbolic link planted at that name is never opened, let alone written through. Rename it onto
+    ``target`` when complete (`os.replace` replaces a link at ``target`` itself, not what it points to).
+
+    Raises `InputError` when the file cannot be created.
+    """
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+    for _ in range(100):
+        path = target.with_name(_partial_name(target.name))
+        try:
+            fd = os.open(path, flags, 0o666)
+        except FileExistsError:
+            continue
+        except OSError as exc:
+            raise InputError(f"cannot write: {exc.strerror or exc}", path=str(target)) from exc
+        return path, os.fdopen(fd, "wb")
+    raise InputError("cannot write: no free temporary name beside it", path=str(target))
+
+
+def _partial_name(name: str) -> str:
+    token = secrets.token_hex(4)
+    full = f".{name}.{token}.partial"
+    if len(full.encode("utf-8", "surrogatepass")) <= NAME_MAX:
+        return full
+    return f".copydesk.{token}.partial"
 
 
 def _plain(value: Any) -> Any:
@@ -244,10 +291,11 @@ class ParquetRows(_FileRows):
         }
         self._pa = pa
         self._schema = pa.schema([(c.name, types[c.kind]) for c in self.columns])
-        assert self._partial is not None
+        assert self._raw is not None
         try:
-            self._writer = pq.ParquetWriter(self._partial, self._schema, compression="zstd")
+            self._writer = pq.ParquetWriter(self._raw, self._schema, compression="zstd")
         except OSError as exc:
+            super().discard()
             raise InputError(f"cannot write: {exc}", path=str(target)) from exc
         self._group_rows = group_rows
         self._pending: list[Row] = []
@@ -267,13 +315,18 @@ class ParquetRows(_FileRows):
             self._pending = []
 
     def close(self) -> None:
-        self._flush()
-        self._writer.close()
+        try:
+            self._flush()
+            self._writer.close()
+        except BaseException:
+            self.discard()
+            raise
         super().close()
 
     def discard(self) -> None:
         self._pending = []
-        self._writer.close()
+        with contextlib.suppress(Exception):  # the file is thrown away: its last error does not matter
+            self._writer.close()
         super().discard()
 
 
