@@ -12,16 +12,8 @@ from typing import Any
 import pytest
 
 from copydesk.errors import ConfigError, MissingDependency
-from copydesk.io import read, write
-from copydesk.io.write import (
-    Column,
-    TextFolderWriter,
-    open_rows,
-    output_format,
-    text_file_name,
-    text_header,
-)
-from copydesk.model import Article
+from copydesk.io import write
+from copydesk.io.write import Column, open_rows, output_format
 
 COLUMNS = (
     Column("id"),
@@ -127,56 +119,6 @@ def test_output_format() -> None:
         output_format("x.jsonl", "txt", allowed=rows)
     with pytest.raises(ConfigError, match=r"drop the \.gz"):
         output_format("x.parquet.gz", "parquet", allowed=rows)
-
-
-def test_text_file_name() -> None:
-    assert text_file_name("wire.txt") == "wire.txt"
-    assert text_file_name("2024/a.txt") == "2024/a.txt"
-    assert text_file_name("PA/storm1") == "PA/storm1.txt"
-    assert text_file_name("../etc/passwd") == "_/etc/passwd.txt"
-    assert text_file_name("/abs") == "_/abs.txt"
-    assert text_file_name(".hidden") == "_.hidden.txt"
-    assert text_file_name("a:b?c") == "a_b_c.txt"
-    assert text_file_name("README") == "_README.txt"
-    assert text_file_name("x.jsonl:3") == "x.jsonl_3.txt"
-
-
-def test_text_header() -> None:
-    assert (
-        text_header("A  title\nover lines", dt.date(2026, 3, 14)) == " date 2026-03-14 A title over lines\n"
-    )
-    assert text_header(None, dt.date(2026, 3, 14)) == " date 2026-03-14\n"
-    assert text_header("no date", None) == ""
-
-
-def test_text_folder_reads_back(tmp_path: Path) -> None:
-    folder = tmp_path / "out"
-    rows = [
-        {"id": "a.txt", "title": "First", "date": dt.date(2026, 3, 14), "text": "Body one.\n\nSecond para."},
-        {"id": "A.TXT", "title": None, "date": None, "text": "Same name but for case."},
-        {"id": "sub/b", "title": "Ignored without a date", "date": None, "text": "Body two."},
-    ]
-    with TextFolderWriter(folder) as w:
-        w.write(rows)
-    assert isinstance(w, TextFolderWriter) and w.renamed == 2
-    back = {a.id: a for a in read(folder) if isinstance(a, Article)}
-    assert set(back) == {"a.txt", "A~2.txt", "sub/b.txt"}
-    assert back["a.txt"].body == rows[0]["text"]
-    assert (back["a.txt"].title, back["a.txt"].date) == ("First", dt.date(2026, 3, 14))
-    assert back["sub/b.txt"].text == "Body two." and back["sub/b.txt"].date is None
-
-
-def test_text_folder_must_be_new_or_empty(tmp_path: Path) -> None:
-    (tmp_path / "old.txt").write_text("x", encoding="utf-8")
-    with pytest.raises(ConfigError, match="not empty"):
-        TextFolderWriter(tmp_path)
-
-
-def test_text_folder_discard(tmp_path: Path) -> None:
-    folder = tmp_path / "out"
-    with pytest.raises(KeyError), TextFolderWriter(folder) as w:
-        w.write([{"id": "d/a", "title": None, "date": None, "text": "x"}, {"id": "b"}])
-    assert not folder.exists()
 
 
 def _victim(tmp_path: Path) -> Path:

@@ -15,7 +15,8 @@ from copydesk.cli.app import cli
 from copydesk.cli.index import DB_OPTION
 from copydesk.engine.export import DEDUP_COLUMNS, STORY_COLUMNS, ExportSummary, export_dedup, export_stories
 from copydesk.engine.index import Index
-from copydesk.io.write import ROW_FORMATS, RowWriter, TextFolderWriter, open_rows, output_format
+from copydesk.io.folder import IDS_FILE, TextFolderWriter
+from copydesk.io.write import ROW_FORMATS, RowWriter, open_rows, output_format
 
 
 @cli.group("export")
@@ -138,7 +139,9 @@ def dedup_cmd(db: Path, output: Path, fmt: str | None, quiet: bool) -> None:
 
     Columns: id, title, date, url, outlet, text (the body), story, story_size: what copydesk add reads back.
     txt writes one file per article with the header line ` date YYYY-MM-DD <title>` (when it has a date);
-    each file is named after the article's id, with .txt appended when the id does not end in it.
+    each file is named after the article's id, with .txt appended when the id does not end in it (a name too
+    long for the file system is shortened with a hash); .ids.jsonl in the folder maps each id to its file.
+    The folder is built under a hidden temporary name and appears only when complete.
     """
     fmt = output_format(output, fmt, allowed=(*ROW_FORMATS, "txt"))
     with _index(db, quiet) as index, _progress(index, quiet) as progress:
@@ -149,7 +152,8 @@ def dedup_cmd(db: Path, output: Path, fmt: str | None, quiet: bool) -> None:
             summary = export_dedup(index, writer, progress=progress)
     renamed = writer.renamed if isinstance(writer, TextFolderWriter) else 0
     note = (
-        f" ({renamed:,} files named other than their id: .txt appended or characters replaced)"
+        f" ({renamed:,} files named other than their id: .txt appended, characters replaced or long names "
+        f"shortened; {output / IDS_FILE} maps each id to its file)"
         if renamed
         else ""
     )

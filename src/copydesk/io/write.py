@@ -20,8 +20,7 @@ A file is written under a new hidden temporary name next to it (created exclusiv
 `create_partial`) and renamed when complete, so a failed export leaves
 no half-written file. A name ending in ``.gz`` (JSONL, CSV) is gzip-compressed.
 
-The text folder (`TextFolderWriter`) holds one ``.txt`` file per article, in the form `copydesk.io.read`
-reads back: a header line `` date YYYY-MM-DD <title>`` when the article has a date, then its body.
+The folder of text files is written by `copydesk.io.folder.TextFolderWriter`.
 """
 
 from __future__ import annotations
@@ -33,7 +32,6 @@ import gzip
 import io
 import json
 import os
-import re
 import secrets
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
@@ -194,7 +192,7 @@ def create_partial(target: Path) -> tuple[Path, IO[bytes]]:
     """
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
     for _ in range(100):
-        path = target.with_name(_partial_name(target.name))
+        path = target.with_name(partial_name(target.name))
         try:
             fd = os.open(path, flags, 0o666)
         except FileExistsError:
@@ -205,7 +203,9 @@ def create_partial(target: Path) -> tuple[Path, IO[bytes]]:
     raise InputError("cannot write: no free temporary name beside it", path=str(target))
 
 
-def _partial_name(name: str) -> str:
+def partial_name(name: str) -> str:
+    """A hidden, random name to build ``name`` under beside it: ``.NAME.XXXXXXXX.partial``, or
+    ``.copydesk.XXXXXXXX.partial`` when that would be over `NAME_MAX` bytes."""
     token = secrets.token_hex(4)
     full = f".{name}.{token}.partial"
     if len(full.encode("utf-8", "surrogatepass")) <= NAME_MAX:
@@ -345,102 +345,3 @@ def open_rows(target: Path | TextIO, columns: Sequence[Column], *, fmt: str) -> 
             raise ConfigError("Parquet output needs a file name, not a stream")
         return ParquetRows(target, columns)
     raise ConfigError(f"row format must be one of {', '.join(ROW_FORMATS)}, got {fmt!r}")
-
-
-# -- a folder of text files -----------------------------------------------------------------------------
-
-# Characters kept out of file names: path separators, control characters and those Windows refuses.
-_UNSAFE = re.compile(r'[\x00-\x1f\x7f\\:*?"<>|]')
-# Names `copydesk.io.read` passes over when walking a folder (see read._is_documentation).
-_DOCUMENTATION = ("README", "LICENSE", "LICENCE", "COPYING", "CHANGELOG")
-
-
-def text_file_name(id: str) -> str:
-    """The relative path of article ``id`` in a text folder, ``/``-separated, ending in ``.txt``.
-
-    Reading the folder back gives each article its relative path as id (`copydesk.io.read`), so an id that
-    ends in ``.txt`` and is a safe relative path comes back unchanged; any other gets ``.txt`` appended, and
-    unsafe characters (``\\ : * ? " < > |``, control characters) become ``_``, as do empty, ``.`` and ``..``
-    parts and a leading ``.`` (hidden files are not read).
-    """
-    parts = []
-    for part in id.split("/"):
-        part = _UNSAFE.sub("_", part)
-        if part in ("", ".", ".."):
-            part = "_"
-        elif part.startswith("."):
-            part = "_" + part
-        parts.append(part)
-    name = parts[-1]
-    if not name.lower().endswith(".txt") or name.lower() == ".txt":
-        name += ".txt"
-    if name.split(".", 1)[0].upper() in _DOCUMENTATION:
-        name = "_" + name
-    parts[-1] = name
-    return "/".join(parts)
-
-
-def text_header(title: str | None, date: dt.date | None) -> str:
-    """The header line (with its newline) for a text file: `` date YYYY-MM-DD <title>``; empty without a
-    date (the format has no header without one, so the title is then not written)."""
-    if date is None:
-        return ""
-    title = " ".join((title or "").split())
-    return f" date {date.isoformat()} {title}".rstrip() + "\n"
-
-
-class TextFolderWriter(RowWriter):
-    """One ``.txt`` file per row (columns ``id``, ``text``, and ``title`` and ``date`` for the header) in a
-    new or empty folder; names from `text_file_name`, a clash resolved by ``~2``, ``~3``... before ``.txt``.
-
-    renamed: how many articles got a file name other than their id (their id changes when read back).
-    """
-
-    def __init__(self, folder: Path) -> None:
-        if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
-            raise ConfigError(
-                f"the text output folder {str(folder)!r} exists and is not empty: name a new or empty folder"
-            )
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise InputError(f"cannot create folder: {exc.strerror or exc}", path=str(folder)) from exc
-        self.folder = folder
-        self.renamed = 0
-        self._used: set[str] = set()
-        self._written: list[Path] = []
-
-    def write(self, rows: Sequence[Row]) -> None:
-        for row in rows:
-            name = self._unique(text_file_name(str(row["id"])))
-            self.renamed += name != row["id"]
-            path = self.folder / name
-            text = text_header(row.get("title"), row.get("date")) + row["text"]
-            try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                self._written.append(path)
-                path.write_text(text, encoding="utf-8", newline="")
-            except OSError as exc:
-                raise InputError(f"cannot write: {exc.strerror or exc}", path=str(path)) from exc
-
-    def _unique(self, name: str) -> str:
-        # Case-folded: two names differing in case are one file on macOS and Windows.
-        stem, k, candidate = name[: -len(".txt")], 1, name
-        while candidate.casefold() in self._used:
-            k += 1
-            candidate = f"{stem}~{k}.txt"
-        self._used.add(candidate.casefold())
-        return candidate
-
-    def close(self) -> None:
-        pass
-
-    def discard(self) -> None:
-        """Remove the files written and the folders left empty (the folder was new or empty)."""
-        for path in self._written:
-            path.unlink(missing_ok=True)
-        folders = sorted({p.parent for p in self._written} | {self.folder}, key=lambda p: -len(p.parts))
-        for folder in folders:
-            while folder != self.folder.parent and folder.is_dir() and not any(folder.iterdir()):
-                folder.rmdir()
-                folder = folder.parent
