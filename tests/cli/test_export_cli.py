@@ -7,7 +7,6 @@ import csv
 import datetime as dt
 import json
 import os
-import random
 import subprocess
 import sys
 import time
@@ -20,6 +19,7 @@ from click.testing import CliRunner
 from copydesk.cli.app import cli
 from copydesk.cli.main import main  # noqa: F401  (registers the commands)
 from copydesk.engine.index import Index
+from tests.cli.corpus import unrelated_index
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
@@ -248,26 +248,9 @@ def test_export_dedup_txt_long_ids(tmp_path: Path) -> None:
         assert (out / mapping[id_]).read_text(encoding="utf-8").startswith(f"Article number {n} ")
 
 
-def _many(tmp_path: Path, n: int) -> Path:
-    """An index of ``n`` unrelated articles, its stories up to date."""
-    rng = random.Random(7)
-    vocab = [f"w{i}" for i in range(5000)]
-    data = tmp_path / "many.jsonl"
-    with data.open("w", encoding="utf-8") as f:
-        for i in range(n):
-            f.write(
-                json.dumps({"id": f"a{i:05d}", "text": " ".join(rng.choice(vocab) for _ in range(40))}) + "\n"
-            )
-    db = tmp_path / "many.db"
-    for args in (["add", str(data), "-q"], ["stories"]):
-        r = CliRunner().invoke(cli, [*args, "--db", str(db)])
-        assert r.exit_code == 0, r.output
-    return db
-
-
 def test_killed_txt_export_leaves_no_folder_and_a_rerun_works(tmp_path: Path) -> None:
     n = 3000
-    db = _many(tmp_path, n)
+    db = unrelated_index(tmp_path, n)
     out = tmp_path / "out"
     command = [sys.executable, "-m", "copydesk", "export", "dedup", "--db", str(db), "-o", str(out), "-q"]
     proc = subprocess.Popen(command, env=dict(os.environ), stderr=subprocess.PIPE)

@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from copydesk.cli.app import cli
-from copydesk.cli.index import DB_OPTION
+from copydesk.cli.index import DB_OPTION, tell_wait
 from copydesk.engine.export import DEDUP_COLUMNS, STORY_COLUMNS, ExportSummary, export_dedup, export_stories
 from copydesk.engine.index import Index
 from copydesk.io.folder import IDS_FILE, TextFolderWriter
@@ -30,7 +30,7 @@ def _index(db: Path, quiet: bool) -> Iterator[Index]:
     if not db.exists():
         raise click.UsageError(f"no index at {db}: build one with  copydesk add PATH... --db {db}")
     err = Console(stderr=True)
-    with Index(db) as index:
+    with Index(db, on_wait=tell_wait) as index:
         if quiet or not err.is_terminal:
             update = index.update_stories()
         else:

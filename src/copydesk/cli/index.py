@@ -35,6 +35,11 @@ DB_OPTION = click.option(
 )
 
 
+def tell_wait(message: str) -> None:
+    """Say on stderr that a write waits for another process writing to the index (`Index`'s on_wait)."""
+    click.echo(message, err=True)
+
+
 def _plain_size(paths: tuple[str, ...]) -> int | None:
     """Total bytes of uncompressed inputs, for an ETA; None when any input is compressed."""
     total = 0
@@ -104,7 +109,7 @@ def add_cmd(
     err = Console(stderr=True)
     total = _plain_size(paths)
     show = not quiet and err.is_terminal
-    with Index(db) as index:
+    with Index(db, on_wait=tell_wait) as index:
         if show:
             with Progress(
                 SpinnerColumn(),

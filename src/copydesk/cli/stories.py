@@ -12,7 +12,7 @@ from rich.table import Table
 from rich.tree import Tree
 
 from copydesk.cli.app import cli
-from copydesk.cli.index import DB_OPTION
+from copydesk.cli.index import DB_OPTION, tell_wait
 from copydesk.engine.index import Index
 from copydesk.engine.stories import StoriesUpdate
 from copydesk.errors import ArticleNotFound
@@ -85,7 +85,7 @@ def stories_cmd(db: Path, min_size: int, limit: int | None, fmt: str, quiet: boo
     not in the corpus), its outlets, its date span and the share of its copies that reuse text uncredited.
     """
     _need(db)
-    with Index(db) as index:
+    with Index(db, on_wait=tell_wait) as index:
         update(index, quiet=quiet or fmt == "json")
         found = index.stories(min_size=min_size, limit=limit, update=False)
         counts = index.store.story_counts()
@@ -222,7 +222,7 @@ def story_cmd(story_id: str, db: Path, fmt: str, output: Path | None, max_member
     named by ID, when ID is an article).
     """
     _need(db)
-    with Index(db) as index:
+    with Index(db, on_wait=tell_wait) as index:
         update(index, quiet=True)
         focus = None
         try:

@@ -492,8 +492,27 @@ def update(
     """Bring the stories of ``store`` up to date with the articles added since the last update.
 
     progress(done, total) is called as new articles are linked. Everything is stored in one transaction at
-    the end: a killed update stores nothing, and the next one starts again from the same articles.
+    the end: a killed update stores nothing, and the next one starts again from the same articles. When
+    another process stored an update meanwhile (two ``copydesk stories``, or an export, at once), nothing of
+    this one is stored and it starts again from there: it then places only what that one left, often
+    nothing, and its summary counts that.
     """
+    start = time.perf_counter()
+    while True:
+        done = _update_once(store, compare_config=compare_config, config=config, progress=progress)
+        if done is not None:
+            done.seconds = time.perf_counter() - start
+            return done
+
+
+def _update_once(
+    store: Store,
+    *,
+    compare_config: CompareConfig,
+    config: StoryConfig,
+    progress: Callable[[int, int], None] | None,
+) -> StoriesUpdate | None:
+    """One try of `update`: None, with nothing stored, when another update was stored meanwhile."""
     start = time.perf_counter()
     summary = StoriesUpdate()
     mark, new_mark, new_ids = store.stories_pending()
@@ -669,7 +688,7 @@ def update(
         )
         out.append((Story(sid, prov.root, prov.hidden_source, prov.members, prov.edges, tuple(history)), seq))
 
-    store.save_stories(
+    saved = store.save_stories(
         mark=mark,
         new_mark=new_mark,
         links=list(links.values()),
@@ -678,6 +697,8 @@ def update(
         merged=merged,
         patches=patches,
     )
+    if not saved:
+        return None
     summary.articles = len(new_ids)
     summary.links = len(links)
     summary.merges = merged

@@ -3,7 +3,8 @@
 The file is in WAL mode with ``synchronous=NORMAL``: a committed batch survives the process being killed
 (the operating system still holds the log), and readers in other connections or processes query a
 consistent snapshot while one writer adds. A power failure may lose the last batches committed before it,
-never leave a partial one. Writers wait up to ``timeout`` seconds for each other.
+never leave a partial one. A writer waits for another one (an ``add`` batch, a stories update) to finish,
+up to ``timeout`` seconds, and says so once through ``on_wait``.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import datetime as dt
 import json
 import sqlite3
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -37,6 +39,7 @@ from copydesk.store.codec import (
 )
 
 T = TypeVar("T")
+_BUSY = frozenset({sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED})
 _HEADER = b"SQLite format 3\x00"
 _PAGE = 10_000
 # 8 KiB pages: a fingerprints row (~1.6 KB) wastes a third of a 4 KiB page, a fifth of an 8 KiB one.
@@ -47,13 +50,20 @@ PAGE_SIZE = 8192  # rows per page when streaming ids
 # the operating system's cache, shared and reclaimable), which is why writers, whose memory `add` reports,
 # do not map. SQLite caps the size at its build's SQLITE_MAX_MMAP_SIZE (2 GiB in common builds).
 READONLY_MMAP_MB = 4096
+# Seconds a write waits for another writer by default: an add batch or a stories update of a large index
+# holds the file for seconds to minutes, and failing a command for that would lose its work.
+WRITE_TIMEOUT = 3600.0
+# Milliseconds of each try at the write lock: between tries the waiting writer can say that it waits.
+_LOCK_TRY_MS = 250
 
 
 class SqliteStore(Store):
     """The index in the SQLite file ``path``, created unless ``readonly``.
 
     config: None uses the stored settings (the defaults for a new file); otherwise it must agree with them.
-    timeout: seconds a write waits for another writer before StoreError.
+    timeout: seconds a write waits for another writer before StoreError (default `WRITE_TIMEOUT`).
+    on_wait: called once, with a message naming the file, when a write has to wait for another writer (the
+        command line prints it on stderr).
     merge_factor: postings segments per level before they are merged (see `postings`), >= 2.
     cache_mb: SQLite page cache of this connection, in MiB.
     mmap_mb: file bytes SQLite may map into memory, in MiB (0: none; None: `READONLY_MMAP_MB` when
@@ -67,11 +77,14 @@ class SqliteStore(Store):
         *,
         config: IndexConfig | None = None,
         readonly: bool = False,
-        timeout: float = 60.0,
+        timeout: float = WRITE_TIMEOUT,
         merge_factor: int = 16,
         cache_mb: int = 64,
         mmap_mb: int | None = None,
+        on_wait: Callable[[str], None] | None = None,
     ) -> None:
+        if isinstance(timeout, bool) or not isinstance(timeout, int | float) or not 0 <= timeout < 1e9:
+            raise StoreError(f"timeout must be a number of seconds in [0, 1e9), got {timeout!r}")
         if not isinstance(merge_factor, int) or merge_factor < 2:
             raise StoreError(f"merge_factor must be an integer >= 2, got {merge_factor!r}")
         if mmap_mb is None:
@@ -83,6 +96,8 @@ class SqliteStore(Store):
         self._path = Path(path)
         self._readonly = readonly
         self._factor = merge_factor
+        self._timeout = float(timeout)
+        self._on_wait = on_wait
         self._lock = threading.RLock()
         self._sniff()
         try:
@@ -203,7 +218,7 @@ class SqliteStore(Store):
         with self._lock:
             con = self._connection()
             try:
-                con.execute("BEGIN IMMEDIATE")
+                self._begin_write(con, what)
                 try:
                     result = work(con)
                     con.execute("COMMIT")
@@ -214,13 +229,40 @@ class SqliteStore(Store):
             except StoreError:
                 raise
             except Exception as exc:
-                hint = ""
-                if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
-                    hint = ": another process is writing to this index; wait for it, or open with a longer timeout"
-                raise StoreError(
-                    f"{what} in {self._path} failed, nothing of it was stored ({exc}){hint}"
-                ) from exc
+                raise StoreError(f"{what} in {self._path} failed, nothing of it was stored ({exc})") from exc
             return result
+
+    def _begin_write(self, con: sqlite3.Connection, what: str) -> None:
+        """Take the write lock (BEGIN IMMEDIATE), waiting for another writer up to the timeout; on_wait is
+        told once when it has to wait. StoreError when the timeout passes."""
+        start = time.monotonic()
+        told = False
+        con.execute(f"PRAGMA busy_timeout = {_LOCK_TRY_MS}")
+        try:
+            while True:
+                try:
+                    con.execute("BEGIN IMMEDIATE")
+                    return
+                except sqlite3.OperationalError as exc:
+                    if (
+                        exc.sqlite_errorcode & 0xFF not in _BUSY
+                    ):  # extended codes keep the primary in the low byte
+                        raise
+                waited = time.monotonic() - start
+                if waited >= self._timeout:
+                    raise StoreError(
+                        f"{what} in {self._path} waited {waited:.0f} s for another process writing to this "
+                        "index, and nothing of it was stored: let that process finish (or stop it), then "
+                        "run this again"
+                    )
+                if not told and self._on_wait is not None:
+                    told = True
+                    self._on_wait(
+                        f"waiting for another copydesk process writing to {self._path} (an add or a stories "
+                        "update) to finish ..."
+                    )
+        finally:
+            con.execute(f"PRAGMA busy_timeout = {int(self._timeout * 1000)}")
 
     # -- Store ---------------------------------------------------------------------------------------------
 
@@ -516,15 +558,12 @@ class SqliteStore(Store):
         own_names: Mapping[str, frozenset[str]],
         merged: Mapping[str, str],
         patches: Sequence[StoryPatch] = (),
-    ) -> None:
+    ) -> bool:
         from copydesk.store import stories as tables
 
-        def work(con: sqlite3.Connection) -> None:
+        def work(con: sqlite3.Connection) -> bool:
             if tables.mark(con) != mark:
-                raise StoreError(
-                    f"the stories of {self._path} were updated by another process meanwhile; nothing of this "
-                    "update was stored: run it again"
-                )
+                return False  # another process stored an update meanwhile
             now = ingest.now()
             for p in patches:  # before `write`, which drops what is left of the absorbed stories
                 tables.patch(
@@ -548,8 +587,9 @@ class SqliteStore(Store):
                 merged=merged,
                 now=ingest.now(),
             )
+            return True
 
-        self._write(f"storing {len(stories)} stories", work)
+        return self._write(f"storing {len(stories)} stories", work)
 
     def load_stories(self, story_ids: Sequence[str]) -> list[Story]:
         with self._read() as con:
