@@ -32,6 +32,8 @@ from copydesk.store.codec import (
     LAYOUT_COLUMNS,
     blob_array,
     encode_items,
+    malformed,
+    reading,
     row_article,
     signed_array,
     to_unsigned,
@@ -342,7 +344,7 @@ class SqliteStore(Store):
             row = found.get(id_)
             if row is None:
                 raise ArticleNotFound(f"no article with id {id_!r} in the index {self._path}")
-            out.append((row_article(row[:-2]), unpack_layout(*row[-2:])))
+            out.append((row_article(row[:-2]), unpack_layout(*row[-2:], id=id_)))
         return out
 
     def known(self, ids: Iterable[str]) -> set[str]:
@@ -359,13 +361,14 @@ class SqliteStore(Store):
         if row is None:
             raise ArticleNotFound(f"no article with id {id!r} in the index {self._path}")
         content_hash, words, signature, band_keys, passages = row
-        return Fingerprints(
-            content_hash=to_unsigned(content_hash),
-            words=words,
-            signature=blob_array(signature),
-            band_keys=blob_array(band_keys),
-            passages=blob_array(passages),
-        )
+        with reading("fingerprints", f"of id {id!r}"):
+            return Fingerprints(
+                content_hash=to_unsigned(content_hash),
+                words=words,
+                signature=blob_array(signature),
+                band_keys=blob_array(band_keys),
+                passages=blob_array(passages),
+            )
 
     def band_candidates(self, band_keys: U64, *, exclude: str | None = None) -> dict[str, int]:
         with self._read() as con:
@@ -393,14 +396,15 @@ class SqliteStore(Store):
             (outlets,) = con.execute("SELECT count(DISTINCT outlet) FROM articles").fetchone()
             earliest, latest = con.execute("SELECT min(date), max(date) FROM articles").fetchone()
             (segments,) = con.execute("SELECT count(*) FROM segments").fetchone()
+            first, last = _stored_date(con, earliest), _stored_date(con, latest)
         wal = self._path.with_name(self._path.name + "-wal")
         size = self._path.stat().st_size + (wal.stat().st_size if wal.exists() else 0)
         return StoreStats(
             path=str(self._path),
             articles=articles,
             outlets=outlets,
-            earliest=None if earliest is None else dt.date.fromisoformat(earliest),
-            latest=None if latest is None else dt.date.fromisoformat(latest),
+            earliest=first,
+            latest=last,
             bytes_on_disk=size,
             batches=batches,
             segments=segments,
@@ -467,6 +471,12 @@ class SqliteStore(Store):
                     (json.dumps(list(ids[start : start + _PAGE])),),
                 )
                 for id_, b, p in rows:
+                    if not isinstance(b, bytes) or not isinstance(p, bytes) or len(b) % 8 or len(p) % 8:
+                        raise malformed(
+                            "fingerprints",
+                            f"of id {id_!r}",
+                            "band_keys and passages must be BLOBs of 8-byte values",
+                        )
                     n = where[id_]
                     bands.append(b)
                     band_owner.append(n)
@@ -543,10 +553,11 @@ class SqliteStore(Store):
     def story_heads(self, story_ids: Sequence[str]) -> dict[str, StoryHead]:
         with self._read() as con:
             rows = stories.heads(con, list(story_ids))
-        return {
-            s: StoryHead(s, root, bool(hidden), size, seq, tuple(json.loads(merged)))
-            for s, root, hidden, size, seq, merged in rows
-        }
+        out = {}
+        for s, root, hidden, size, seq, merged in rows:
+            with reading("stories", f"story {s!r}"):
+                out[s] = StoryHead(s, root, bool(hidden), size, seq, tuple(json.loads(merged)))
+        return out
 
     def save_stories(
         self,
@@ -653,19 +664,35 @@ def _run_counts(code: I64, n: I64, span: int) -> tuple[I64, I64, I64]:
 
 
 def _member_nodes(rows: Sequence[tuple[Any, ...]]) -> list[MemberNode]:
-    return [
-        MemberNode(
-            story=story,
-            id=id_,
-            title=title,
-            date=None if date is None else dt.date.fromisoformat(date),
-            outlet=outlet,
-            credits=tuple(json.loads(credits)),
-            own_names=frozenset(json.loads(own)),
-            parent=parent,
-        )
-        for story, id_, title, date, outlet, credits, own, parent in rows
-    ]
+    out = []
+    for story, id_, title, date, outlet, credits, own, parent in rows:
+        with reading("story_members", f"id {id_!r}"):
+            out.append(
+                MemberNode(
+                    story=story,
+                    id=id_,
+                    title=title,
+                    date=None if date is None else dt.date.fromisoformat(date),
+                    outlet=outlet,
+                    credits=tuple(json.loads(credits)),
+                    own_names=frozenset(json.loads(own)),
+                    parent=parent,
+                )
+            )
+    return out
+
+
+def _stored_date(con: sqlite3.Connection, value: Any) -> dt.date | None:
+    """A date of the articles table, or StoreError naming an article that holds the malformed value."""
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except (TypeError, ValueError) as exc:
+        row = con.execute("SELECT id FROM articles WHERE date = ? LIMIT 1", (value,)).fetchone()
+        raise malformed(
+            "articles", f"id {row[0] if row else '?'!r}", f"date must be YYYY-MM-DD, got {value!r}"
+        ) from exc
 
 
 def _by_id(con: sqlite3.Connection, counts: Counter[int], exclude: str | None) -> dict[str, int]:

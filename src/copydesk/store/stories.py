@@ -13,6 +13,9 @@ uncredited)``
 ``story_edges(story, source, copy, confidence, containment, is_primary, evidence)``
 ``story_merges(merged, into, at)``: every merge, by story id.
 ``meta.stories_mark``: the last article (internal ``doc``) the stories cover.
+
+A row that does not decode (a bad date, JSON, number) is a StoreError naming its table and row
+(`copydesk.store.codec.reading`).
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, cast
 
 from copydesk.model import Evidence, Link, Role, Story, StoryEdge, StoryMember, Verdict
+from copydesk.store.codec import reading
 
 # New links from which a write rebuilds the index on `b` rather than updating it (see `write`).
 _BULK_LINKS = 100_000
@@ -103,9 +107,18 @@ def _date(text: str | None) -> dt.date | None:
     return None if text is None else dt.date.fromisoformat(text)
 
 
+def _number(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError(f"a confidence or containment must be a number, got {value!r}")
+    return float(value)
+
+
 def mark(con: sqlite3.Connection) -> int:
     row = con.execute("SELECT value FROM meta WHERE key = 'stories_mark'").fetchone()
-    return 0 if row is None else int(row[0])
+    if row is None:
+        return 0
+    with reading("meta", "key 'stories_mark'"):
+        return int(row[0])
 
 
 def added_since(con: sqlite3.Connection, after: int) -> tuple[int, list[str]]:
@@ -126,7 +139,8 @@ def links_of(con: sqlite3.Connection, ids: Sequence[str]) -> list[Link]:
                 (chunk,),
             )
             for a, b, ca, cb, shared, verdict, conf, ev in rows:
-                out[(a, b)] = Link(a, b, ca, cb, shared, cast(Verdict, verdict), conf, _evidence(ev))
+                with reading("links", f"({a!r}, {b!r})"):
+                    out[(a, b)] = Link(a, b, ca, cb, shared, cast(Verdict, verdict), conf, _evidence(ev))
     return list(out.values())
 
 
@@ -147,7 +161,11 @@ def seqs(con: sqlite3.Connection, stories: Sequence[str]) -> dict[str, tuple[int
         "SELECT story, seq, merged FROM stories WHERE story IN (SELECT value FROM json_each(?))",
         (_ids_json(stories),),
     )
-    return {s: (seq, tuple(json.loads(m))) for s, seq, m in rows}
+    out = {}
+    for s, seq, m in rows:
+        with reading("stories", f"story {s!r}"):
+            out[s] = (seq, tuple(json.loads(m)))
+    return out
 
 
 def next_seq(con: sqlite3.Connection) -> int:
@@ -227,15 +245,19 @@ def patch(
     )
     dates = [m.date for m in members if m.date is not None]
     row = con.execute("SELECT earliest, latest FROM stories WHERE story = ?", (story,)).fetchone()
-    old_dates = [dt.date.fromisoformat(x) for x in row if x is not None] if row else []
+    with reading("stories", f"story {story!r}"):
+        old_dates = [dt.date.fromisoformat(x) for x in row if x is not None] if row else []
     span = dates + old_dates
     for old in absorbed:
-        span += [
-            dt.date.fromisoformat(x)
-            for x in con.execute("SELECT earliest, latest FROM stories WHERE story = ?", (old,)).fetchone()
-            or ()
-            if x is not None
-        ]
+        with reading("stories", f"story {old!r}"):
+            span += [
+                dt.date.fromisoformat(x)
+                for x in con.execute(
+                    "SELECT earliest, latest FROM stories WHERE story = ?", (old,)
+                ).fetchone()
+                or ()
+                if x is not None
+            ]
     con.execute(
         "UPDATE stories SET root = ?, size = ?, earliest = ?, latest = ?, updated = ?, merged = ? WHERE story = ?",
         (
@@ -353,13 +375,13 @@ def load(con: sqlite3.Connection, stories: Sequence[str]) -> list[Story]:
         (marks,),
     ):
         story, id_, role, parent, conf, cont, credits, credits_source, uncredited, title, date, outlet = row
-        members.setdefault(story, []).append(
-            StoryMember(
+        with reading("story_members", f"id {id_!r}"):
+            member = StoryMember(
                 id=id_,
                 role=cast(Role, role),
                 parent=parent,
-                confidence=conf,
-                containment=cont,
+                confidence=_number(conf),
+                containment=_number(cont),
                 title=title,
                 date=_date(date),
                 outlet=outlet,
@@ -367,14 +389,16 @@ def load(con: sqlite3.Connection, stories: Sequence[str]) -> list[Story]:
                 credits_source=bool(credits_source),
                 uncredited=bool(uncredited),
             )
-        )
+        members.setdefault(story, []).append(member)
     edges: dict[str, list[StoryEdge]] = {}
     for story, source, copy, conf, cont, primary, ev in con.execute(
         "SELECT story, source, copy, confidence, containment, is_primary, evidence FROM story_edges "
         "WHERE story IN (SELECT value FROM json_each(?))",
         (marks,),
     ):
-        edges.setdefault(story, []).append(StoryEdge(source, copy, conf, cont, _evidence(ev), bool(primary)))
+        with reading("story_edges", f"({story!r}, {source!r}, {copy!r})"):
+            edge = StoryEdge(source, copy, _number(conf), _number(cont), _evidence(ev), bool(primary))
+        edges.setdefault(story, []).append(edge)
     out = []
     for s in stories:
         if s not in heads:
@@ -384,7 +408,9 @@ def load(con: sqlite3.Connection, stories: Sequence[str]) -> list[Story]:
         far = dt.date.max
         ms.sort(key=lambda m: (m.id != root, m.date or far, m.id))
         es = sorted(edges.get(s, []), key=lambda e: (not e.primary, e.source != "hidden", e.source, e.copy))
-        out.append(Story(s, root, bool(hidden), tuple(ms), tuple(es), tuple(json.loads(merged))))
+        with reading("stories", f"story {s!r}"):
+            history = tuple(json.loads(merged))
+        out.append(Story(s, root, bool(hidden), tuple(ms), tuple(es), history))
     return out
 
 
