@@ -364,3 +364,14 @@ def test_postings_of_a_doc_that_is_not_stored(db: Path) -> None:
 def test_a_malformed_stories_mark(db: Path) -> None:
     _sql(db, "UPDATE meta SET value = 'abc' WHERE key = 'stories_mark'")
     assert "meta key 'stories_mark'" in _cli_fails_cleanly("stories", "--db", str(db))
+
+
+def test_a_text_over_the_cap_is_refused_when_stored(tmp_path: Path) -> None:
+    from tests.store.test_sqlite import SMALL, item
+
+    with open_store(tmp_path / "x.db", config=SMALL) as store:
+        with pytest.raises(StoreError, match=r"item 1 \(id 'big'\): its text takes 67,108,865 bytes"):
+            store.add_batch([item("small"), item("big", "x" * (MAX_TEXT_BYTES + 1))])
+        assert store.count() == 0
+        store.add_batch([item("small"), item("fits", "é" * (MAX_TEXT_BYTES // 2))])
+        assert len(store.get("fits").text) == MAX_TEXT_BYTES // 2

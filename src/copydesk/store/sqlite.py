@@ -556,6 +556,8 @@ class SqliteStore(Store):
         out = {}
         for s, root, hidden, size, seq, merged in rows:
             with reading("stories", f"story {s!r}"):
+                if type(size) is not int or type(seq) is not int:
+                    raise TypeError(f"size and seq must be integers, got {size!r} and {seq!r}")
                 out[s] = StoryHead(s, root, bool(hidden), size, seq, tuple(json.loads(merged)))
         return out
 

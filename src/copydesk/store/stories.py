@@ -169,7 +169,11 @@ def seqs(con: sqlite3.Connection, stories: Sequence[str]) -> dict[str, tuple[int
 
 
 def next_seq(con: sqlite3.Connection) -> int:
-    return int(con.execute("SELECT coalesce(max(seq), 0) + 1 FROM stories").fetchone()[0])
+    (seq,) = con.execute("SELECT coalesce(max(seq), 0) + 1 FROM stories").fetchone()
+    with reading("stories", "of the highest seq"):
+        if type(seq) is not int:
+            raise TypeError(f"seq must be an integer, got {seq!r}")
+        return seq
 
 
 def member_rows(con: sqlite3.Connection, keys: Sequence[str], *, by: str = "story") -> list[tuple[Any, ...]]:
