@@ -137,3 +137,11 @@ def test_text_folder_fills_an_empty_folder(tmp_path: Path) -> None:
     with TextFolderWriter(folder) as w:
         w.write([{"id": "a", "title": "T", "date": dt.date(2026, 1, 2), "text": "x"}])
     assert (folder / "a.txt").read_text(encoding="utf-8") == " date 2026-01-02 T\nx"
+
+
+def test_text_folder_is_never_a_link(tmp_path: Path) -> None:
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "out").symlink_to(tmp_path / "elsewhere")
+    with pytest.raises(ConfigError, match="is a symbolic link"):
+        TextFolderWriter(tmp_path / "out")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["elsewhere", "out"]

@@ -114,7 +114,11 @@ class TextFolderWriter(RowWriter):
     """
 
     def __init__(self, folder: Path) -> None:
-        if folder.is_symlink() or (folder.exists() and (not folder.is_dir() or any(folder.iterdir()))):
+        if folder.is_symlink():
+            raise ConfigError(
+                f"the text output folder {str(folder)!r} is a symbolic link: name a new or empty folder"
+            )
+        if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
             raise ConfigError(
                 f"the text output folder {str(folder)!r} exists and is not empty: name a new or empty folder"
             )
