@@ -263,7 +263,10 @@ def test_killed_txt_export_leaves_no_folder_and_a_rerun_works(tmp_path: Path) ->
     proc.wait()
     assert 10 <= seen < n, "the export was not caught midway"
     assert not out.exists() or len(list(out.glob("*.txt"))) == n  # no folder, or a complete one
+    left = sorted(p.name for p in tmp_path.glob(".out.*.partial"))
+    assert len(left) == 1  # the killed run's temporary folder, beside the target
     r = subprocess.run(command, env=dict(os.environ), capture_output=True, text=True, check=False)
     assert r.returncode == 0, r.stderr
+    assert f"note: {left[0]} beside {out} was left by an export that was stopped" in r.stderr
     assert len(list(out.glob("*.txt"))) == n
     assert len((out / ".ids.jsonl").read_text(encoding="utf-8").splitlines()) == n

@@ -170,3 +170,13 @@ def test_partial_name_fits_a_long_target_name(tmp_path: Path) -> None:
     with open_rows(tmp_path / name, COLUMNS, fmt="jsonl") as w:
         w.write(ROWS)
     assert [p.name for p in tmp_path.iterdir()] == [name]
+
+
+def test_leftovers_are_the_temporary_names_of_the_target(tmp_path: Path) -> None:
+    for name in (".x.jsonl.0123abcd.partial", ".x.jsonl.partial", ".y.jsonl.0123abcd.partial", "x.jsonl"):
+        (tmp_path / name).write_text("", encoding="utf-8")
+    (tmp_path / ".x.jsonl.99999999.partial").mkdir()
+    assert [p.name for p in write.leftovers(tmp_path / "x.jsonl")] == [
+        ".x.jsonl.0123abcd.partial",
+        ".x.jsonl.99999999.partial",
+    ]

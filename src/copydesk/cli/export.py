@@ -16,7 +16,7 @@ from copydesk.cli.index import DB_OPTION, tell_wait
 from copydesk.engine.export import DEDUP_COLUMNS, STORY_COLUMNS, ExportSummary, export_dedup, export_stories
 from copydesk.engine.index import Index
 from copydesk.io.folder import IDS_FILE, TextFolderWriter
-from copydesk.io.write import ROW_FORMATS, RowWriter, open_rows, output_format
+from copydesk.io.write import ROW_FORMATS, RowWriter, leftovers, open_rows, output_format
 
 
 @cli.group("export")
@@ -82,6 +82,20 @@ def _progress(index: Index, quiet: bool) -> Iterator[Callable[[ExportSummary], N
 QUIET = click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 
 
+def _note_leftovers(output: Path) -> None:
+    """Name the temporary files of ``output`` that an earlier, killed export left beside it."""
+    found = leftovers(output)
+    if found:
+        names = ", ".join(p.name for p in found[:3]) + (
+            f" and {len(found) - 3:,} more" if len(found) > 3 else ""
+        )
+        click.echo(
+            f"note: {names} beside {output} {'was' if len(found) == 1 else 'were'} left by an export that was "
+            "stopped (or is still running): delete them once no export to it runs",
+            err=True,
+        )
+
+
 @export_group.command("stories")
 @DB_OPTION
 @click.option(
@@ -107,6 +121,8 @@ def stories_cmd(db: Path, output: Path | None, fmt: str | None, quiet: bool) -> 
     Streams: stories are read a page at a time, so an index of any size goes through.
     """
     fmt = output_format(output, fmt, allowed=ROW_FORMATS)
+    if output is not None:
+        _note_leftovers(output)
     with _index(db, quiet) as index, _progress(index, quiet) as progress:
         target = output if output is not None else sys.stdout
         with open_rows(target, STORY_COLUMNS, fmt=fmt) as writer:
@@ -144,6 +160,7 @@ def dedup_cmd(db: Path, output: Path, fmt: str | None, quiet: bool) -> None:
     The folder is built under a hidden temporary name and appears only when complete.
     """
     fmt = output_format(output, fmt, allowed=(*ROW_FORMATS, "txt"))
+    _note_leftovers(output)
     with _index(db, quiet) as index, _progress(index, quiet) as progress:
         writer: RowWriter = (
             TextFolderWriter(output) if fmt == "txt" else open_rows(output, DEDUP_COLUMNS, fmt=fmt)

@@ -32,6 +32,7 @@ import gzip
 import io
 import json
 import os
+import re
 import secrets
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
@@ -201,6 +202,16 @@ def create_partial(target: Path) -> tuple[Path, IO[bytes]]:
             raise InputError(f"cannot write: {exc.strerror or exc}", path=str(target)) from exc
         return path, os.fdopen(fd, "wb")
     raise InputError("cannot write: no free temporary name beside it", path=str(target))
+
+
+def leftovers(target: Path) -> list[Path]:
+    """The temporary files or folders of ``target`` beside it (`partial_name`), sorted: left by an export
+    that was killed, or in use by one still running."""
+    pattern = re.compile(re.escape(f".{target.name}.") + r"[0-9a-f]{8}\.partial")
+    try:
+        return sorted(p for p in target.parent.iterdir() if pattern.fullmatch(p.name))
+    except OSError:
+        return []
 
 
 def partial_name(name: str) -> str:
