@@ -16,9 +16,10 @@ kind       JSONL               CSV                   Parquet
 ``list``   list of strings     joined with ``"; "``  list<string>
 =========  ==================  ====================  =====================
 
-A file is written under a new hidden temporary name next to it (created exclusively, never through a link: see
-`create_partial`) and renamed when complete, so a failed export leaves
-no half-written file. A name ending in ``.gz`` (JSONL, CSV) is gzip-compressed.
+A file is written under a new, hidden, random temporary name next to it (created exclusively, never through
+a link: see `create_partial`) and renamed when complete, so a failed export leaves no half-written file and
+a killed one leaves only that temporary file (`leftovers` finds it). A name ending in ``.gz`` (JSONL, CSV)
+is gzip-compressed.
 
 The folder of text files is written by `copydesk.io.folder.TextFolderWriter`.
 """

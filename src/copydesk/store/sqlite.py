@@ -246,9 +246,8 @@ class SqliteStore(Store):
                     con.execute("BEGIN IMMEDIATE")
                     return
                 except sqlite3.OperationalError as exc:
-                    if (
-                        exc.sqlite_errorcode & 0xFF not in _BUSY
-                    ):  # extended codes keep the primary in the low byte
+                    # an extended result code keeps its primary code in the low byte
+                    if getattr(exc, "sqlite_errorcode", 0) & 0xFF not in _BUSY:
                         raise
                 waited = time.monotonic() - start
                 if waited >= self._timeout:
