@@ -53,8 +53,10 @@ _ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 # default (at most 20 MB in UTF-8), and this leaves room for a --max-chars of up to 16 million characters of
 # any script. Also the most memory one stored text may take when it is expanded.
 MAX_TEXT_BYTES = 64 * 1024 * 1024
-# What decoding a damaged value raises, turned into StoreError by `reading`.
-_DECODE_ERRORS = (
+# What decoding a damaged value raises (StoreError: a text past the cap), turned into one StoreError naming
+# the row by `reading` and `as_malformed`.
+DECODE_ERRORS = (
+    StoreError,
     ValueError,
     TypeError,
     KeyError,
@@ -106,16 +108,20 @@ def malformed(table: str, row: str, problem: str) -> StoreError:
     )
 
 
+def as_malformed(table: str, row: str, exc: Exception) -> StoreError:
+    """`malformed` for the error ``exc`` (one of `DECODE_ERRORS`) met decoding a row."""
+    return malformed(table, row, str(exc) if isinstance(exc, StoreError) else f"{type(exc).__name__}: {exc}")
+
+
 @contextmanager
 def reading(table: str, row: str) -> Iterator[None]:
     """Decode one stored row of ``table`` (``row`` names it, for example ``id 'a1'``): any error decoding it
-    becomes one StoreError naming both (see `malformed`)."""
+    becomes one StoreError naming both (see `malformed`). Loops over many rows catch `DECODE_ERRORS` and
+    call `as_malformed` instead, which costs nothing until a row is bad."""
     try:
         yield
-    except StoreError as exc:
-        raise malformed(table, row, str(exc)) from exc
-    except _DECODE_ERRORS as exc:
-        raise malformed(table, row, f"{type(exc).__name__}: {exc}") from exc
+    except DECODE_ERRORS as exc:
+        raise as_malformed(table, row, exc) from exc
 
 
 class _Codecs(threading.local):
@@ -167,7 +173,7 @@ def row_article(row: Sequence[Any]) -> Article:
     """An `Article` from ``id, title, date, url, outlet, body_start, meta, text`` columns; StoreError naming
     the row when one of them is malformed."""
     id_, title, date, url, outlet, body_start, meta, text = row
-    with reading("articles", f"id {id_!r}"):
+    try:
         if not isinstance(id_, str):
             raise TypeError(f"id must be TEXT, got {_kind(id_)}")
         for name, value in (("title", title), ("date", date), ("url", url), ("outlet", outlet)):
@@ -188,6 +194,8 @@ def row_article(row: Sequence[Any]) -> Article:
             body_start=body_start,
             meta=fields,
         )
+    except DECODE_ERRORS as exc:
+        raise as_malformed("articles", f"id {id_!r}", exc) from exc
 
 
 ARTICLE_COLUMNS = "id, title, date, url, outlet, body_start, meta, text"

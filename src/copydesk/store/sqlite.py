@@ -29,7 +29,9 @@ from copydesk.store import ingest, postings, schema, stories
 from copydesk.store.base import I64, U64, AddResult, MemberNode, Store, StoreStats, StoryHead, StoryPatch
 from copydesk.store.codec import (
     ARTICLE_COLUMNS,
+    DECODE_ERRORS,
     LAYOUT_COLUMNS,
+    as_malformed,
     blob_array,
     encode_items,
     malformed,
@@ -667,19 +669,20 @@ def _run_counts(code: I64, n: I64, span: int) -> tuple[I64, I64, I64]:
 def _member_nodes(rows: Sequence[tuple[Any, ...]]) -> list[MemberNode]:
     out = []
     for story, id_, title, date, outlet, credits, own, parent in rows:
-        with reading("story_members", f"id {id_!r}"):
-            out.append(
-                MemberNode(
-                    story=story,
-                    id=id_,
-                    title=title,
-                    date=None if date is None else dt.date.fromisoformat(date),
-                    outlet=outlet,
-                    credits=tuple(json.loads(credits)),
-                    own_names=frozenset(json.loads(own)),
-                    parent=parent,
-                )
+        try:
+            node = MemberNode(
+                story=story,
+                id=id_,
+                title=title,
+                date=None if date is None else dt.date.fromisoformat(date),
+                outlet=outlet,
+                credits=tuple(json.loads(credits)),
+                own_names=frozenset(json.loads(own)),
+                parent=parent,
             )
+        except DECODE_ERRORS as exc:
+            raise as_malformed("story_members", f"id {id_!r}", exc) from exc
+        out.append(node)
     return out
 
 

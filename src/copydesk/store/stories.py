@@ -27,7 +27,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, cast
 
 from copydesk.model import Evidence, Link, Role, Story, StoryEdge, StoryMember, Verdict
-from copydesk.store.codec import reading
+from copydesk.store.codec import DECODE_ERRORS, as_malformed, reading
 
 # New links from which a write rebuilds the index on `b` rather than updating it (see `write`).
 _BULK_LINKS = 100_000
@@ -379,7 +379,7 @@ def load(con: sqlite3.Connection, stories: Sequence[str]) -> list[Story]:
         (marks,),
     ):
         story, id_, role, parent, conf, cont, credits, credits_source, uncredited, title, date, outlet = row
-        with reading("story_members", f"id {id_!r}"):
+        try:
             member = StoryMember(
                 id=id_,
                 role=cast(Role, role),
@@ -393,6 +393,8 @@ def load(con: sqlite3.Connection, stories: Sequence[str]) -> list[Story]:
                 credits_source=bool(credits_source),
                 uncredited=bool(uncredited),
             )
+        except DECODE_ERRORS as exc:
+            raise as_malformed("story_members", f"id {id_!r}", exc) from exc
         members.setdefault(story, []).append(member)
     edges: dict[str, list[StoryEdge]] = {}
     for story, source, copy, conf, cont, primary, ev in con.execute(
@@ -400,8 +402,10 @@ def load(con: sqlite3.Connection, stories: Sequence[str]) -> list[Story]:
         "WHERE story IN (SELECT value FROM json_each(?))",
         (marks,),
     ):
-        with reading("story_edges", f"({story!r}, {source!r}, {copy!r})"):
+        try:
             edge = StoryEdge(source, copy, _number(conf), _number(cont), _evidence(ev), bool(primary))
+        except DECODE_ERRORS as exc:
+            raise as_malformed("story_edges", f"({story!r}, {source!r}, {copy!r})", exc) from exc
         edges.setdefault(story, []).append(edge)
     out = []
     for s in stories:
