@@ -174,13 +174,16 @@ def row_article(row: Sequence[Any]) -> Article:
     the row when one of them is malformed."""
     id_, title, date, url, outlet, body_start, meta, text = row
     try:
-        if not isinstance(id_, str):
-            raise TypeError(f"id must be TEXT, got {_kind(id_)}")
-        for name, value in (("title", title), ("date", date), ("url", url), ("outlet", outlet)):
-            if value is not None and not isinstance(value, str):
-                raise TypeError(f"{name} must be TEXT or NULL, got {_kind(value)}")
-        if not isinstance(body_start, int):
-            raise TypeError(f"body_start must be an INTEGER, got {_kind(body_start)}")
+        # one test for the common case (this runs for every article read); the details when it fails
+        if not (
+            type(id_) is str
+            and type(body_start) is int
+            and (title is None or type(title) is str)
+            and (date is None or type(date) is str)
+            and (url is None or type(url) is str)
+            and (outlet is None or type(outlet) is str)
+        ):
+            raise TypeError(_column_types(id_, title, date, url, outlet, body_start))
         fields = {} if meta is None else json.loads(meta)
         if not isinstance(fields, dict):
             raise TypeError(f"meta must be a JSON object, got {_kind(fields)}")
@@ -196,6 +199,19 @@ def row_article(row: Sequence[Any]) -> Article:
         )
     except DECODE_ERRORS as exc:
         raise as_malformed("articles", f"id {id_!r}", exc) from exc
+
+
+def _column_types(id_: Any, title: Any, date: Any, url: Any, outlet: Any, body_start: Any) -> str:
+    if not isinstance(id_, str):
+        return f"id must be TEXT, got {_kind(id_)}"
+    if not isinstance(body_start, int):
+        return f"body_start must be an INTEGER, got {_kind(body_start)}"
+    name, value = next(
+        (n, v)
+        for n, v in (("title", title), ("date", date), ("url", url), ("outlet", outlet))
+        if v is not None and not isinstance(v, str)
+    )
+    return f"{name} must be TEXT or NULL, got {_kind(value)}"
 
 
 ARTICLE_COLUMNS = "id, title, date, url, outlet, body_start, meta, text"
