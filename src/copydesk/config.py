@@ -53,8 +53,8 @@ class IndexConfig:
     """Settings of the corpus index (`copydesk add` / `find`). Changing them needs a new index file.
 
     shingle_size: words per shingle for the index's fingerprints (longer than `compare`'s, so that common
-        phrases do not make candidates), >= 1.
-    num_perm: MinHash permutations per article signature (a multiple of ``bands``).
+        phrases do not make candidates), in [1, 64].
+    num_perm: MinHash permutations per article signature (a multiple of ``bands``), in [1, 8192].
     bands: LSH bands; two articles become candidates when one band of their signatures is equal. With
         ``num_perm / bands`` rows per band, the Jaccard at which half the pairs are found is about
         ``(1 / bands) ** (bands / num_perm)``.
@@ -75,21 +75,23 @@ class IndexConfig:
     seed: int = 1
 
     def __post_init__(self) -> None:
-        for name in (
-            "shingle_size",
-            "num_perm",
-            "bands",
-            "winnow_window",
-            "min_shared_fingerprints",
-            "max_postings",
+        # Upper bounds far above any useful value, so that settings read from an index file (input like any
+        # other) cannot ask for a huge allocation: num_perm=3.2e9 would be a 48 GiB permutation table.
+        for name, high in (
+            ("shingle_size", 64),
+            ("num_perm", 8192),
+            ("bands", 8192),
+            ("winnow_window", 4096),
+            ("min_shared_fingerprints", 1_000_000),
+            ("max_postings", 2**40),
         ):
             value = getattr(self, name)
-            if not isinstance(value, int) or value < 1:
-                raise ConfigError(f"{name} must be a positive integer, got {value!r}")
+            if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= high:
+                raise ConfigError(f"{name} must be an integer in [1, {high:,}], got {value!r}")
         if self.num_perm % self.bands:
             raise ConfigError(f"num_perm ({self.num_perm}) must be a multiple of bands ({self.bands})")
-        if not isinstance(self.seed, int) or self.seed < 0:
-            raise ConfigError(f"seed must be a non-negative integer, got {self.seed!r}")
+        if isinstance(self.seed, bool) or not isinstance(self.seed, int) or not 0 <= self.seed < 2**64:
+            raise ConfigError(f"seed must be an integer in [0, 2**64), got {self.seed!r}")
 
 
 @dataclass(frozen=True, slots=True)

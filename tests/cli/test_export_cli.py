@@ -6,6 +6,10 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import os
+import subprocess
+import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +19,7 @@ from click.testing import CliRunner
 from copydesk.cli.app import cli
 from copydesk.cli.main import main  # noqa: F401  (registers the commands)
 from copydesk.engine.index import Index
+from tests.cli.corpus import unrelated_index
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
@@ -222,3 +227,50 @@ def test_export_dedup_format_option_and_errors(tmp_path: Path) -> None:
         r = runner.invoke(cli, ["export", *args, "--db", str(tmp_path / "none.db")])
         assert r.exit_code == 2 and "no index at" in r.output
         assert not (tmp_path / "none.db").exists()
+
+
+def test_export_dedup_txt_long_ids(tmp_path: Path) -> None:
+    long_ids = ["x" * 300, "x" * 300 + "/y", "é" * 200]
+    data = tmp_path / "long.jsonl"
+    rows = [
+        {"id": i, "text": f"Article number {n} has words of its own, {i[:5]} and more."}
+        for n, i in enumerate(long_ids)
+    ]
+    data.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    db = tmp_path / "long.db"
+    r = CliRunner().invoke(cli, ["add", str(data), "--db", str(db), "-q"])
+    assert r.exit_code == 0, r.output
+    out = tmp_path / "out"
+    r = CliRunner().invoke(cli, ["export", "dedup", "--db", str(db), "-o", str(out), "--format", "txt", "-q"])
+    assert r.exit_code == 0, r.output
+    assert ".ids.jsonl" in r.stderr
+    mapping = {
+        d["id"]: d["file"] for d in map(json.loads, (out / ".ids.jsonl").read_text("utf-8").splitlines())
+    }
+    assert set(mapping) == set(long_ids)
+    for n, id_ in enumerate(long_ids):
+        assert (out / mapping[id_]).read_text(encoding="utf-8").startswith(f"Article number {n} ")
+
+
+def test_killed_txt_export_leaves_no_folder_and_a_rerun_works(tmp_path: Path) -> None:
+    n = 3000
+    db = unrelated_index(tmp_path, n)
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "copydesk", "export", "dedup", "--db", str(db), "-o", str(out), "-q"]
+    proc = subprocess.Popen(command, env=dict(os.environ), stderr=subprocess.PIPE)
+    seen = 0
+    deadline = time.monotonic() + 60
+    while seen < 10 and proc.poll() is None and time.monotonic() < deadline:
+        seen = sum(1 for p in tmp_path.rglob("*.txt"))  # in the folder, or a temporary one beside it
+        time.sleep(0.002)
+    proc.kill()
+    proc.wait()
+    assert 10 <= seen < n, "the export was not caught midway"
+    assert not out.exists() or len(list(out.glob("*.txt"))) == n  # no folder, or a complete one
+    left = sorted(p.name for p in tmp_path.glob(".out.*.partial"))
+    assert len(left) == 1  # the killed run's temporary folder, beside the target
+    r = subprocess.run(command, env=dict(os.environ), capture_output=True, text=True, check=False)
+    assert r.returncode == 0, r.stderr
+    assert f"note: {left[0]} beside {out} was left by an export that was stopped" in r.stderr
+    assert len(list(out.glob("*.txt"))) == n
+    assert len((out / ".ids.jsonl").read_text(encoding="utf-8").splitlines()) == n

@@ -144,3 +144,20 @@ def test_error_lines_show_control_characters_escaped(tmp_path: Path) -> None:
     usage = in_terminal("find", "x", "--db", "n\x1b[2Jo.db", cwd=tmp_path)
     assert usage.code == 2 and "no index at n\\x1b[2Jo.db" in usage.text
     assert not foreign_controls(usage.out, terminal=True)
+
+
+def test_a_backslash_ending_an_id_is_shown_once(tmp_path: Path) -> None:
+    """rich's markup escape doubles a trailing backslash (it would escape the tag after it): data goes to
+    rich as text, so an id ending in a backslash reads as written in find, stories and story."""
+    rows = [
+        {"id": "wire\\", "text": _body()},
+        {"id": "[b]copy\\", "text": _body() + "\n\nA line of its own."},
+    ]
+    (tmp_path / "b.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    db = str(tmp_path / "b.db")
+    piped("add", str(tmp_path / "b.jsonl"), "--db", db, cwd=tmp_path).ok()
+    for args in (("find", "wire\\"), ("stories",), ("story", "wire\\")):
+        text = _clean(piped(*args, "--db", db, cwd=tmp_path), "[b]copy\\")
+        assert "\\\\" not in text and "copy\\[" not in text, text
+    empty = piped("find", "-", "--db", db, cwd=tmp_path)
+    assert "Traceback" not in empty.text

@@ -217,3 +217,16 @@ def test_a_parquet_value_python_cannot_hold_is_dropped_with_a_note(tmp_path: Pat
             [f"{parquet}:1", "meta 'span' dropped"],
             [f"{parquet}:2", "meta 'seen' dropped"],
         ]
+
+
+def test_a_text_over_the_index_cap_is_skipped_and_costs_no_article(tmp_path: Path) -> None:
+    """`--max-chars` may let through a text the store cannot keep (over `MAX_TEXT_BYTES` in UTF-8): it is
+    skipped where it enters, with its position, and the rest of its batch is stored."""
+    from copydesk.store.codec import MAX_TEXT_BYTES
+
+    huge = "é" * (MAX_TEXT_BYTES // 2 + 1)  # two bytes a character: just over the cap
+    with Index(tmp_path / "i.db") as index:
+        summary = index.add([{"id": "big", "text": huge}, {"id": "wire", "text": WIRE}])
+        assert summary.added == 1 and index.stats().articles == 1
+        assert [(s.path, s.line) for s in summary.skipped] == [("<input>", 1)]
+        assert "cap" in summary.skipped[0].reason

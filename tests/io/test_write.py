@@ -12,16 +12,8 @@ from typing import Any
 import pytest
 
 from copydesk.errors import ConfigError, MissingDependency
-from copydesk.io import read
-from copydesk.io.write import (
-    Column,
-    TextFolderWriter,
-    open_rows,
-    output_format,
-    text_file_name,
-    text_header,
-)
-from copydesk.model import Article
+from copydesk.io import write
+from copydesk.io.write import Column, open_rows, output_format
 
 COLUMNS = (
     Column("id"),
@@ -129,51 +121,62 @@ def test_output_format() -> None:
         output_format("x.parquet.gz", "parquet", allowed=rows)
 
 
-def test_text_file_name() -> None:
-    assert text_file_name("wire.txt") == "wire.txt"
-    assert text_file_name("2024/a.txt") == "2024/a.txt"
-    assert text_file_name("PA/storm1") == "PA/storm1.txt"
-    assert text_file_name("../etc/passwd") == "_/etc/passwd.txt"
-    assert text_file_name("/abs") == "_/abs.txt"
-    assert text_file_name(".hidden") == "_.hidden.txt"
-    assert text_file_name("a:b?c") == "a_b_c.txt"
-    assert text_file_name("README") == "_README.txt"
-    assert text_file_name("x.jsonl:3") == "x.jsonl_3.txt"
+def _victim(tmp_path: Path) -> Path:
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious", encoding="utf-8")
+    return victim
 
 
-def test_text_header() -> None:
-    assert (
-        text_header("A  title\nover lines", dt.date(2026, 3, 14)) == " date 2026-03-14 A title over lines\n"
-    )
-    assert text_header(None, dt.date(2026, 3, 14)) == " date 2026-03-14\n"
-    assert text_header("no date", None) == ""
+@pytest.mark.parametrize("name", ["x.jsonl", "x.csv.gz", "x.parquet"])
+def test_export_never_writes_through_a_link_at_its_temporary_name(tmp_path: Path, name: str) -> None:
+    victim = _victim(tmp_path)
+    (tmp_path / f".{name}.partial").symlink_to(victim)
+    fmt = output_format(name, None, allowed=("jsonl", "csv", "parquet"))
+    with open_rows(tmp_path / name, COLUMNS, fmt=fmt) as w:
+        w.write(ROWS)
+    assert victim.read_text(encoding="utf-8") == "precious"
+    assert (tmp_path / name).is_file() and not (tmp_path / name).is_symlink()
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([name, "victim.txt", f".{name}.partial"])
 
 
-def test_text_folder_reads_back(tmp_path: Path) -> None:
-    folder = tmp_path / "out"
-    rows = [
-        {"id": "a.txt", "title": "First", "date": dt.date(2026, 3, 14), "text": "Body one.\n\nSecond para."},
-        {"id": "A.TXT", "title": None, "date": None, "text": "Same name but for case."},
-        {"id": "sub/b", "title": "Ignored without a date", "date": None, "text": "Body two."},
+def test_partial_file_is_created_exclusively(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # a link (and a file) at the names the writer draws first: it draws again, never opening them
+    victim = _victim(tmp_path)
+    tokens = iter(["deadbeef", "deadbeef", "cafef00d"])
+    monkeypatch.setattr(write.secrets, "token_hex", lambda n: next(tokens))
+    (tmp_path / ".x.jsonl.deadbeef.partial").symlink_to(victim)
+    with open_rows(tmp_path / "x.jsonl", COLUMNS, fmt="jsonl") as w:
+        w.write(ROWS)
+    assert victim.read_text(encoding="utf-8") == "precious"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        ".x.jsonl.deadbeef.partial",
+        "victim.txt",
+        "x.jsonl",
     ]
-    with TextFolderWriter(folder) as w:
-        w.write(rows)
-    assert isinstance(w, TextFolderWriter) and w.renamed == 2
-    back = {a.id: a for a in read(folder) if isinstance(a, Article)}
-    assert set(back) == {"a.txt", "A~2.txt", "sub/b.txt"}
-    assert back["a.txt"].body == rows[0]["text"]
-    assert (back["a.txt"].title, back["a.txt"].date) == ("First", dt.date(2026, 3, 14))
-    assert back["sub/b.txt"].text == "Body two." and back["sub/b.txt"].date is None
 
 
-def test_text_folder_must_be_new_or_empty(tmp_path: Path) -> None:
-    (tmp_path / "old.txt").write_text("x", encoding="utf-8")
-    with pytest.raises(ConfigError, match="not empty"):
-        TextFolderWriter(tmp_path)
+def test_link_at_the_target_is_replaced_not_followed(tmp_path: Path) -> None:
+    victim = _victim(tmp_path)
+    (tmp_path / "x.jsonl").symlink_to(victim)
+    with open_rows(tmp_path / "x.jsonl", COLUMNS, fmt="jsonl") as w:
+        w.write(ROWS)
+    assert victim.read_text(encoding="utf-8") == "precious"
+    assert not (tmp_path / "x.jsonl").is_symlink()
+    assert len((tmp_path / "x.jsonl").read_text(encoding="utf-8").splitlines()) == 2
 
 
-def test_text_folder_discard(tmp_path: Path) -> None:
-    folder = tmp_path / "out"
-    with pytest.raises(KeyError), TextFolderWriter(folder) as w:
-        w.write([{"id": "d/a", "title": None, "date": None, "text": "x"}, {"id": "b"}])
-    assert not folder.exists()
+def test_partial_name_fits_a_long_target_name(tmp_path: Path) -> None:
+    name = "é" * 121 + ".jsonl"  # 248 bytes: the usual temporary name would be over 255
+    with open_rows(tmp_path / name, COLUMNS, fmt="jsonl") as w:
+        w.write(ROWS)
+    assert [p.name for p in tmp_path.iterdir()] == [name]
+
+
+def test_leftovers_are_the_temporary_names_of_the_target(tmp_path: Path) -> None:
+    for name in (".x.jsonl.0123abcd.partial", ".x.jsonl.partial", ".y.jsonl.0123abcd.partial", "x.jsonl"):
+        (tmp_path / name).write_text("", encoding="utf-8")
+    (tmp_path / ".x.jsonl.99999999.partial").mkdir()
+    assert [p.name for p in write.leftovers(tmp_path / "x.jsonl")] == [
+        ".x.jsonl.0123abcd.partial",
+        ".x.jsonl.99999999.partial",
+    ]

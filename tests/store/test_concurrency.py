@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from pathlib import Path
 
+import pytest
+
+from copydesk.errors import StoreError
 from copydesk.store import SqliteStore, open_store
 from tests.store.ingest_script import CONFIG, make_batch
 
@@ -90,3 +94,29 @@ def test_one_store_shared_by_threads(tmp_path: Path) -> None:
             t.join()
         assert not errors, errors
         assert store.count() == 5 * BATCH
+
+
+def test_a_writer_waits_says_so_once_and_gives_up_after_its_timeout(tmp_path: Path) -> None:
+    path = tmp_path / "index.db"
+    open_store(path, config=CONFIG).close()
+    notes: list[str] = []
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        with SqliteStore(path, timeout=1.0, on_wait=notes.append) as store:
+            with pytest.raises(StoreError, match=r"waited 1 s for another process writing") as caught:
+                store.add_batch(make_batch(0, 10))
+            assert "timeout" not in str(caught.value)  # no option of that name to advise
+            assert notes == [
+                f"waiting for another copydesk process writing to {path} (an add or a stories update) to finish ..."
+            ]
+            holder.execute("COMMIT")
+            assert store.add_batch(make_batch(1, 10)).added == 10  # the lock is free: no wait, no note
+            assert len(notes) == 1
+    finally:
+        holder.close()
+
+
+def test_no_message_advises_a_timeout_option() -> None:
+    source = Path(__file__).resolve().parents[2] / "src" / "copydesk"
+    assert not [p for p in source.rglob("*.py") if "longer timeout" in p.read_text(encoding="utf-8")]

@@ -12,11 +12,12 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TimeElapsedColumn
 
 from copydesk.cli.app import cli
-from copydesk.cli.index import DB_OPTION
+from copydesk.cli.index import DB_OPTION, tell_wait
 from copydesk.cli.show import CountColumn, clean
 from copydesk.engine.export import DEDUP_COLUMNS, STORY_COLUMNS, ExportSummary, export_dedup, export_stories
 from copydesk.engine.index import Index
-from copydesk.io.write import ROW_FORMATS, RowWriter, TextFolderWriter, open_rows, output_format
+from copydesk.io.folder import IDS_FILE, TextFolderWriter
+from copydesk.io.write import ROW_FORMATS, RowWriter, leftovers, open_rows, output_format
 
 
 @cli.group("export")
@@ -30,7 +31,7 @@ def _index(db: Path, quiet: bool) -> Iterator[Index]:
     if not db.exists():
         raise click.UsageError(f"no index at {db}: build one with  copydesk add PATH... --db {db}")
     err = Console(stderr=True)
-    with Index(db) as index:
+    with Index(db, on_wait=tell_wait) as index:
         if quiet or not err.is_terminal:
             update = index.update_stories()
         else:
@@ -82,6 +83,20 @@ def _progress(index: Index, quiet: bool) -> Iterator[Callable[[ExportSummary], N
 QUIET = click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 
 
+def _note_leftovers(output: Path) -> None:
+    """Name the temporary files of ``output`` that an earlier, killed export left beside it."""
+    found = leftovers(output)
+    if found:
+        names = ", ".join(p.name for p in found[:3]) + (
+            f" and {len(found) - 3:,} more" if len(found) > 3 else ""
+        )
+        click.echo(
+            f"note: {names} beside {output} {'was' if len(found) == 1 else 'were'} left by an export that was "
+            "stopped (or is still running): delete them once no export to it runs",
+            err=True,
+        )
+
+
 @export_group.command("stories")
 @DB_OPTION
 @click.option(
@@ -107,6 +122,8 @@ def stories_cmd(db: Path, output: Path | None, fmt: str | None, quiet: bool) -> 
     Streams: stories are read a page at a time, so an index of any size goes through.
     """
     fmt = output_format(output, fmt, allowed=ROW_FORMATS)
+    if output is not None:
+        _note_leftovers(output)
     with _index(db, quiet) as index, _progress(index, quiet) as progress:
         target = output if output is not None else sys.stdout
         with open_rows(target, STORY_COLUMNS, fmt=fmt) as writer:
@@ -141,9 +158,12 @@ def dedup_cmd(db: Path, output: Path, fmt: str | None, quiet: bool) -> None:
 
     Columns: id, title, date, url, outlet, text (the body), story, story_size: what copydesk add reads back.
     txt writes one file per article with the header line ` date YYYY-MM-DD <title>` (when it has a date);
-    each file is named after the article's id, with .txt appended when the id does not end in it.
+    each file is named after the article's id, with .txt appended when the id does not end in it (a name too
+    long for the file system is shortened with a hash); .ids.jsonl in the folder maps each id to its file.
+    The folder is built under a hidden temporary name and appears only when complete.
     """
     fmt = output_format(output, fmt, allowed=(*ROW_FORMATS, "txt"))
+    _note_leftovers(output)
     with _index(db, quiet) as index, _progress(index, quiet) as progress:
         writer: RowWriter = (
             TextFolderWriter(output) if fmt == "txt" else open_rows(output, DEDUP_COLUMNS, fmt=fmt)
@@ -152,7 +172,8 @@ def dedup_cmd(db: Path, output: Path, fmt: str | None, quiet: bool) -> None:
             summary = export_dedup(index, writer, progress=progress)
     renamed = writer.renamed if isinstance(writer, TextFolderWriter) else 0
     note = (
-        f" ({renamed:,} files named other than their id: .txt appended or characters replaced)"
+        f" ({renamed:,} files named other than their id: .txt appended, characters replaced or long names "
+        f"shortened; {output / IDS_FILE} maps each id to its file)"
         if renamed
         else ""
     )

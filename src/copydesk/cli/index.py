@@ -20,7 +20,7 @@ from rich.text import Text
 from copydesk.cli.app import cli
 from copydesk.cli.compare import load_article
 from copydesk.cli.render import print_comparison
-from copydesk.cli.show import Elided, clean, data_table, make_console, plain, safe
+from copydesk.cli.show import Elided, clean, data_table, make_console, plain
 from copydesk.engine.index import AddSummary, Hit, Index
 from copydesk.engine.layouts import auto_workers
 from copydesk.errors import InputError
@@ -34,6 +34,11 @@ DB_OPTION = click.option(
     show_default=True,
     help="The index file.",
 )
+
+
+def tell_wait(message: str) -> None:
+    """Say on stderr that a write waits for another process writing to the index (`Index`'s on_wait)."""
+    click.echo(message, err=True)
 
 
 def _plain_size(paths: tuple[str, ...]) -> int | None:
@@ -111,7 +116,7 @@ def add_cmd(
     err = make_console(stderr=True)
     total = _plain_size(paths)
     show = not quiet and err.is_terminal
-    with Index(db) as index:
+    with Index(db, on_wait=tell_wait) as index:
         if show:
             with Progress(
                 SpinnerColumn(),
@@ -176,9 +181,11 @@ def _query(index: Index, arg: str) -> Article | str:
 def _print_hits(query: str, hits: list[Hit]) -> None:
     con = make_console()
     if not hits:
-        con.print(f"No article in the index shares reused text with {safe(query)}.", highlight=False)
+        con.print(Text.assemble("No article in the index shares reused text with ", plain(query), "."))
         return
-    table = data_table(f"Articles sharing text with {safe(query)} (best first; figures in 0..1)")
+    table = data_table(
+        Text.assemble("Articles sharing text with ", plain(query), " (best first; figures in 0..1)")
+    )
     table.add_column("id")  # the one column that gives way: ids are cut in the middle, never a figure
     table.add_column("date", no_wrap=True, min_width=10)
     table.add_column("direction", no_wrap=True, min_width=9)

@@ -1,9 +1,10 @@
 """How the CLI puts data on a terminal: escaped, fitted, and with progress bars that cannot crash.
 
 Everything printed that comes from the data (ids, titles, outlets, credits, file names, messages that quote
-input, error messages) goes through `safe` (for rich markup) or `clean` (for plain text): a control character
-(C0, DEL, C1, bidirectional overrides, line and paragraph separators) is shown as its escape, ``\\x1b``, so
-that data can neither drive the terminal nor hide itself, and a square bracket is never read as markup.
+input, error messages) goes through `clean`, and reaches rich as a `Text` (`plain`, `Elided`), never inside a
+markup string: a control character (C0, DEL, C1, bidirectional overrides, line and paragraph separators) is
+shown as its escape, ``\\x1b``, so that data can neither drive the terminal nor hide itself, and a square
+bracket or a backslash is shown as it is written.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ import os
 from rich import box
 from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, RenderResult
-from rich.markup import escape
 from rich.measure import Measurement
 from rich.progress import ProgressColumn, Task
 from rich.table import Table
@@ -48,11 +48,6 @@ def clean(value: object, *, lines: bool = False) -> str:
         return text
     keep = ("\n", "\t") if lines else ()
     return "".join(_escaped(ch) if _is_control(ord(ch)) and ch not in keep else ch for ch in text)
-
-
-def safe(value: object, *, lines: bool = False) -> str:
-    """`clean`, then escaped for rich markup: the form of any data inside a string rich reads as markup."""
-    return escape(clean(value, lines=lines))
 
 
 def plain(value: object, style: str = "", *, lines: bool = False) -> Text:
@@ -100,8 +95,8 @@ class Elided:
         yield Text(elide(self.text, options.max_width), style=self.style, no_wrap=True, overflow="crop")
 
 
-def data_table(title: str) -> Table:
-    """A table of records (``title`` is markup: pass data in it through `safe`), drawn without side edges so
+def data_table(title: Text) -> Table:
+    """A table of records (``title`` a `Text`: data never goes through markup), drawn without side edges so
     that the columns keep as much of a narrow terminal as they can. Columns of figures should be
     ``no_wrap=True``; the one that gives way holds `Elided` cells."""
     return Table(

@@ -12,8 +12,8 @@ from rich.text import Text
 from rich.tree import Tree
 
 from copydesk.cli.app import cli
-from copydesk.cli.index import DB_OPTION
-from copydesk.cli.show import CountColumn, Elided, clean, data_table, make_console, plain, safe
+from copydesk.cli.index import DB_OPTION, tell_wait
+from copydesk.cli.show import CountColumn, Elided, clean, data_table, make_console, plain
 from copydesk.engine.index import Index
 from copydesk.engine.stories import StoriesUpdate
 from copydesk.errors import ArticleNotFound
@@ -81,7 +81,7 @@ def stories_cmd(db: Path, min_size: int, limit: int | None, fmt: str, quiet: boo
     not in the corpus), its outlets, its date span and the share of its copies that reuse text uncredited.
     """
     _need(db)
-    with Index(db) as index:
+    with Index(db, on_wait=tell_wait) as index:
         update(index, quiet=quiet or fmt == "json")
         found = index.stories(min_size=min_size, limit=limit, update=False)
         counts = index.store.story_counts()
@@ -92,7 +92,7 @@ def stories_cmd(db: Path, min_size: int, limit: int | None, fmt: str, quiet: boo
     if not found:
         con.print(f"No story of {min_size} or more articles ({counts['stories']:,} stories in all).")
         return
-    table = data_table(f"Stories of {min_size}+ articles, biggest first")
+    table = data_table(Text(f"Stories of {min_size}+ articles, biggest first"))
     # figures and story ids never give way: the source is cut in the middle, its outlets fold under it
     table.add_column("story", no_wrap=True)
     table.add_column("size", justify="right", no_wrap=True)
@@ -118,27 +118,32 @@ def stories_cmd(db: Path, min_size: int, limit: int | None, fmt: str, quiet: boo
     )
 
 
-def _label(m: StoryMember | None, key: str) -> str:
+def _label(m: StoryMember | None, key: str) -> Text:
     if m is None:
-        return "[bold magenta]hidden source[/] (a parent not in the corpus)" if key == HIDDEN else safe(key)
-    bits = [f"[bold]{safe(m.id)}[/]"]
-    where = ", ".join(safe(x) for x in (m.outlet, None if m.date is None else m.date.isoformat()) if x)
+        if key == HIDDEN:
+            return Text.assemble(("hidden source", "bold magenta"), " (a parent not in the corpus)")
+        return plain(key)
+    label = plain(m.id, "bold")
+    where = ", ".join(clean(x) for x in (m.outlet, None if m.date is None else m.date.isoformat()) if x)
     if where:
-        bits.append(f"({where})")
-    return " ".join(bits)
+        label.append(f" ({where})")
+    return label
 
 
-def _edge_note(m: StoryMember, edge: StoryEdge | None = None) -> str:
+def _edge_note(m: StoryMember, edge: StoryEdge | None = None) -> Text:
     if m.role == "alias":
-        return f"[dim]same text as {m.parent} (an alias: its own id, stored once)[/]"
+        return Text(f"same text as {clean(m.parent)} (an alias: its own id, stored once)", style="dim")
     if edge is not None and any(ev.kind == "wire_story" for ev in edge.evidence):
-        return f"[dim]confidence {m.confidence:.2f}, a part of one wire story (by its transmission header)[/]"
+        return Text(
+            f"confidence {m.confidence:.2f}, a part of one wire story (by its transmission header)",
+            style="dim",
+        )
     credit = (
-        "[red]UNCREDITED[/]"
+        Text("UNCREDITED", style="red")
         if m.uncredited
-        else f"credits {safe(', '.join(m.credits))}"
+        else Text(f"credits {clean(', '.join(m.credits))}")
         if m.credits
-        else "no credit"
+        else Text("no credit")
     )
     if edge is not None and edge.source == HIDDEN:  # no text to take words from: what it shares with a copy
         share = (
@@ -146,7 +151,7 @@ def _edge_note(m: StoryMember, edge: StoryEdge | None = None) -> str:
         )
     else:
         share = f"{100 * m.containment:.0f}% of its words from the parent, "
-    return f"[dim]confidence {m.confidence:.2f}, {share}{credit}[/]"
+    return Text.assemble(f"confidence {m.confidence:.2f}, {share}", credit, style="dim")
 
 
 def print_story(story: Story) -> None:
@@ -161,8 +166,8 @@ def print_story(story: Story) -> None:
         if m.role == "alias" and m.parent is not None:
             children.setdefault(m.parent, []).append(m.id)
     top = HIDDEN if story.hidden_source else story.root or ""
-    head = (
-        f"story {safe(story.id)}: {story.size} articles, {len(story.outlets)} outlets, {_span(story)}, "
+    head = Text(
+        f"story {clean(story.id)}: {story.size} articles, {len(story.outlets)} outlets, {_span(story)}, "
         f"{100 * story.uncredited_share:.0f}% of copies uncredited"
     )
     tree = Tree(head)
@@ -178,7 +183,7 @@ def print_story(story: Story) -> None:
             if child in seen:
                 continue
             note = _edge_note(members[child], edge_of.get(child))
-            grow(node.add(f"{_label(members[child], child)}  {note}"), child)
+            grow(node.add(Text.assemble(_label(members[child], child), "  ", note)), child)
 
     for r in roots:
         grow(tree.add(_label(members.get(r), r)), r)
@@ -187,11 +192,11 @@ def print_story(story: Story) -> None:
     extra = [e for e in story.edges if not e.primary]
     for e in extra:
         con.print(
-            f"also: {safe(e.copy)} takes text from {safe(e.source)} (confidence {e.confidence:.2f})",
+            Text(f"also: {clean(e.copy)} takes text from {clean(e.source)} (confidence {e.confidence:.2f})"),
             highlight=False,
         )
     if story.merged:
-        con.print(f"merged into this story: {safe(', '.join(story.merged))}", highlight=False)
+        con.print(Text(f"merged into this story: {clean(', '.join(story.merged))}"), highlight=False)
     con.print("Each edge in full: --format json (evidence) or --format html (edit scripts).", highlight=False)
 
 
@@ -230,7 +235,7 @@ def story_cmd(story_id: str, db: Path, fmt: str, output: Path | None, max_member
     named by ID, when ID is an article).
     """
     _need(db)
-    with Index(db) as index:
+    with Index(db, on_wait=tell_wait) as index:
         update(index, quiet=True)
         focus = None
         try:

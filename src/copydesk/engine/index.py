@@ -139,7 +139,11 @@ def _batches(
 
 
 class Index:
-    """An index of articles in one SQLite file (see `copydesk.store`)."""
+    """An index of articles in one SQLite file (see `copydesk.store`).
+
+    on_wait: called once with a message when a write (an add batch, a stories update) waits for another
+    process writing to the file; writes wait for each other rather than fail.
+    """
 
     def __init__(
         self,
@@ -149,8 +153,9 @@ class Index:
         compare_config: CompareConfig | None = None,
         story_config: StoryConfig | None = None,
         readonly: bool = False,
+        on_wait: Callable[[str], None] | None = None,
     ) -> None:
-        self.store: Store = open_store(path, config=config, readonly=readonly)
+        self.store: Store = open_store(path, config=config, readonly=readonly, on_wait=on_wait)
         self.config = self.store.config
         self.compare_config = compare_config or CompareConfig()
         self.story_config = story_config or StoryConfig()

@@ -456,8 +456,27 @@ def update(
     """Bring the stories of ``store`` up to date with the articles added since the last update.
 
     progress(done, total) is called as new articles are linked. Everything is stored in one transaction at
-    the end: a killed update stores nothing, and the next one starts again from the same articles.
+    the end: a killed update stores nothing, and the next one starts again from the same articles. When
+    another process stored an update meanwhile (two ``copydesk stories``, or an export, at once), nothing of
+    this one is stored and it starts again from there: it then places only what that one left, often
+    nothing, and its summary counts that.
     """
+    start = time.perf_counter()
+    while True:
+        done = _update_once(store, compare_config=compare_config, config=config, progress=progress)
+        if done is not None:
+            done.seconds = time.perf_counter() - start
+            return done
+
+
+def _update_once(
+    store: Store,
+    *,
+    compare_config: CompareConfig,
+    config: StoryConfig,
+    progress: Callable[[int, int], None] | None,
+) -> StoriesUpdate | None:
+    """One try of `update`: None, with nothing stored, when another update was stored meanwhile."""
     start = time.perf_counter()
     summary = StoriesUpdate()
     # the aliases first: the articles holding their texts are then among the articles named next, or older
@@ -473,7 +492,7 @@ def update(
     own: dict[str, frozenset[str]] = {}
     summary.aliases = len(pending)
     if not new_ids:  # only aliases of articles placed before
-        store.save_stories(
+        saved = store.save_stories(
             mark=mark,
             new_mark=new_mark,
             links=[],
@@ -483,6 +502,9 @@ def update(
             patches=aliases.late(store, cache.fetch, pending, own, [], {}),
             alias_marks=(alias_mark, new_alias_mark),
         )
+        if not saved:
+            return None
+        summary.aliases = len(pending)
         summary.seconds = time.perf_counter() - start
         return summary
 
@@ -670,7 +692,7 @@ def update(
             (Story(sid, prov.root, prov.hidden_source, (*held, *more), prov.edges, tuple(history)), seq)
         )
 
-    store.save_stories(
+    saved = store.save_stories(
         mark=mark,
         new_mark=new_mark,
         links=list(links.values()),
@@ -682,6 +704,8 @@ def update(
         ),
         alias_marks=(alias_mark, new_alias_mark),
     )
+    if not saved:
+        return None
     summary.articles = len(new_ids)
     summary.links = len(links)
     summary.merges = merged

@@ -16,21 +16,25 @@ kind       JSONL               CSV                   Parquet
 ``list``   list of strings     joined with ``"; "``  list<string>
 =========  ==================  ====================  =====================
 
-A file is written under a temporary name next to it and renamed when complete, so a failed export leaves
-no half-written file. A name ending in ``.gz`` (JSONL, CSV) is gzip-compressed.
+A file is written under a new, hidden, random temporary name next to it (created exclusively, never through
+a link: see `create_partial`) and renamed when complete, so a failed export leaves no half-written file and
+a killed one leaves only that temporary file (`leftovers` finds it). A name ending in ``.gz`` (JSONL, CSV)
+is gzip-compressed.
 
-The text folder (`TextFolderWriter`) holds one ``.txt`` file per article, in the form `copydesk.io.read`
-reads back: a header line `` date YYYY-MM-DD <title>`` when the article has a date, then its body.
+The folder of text files is written by `copydesk.io.folder.TextFolderWriter`.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import gzip
+import io
 import json
 import os
 import re
+import secrets
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -43,6 +47,7 @@ Kind = Literal["str", "float", "int", "bool", "date", "list"]
 Row = Mapping[str, Any]
 
 ROW_FORMATS = ("jsonl", "csv", "parquet")
+NAME_MAX = 255  # bytes in one part of a path (a file or folder name) on common file systems
 
 _EXTENSIONS = {
     ".jsonl": "jsonl",
@@ -133,19 +138,21 @@ class _FileRows(RowWriter):
         self._final: Path | None = None
         self._partial: Path | None = None
         self._stream: IO[Any] | None = None
+        self._raw: IO[bytes] | None = None
         if isinstance(target, Path):
             self._final = target
-            self._partial = target.with_name(f".{target.name}.partial")
+            self._partial, self._raw = create_partial(target)
             try:
                 if binary:
-                    self._stream = None  # the Parquet writer opens the file itself
+                    self._stream = None  # the Parquet writer writes to the raw file
                 elif target.name.lower().endswith(".gz"):
-                    # Closed by close() or discard(): the writer outlives this call.
-                    self._stream = gzip.open(self._partial, "wt", encoding="utf-8", newline="")  # noqa: SIM115
+                    zipped = gzip.GzipFile(filename="", mode="wb", fileobj=self._raw)
+                    self._stream = io.TextIOWrapper(zipped, encoding="utf-8", newline="")
                 else:
-                    self._stream = self._partial.open("w", encoding="utf-8", newline="")
-            except OSError as exc:
-                raise InputError(f"cannot write: {exc.strerror or exc}", path=str(target)) from exc
+                    self._stream = io.TextIOWrapper(self._raw, encoding="utf-8", newline="")
+            except BaseException:
+                self.discard()
+                raise
         else:
             self._stream = target
 
@@ -154,16 +161,68 @@ class _FileRows(RowWriter):
             if self._stream is not None:
                 self._stream.flush()
             return
-        if self._stream is not None:
-            self._stream.close()
-        os.replace(self._partial, self._final)
+        try:
+            self._close_files()
+            os.replace(self._partial, self._final)
+        except OSError as exc:
+            self.discard()
+            raise InputError(f"cannot write: {exc.strerror or exc}", path=str(self._final)) from exc
+
+    def _close_files(self) -> None:
+        # the text and gzip layers close the raw file under them; close it too when they were never made
+        for f in (self._stream, self._raw):
+            if f is not None and not f.closed:
+                f.close()
 
     def discard(self) -> None:
         if self._partial is None:
             return
-        if self._stream is not None:
-            self._stream.close()
+        with contextlib.suppress(OSError, ValueError):  # what was written is thrown away anyway
+            self._close_files()
         self._partial.unlink(missing_ok=True)
+
+
+def create_partial(target: Path) -> tuple[Path, IO[bytes]]:
+    """A new, empty file in ``target``'s folder to write ``target`` under, opened for binary writing.
+
+    The name is hidden and random (``.NAME.XXXXXXXX.partial``, shortened to fit the 255-byte limit of a
+    file name), and the file is created exclusively (``O_CREAT | O_EXCL``, and ``O_NOFOLLOW``): a file or
+    a symbolic link planted at that name is never opened, let alone written through. Rename it onto
+    ``target`` when complete (`os.replace` replaces a link at ``target`` itself, not what it points to).
+
+    Raises `InputError` when the file cannot be created.
+    """
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+    for _ in range(100):
+        path = target.with_name(partial_name(target.name))
+        try:
+            fd = os.open(path, flags, 0o666)
+        except FileExistsError:
+            continue
+        except OSError as exc:
+            raise InputError(f"cannot write: {exc.strerror or exc}", path=str(target)) from exc
+        return path, os.fdopen(fd, "wb")
+    raise InputError("cannot write: no free temporary name beside it", path=str(target))
+
+
+def leftovers(target: Path) -> list[Path]:
+    """The temporary files or folders of ``target`` beside it (`partial_name`), sorted: left by an export
+    that was killed, or in use by one still running."""
+    pattern = re.compile(re.escape(f".{target.name}.") + r"[0-9a-f]{8}\.partial")
+    try:
+        return sorted(p for p in target.parent.iterdir() if pattern.fullmatch(p.name))
+    except OSError:
+        return []
+
+
+def partial_name(name: str) -> str:
+    """A hidden, random name to build ``name`` under beside it: ``.NAME.XXXXXXXX.partial``, or
+    ``.copydesk.XXXXXXXX.partial`` when that would be over `NAME_MAX` bytes."""
+    token = secrets.token_hex(4)
+    full = f".{name}.{token}.partial"
+    if len(full.encode("utf-8", "surrogatepass")) <= NAME_MAX:
+        return full
+    return f".copydesk.{token}.partial"
 
 
 def _plain(value: Any) -> Any:
@@ -244,10 +303,11 @@ class ParquetRows(_FileRows):
         }
         self._pa = pa
         self._schema = pa.schema([(c.name, types[c.kind]) for c in self.columns])
-        assert self._partial is not None
+        assert self._raw is not None
         try:
-            self._writer = pq.ParquetWriter(self._partial, self._schema, compression="zstd")
+            self._writer = pq.ParquetWriter(self._raw, self._schema, compression="zstd")
         except OSError as exc:
+            super().discard()
             raise InputError(f"cannot write: {exc}", path=str(target)) from exc
         self._group_rows = group_rows
         self._pending: list[Row] = []
@@ -267,13 +327,18 @@ class ParquetRows(_FileRows):
             self._pending = []
 
     def close(self) -> None:
-        self._flush()
-        self._writer.close()
+        try:
+            self._flush()
+            self._writer.close()
+        except BaseException:
+            self.discard()
+            raise
         super().close()
 
     def discard(self) -> None:
         self._pending = []
-        self._writer.close()
+        with contextlib.suppress(Exception):  # the file is thrown away: its last error does not matter
+            self._writer.close()
         super().discard()
 
 
@@ -292,102 +357,3 @@ def open_rows(target: Path | TextIO, columns: Sequence[Column], *, fmt: str) -> 
             raise ConfigError("Parquet output needs a file name, not a stream")
         return ParquetRows(target, columns)
     raise ConfigError(f"row format must be one of {', '.join(ROW_FORMATS)}, got {fmt!r}")
-
-
-# -- a folder of text files -----------------------------------------------------------------------------
-
-# Characters kept out of file names: path separators, control characters and those Windows refuses.
-_UNSAFE = re.compile(r'[\x00-\x1f\x7f\\:*?"<>|]')
-# Names `copydesk.io.read` passes over when walking a folder (see read._is_documentation).
-_DOCUMENTATION = ("README", "LICENSE", "LICENCE", "COPYING", "CHANGELOG")
-
-
-def text_file_name(id: str) -> str:
-    """The relative path of article ``id`` in a text folder, ``/``-separated, ending in ``.txt``.
-
-    Reading the folder back gives each article its relative path as id (`copydesk.io.read`), so an id that
-    ends in ``.txt`` and is a safe relative path comes back unchanged; any other gets ``.txt`` appended, and
-    unsafe characters (``\\ : * ? " < > |``, control characters) become ``_``, as do empty, ``.`` and ``..``
-    parts and a leading ``.`` (hidden files are not read).
-    """
-    parts = []
-    for part in id.split("/"):
-        part = _UNSAFE.sub("_", part)
-        if part in ("", ".", ".."):
-            part = "_"
-        elif part.startswith("."):
-            part = "_" + part
-        parts.append(part)
-    name = parts[-1]
-    if not name.lower().endswith(".txt") or name.lower() == ".txt":
-        name += ".txt"
-    if name.split(".", 1)[0].upper() in _DOCUMENTATION:
-        name = "_" + name
-    parts[-1] = name
-    return "/".join(parts)
-
-
-def text_header(title: str | None, date: dt.date | None) -> str:
-    """The header line (with its newline) for a text file: `` date YYYY-MM-DD <title>``; empty without a
-    date (the format has no header without one, so the title is then not written)."""
-    if date is None:
-        return ""
-    title = " ".join((title or "").split())
-    return f" date {date.isoformat()} {title}".rstrip() + "\n"
-
-
-class TextFolderWriter(RowWriter):
-    """One ``.txt`` file per row (columns ``id``, ``text``, and ``title`` and ``date`` for the header) in a
-    new or empty folder; names from `text_file_name`, a clash resolved by ``~2``, ``~3``... before ``.txt``.
-
-    renamed: how many articles got a file name other than their id (their id changes when read back).
-    """
-
-    def __init__(self, folder: Path) -> None:
-        if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
-            raise ConfigError(
-                f"the text output folder {str(folder)!r} exists and is not empty: name a new or empty folder"
-            )
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise InputError(f"cannot create folder: {exc.strerror or exc}", path=str(folder)) from exc
-        self.folder = folder
-        self.renamed = 0
-        self._used: set[str] = set()
-        self._written: list[Path] = []
-
-    def write(self, rows: Sequence[Row]) -> None:
-        for row in rows:
-            name = self._unique(text_file_name(str(row["id"])))
-            self.renamed += name != row["id"]
-            path = self.folder / name
-            text = text_header(row.get("title"), row.get("date")) + row["text"]
-            try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                self._written.append(path)
-                path.write_text(text, encoding="utf-8", newline="")
-            except OSError as exc:
-                raise InputError(f"cannot write: {exc.strerror or exc}", path=str(path)) from exc
-
-    def _unique(self, name: str) -> str:
-        # Case-folded: two names differing in case are one file on macOS and Windows.
-        stem, k, candidate = name[: -len(".txt")], 1, name
-        while candidate.casefold() in self._used:
-            k += 1
-            candidate = f"{stem}~{k}.txt"
-        self._used.add(candidate.casefold())
-        return candidate
-
-    def close(self) -> None:
-        pass
-
-    def discard(self) -> None:
-        """Remove the files written and the folders left empty (the folder was new or empty)."""
-        for path in self._written:
-            path.unlink(missing_ok=True)
-        folders = sorted({p.parent for p in self._written} | {self.folder}, key=lambda p: -len(p.parts))
-        for folder in folders:
-            while folder != self.folder.parent and folder.is_dir() and not any(folder.iterdir()):
-                folder.rmdir()
-                folder = folder.parent

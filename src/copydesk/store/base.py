@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -329,12 +329,12 @@ class Store(ABC):
         merged: Mapping[str, str],
         patches: Sequence[StoryPatch] = (),
         alias_marks: tuple[int, int] | None = None,
-    ) -> None:
+    ) -> bool:
         """In one transaction: add ``links``, store ``stories`` (each with its sequence number) replacing what
         was stored for them, apply ``patches``, retire the ``merged`` stories (id -> the story they went
         into), and move the mark from ``mark`` to ``new_mark`` (and the aliases' mark from
-        ``alias_marks[0]`` to ``alias_marks[1]``). StoreError, with nothing stored, when a mark moved
-        meanwhile (another process updated the stories)."""
+        ``alias_marks[0]`` to ``alias_marks[1]``); True. False, with nothing stored, when a mark moved
+        meanwhile (another process updated the stories: start again from the new marks)."""
 
     @abstractmethod
     def load_stories(self, stories: Sequence[str]) -> list[Story]:
@@ -373,13 +373,18 @@ class Store(ABC):
 
 
 def open_store(
-    path: str | Path = DEFAULT_PATH, *, config: IndexConfig | None = None, readonly: bool = False
+    path: str | Path = DEFAULT_PATH,
+    *,
+    config: IndexConfig | None = None,
+    readonly: bool = False,
+    on_wait: Callable[[str], None] | None = None,
 ) -> Store:
     """Open the index at ``path`` (an SQLite file), creating it unless ``readonly``.
 
     config: None uses the stored settings (or the defaults for a new index); otherwise it must agree with
     the stored ones (StoreError says what differs).
+    on_wait: called once with a message when a write waits for another process writing to the index.
     """
     from copydesk.store.sqlite import SqliteStore  # the factory knows its backends; the backends know base
 
-    return SqliteStore(path, config=config, readonly=readonly)
+    return SqliteStore(path, config=config, readonly=readonly, on_wait=on_wait)

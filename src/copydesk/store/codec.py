@@ -10,12 +10,17 @@
   bytes, lone surrogates kept (``surrogatepass``). Indexes of schema version 3 and older hold zlib streams
   (RFC 1950) instead, and an upgraded index holds both: a blob is read by its first four bytes (the zstd
   magic number ``28 b5 2f fd`` is no valid zlib header, whose first two bytes are a multiple of 31).
-  Zstandard level 1 compresses news text as well as zlib level 1 at about a fifth of the time.
+  Zstandard level 1 compresses news text as well as zlib level 1 at about a fifth of the time. No text
+  holds more than `MAX_TEXT_BYTES` bytes: longer ones are refused when stored, and a stored blob is never
+  expanded past that cap, whatever its header says (the index file is input like any other).
 - ``Article.date`` is ISO 8601 TEXT ``YYYY-MM-DD`` (it sorts by date); ``Article.meta`` is a JSON object
   TEXT, NULL when empty.
 - A `BodyLayout`: ``skip`` is a BLOB of int32 little-endian ``lo, hi`` pairs (empty when every word is a body
   word, NULL when no layout was given); ``credits`` a JSON array of ``[kind, name, start, end]``, NULL when
   there is none.
+
+A stored value that does not decode as described is a `StoreError` naming the table and the row
+(`malformed`, `reading`), never a crash or an allocation the file asks for.
 """
 
 from __future__ import annotations
@@ -24,7 +29,8 @@ import datetime as dt
 import json
 import threading
 import zlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,6 +49,23 @@ _TWO_64 = 1 << 64
 _TWO_63 = 1 << 63
 ZSTD_LEVEL = 1
 _ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
+# The longest text the index stores, in UTF-8 bytes: readers take texts of up to 5,000,000 characters by
+# default (at most 20 MB in UTF-8), and this leaves room for a --max-chars of up to 16 million characters of
+# any script. Also the most memory one stored text may take when it is expanded.
+MAX_TEXT_BYTES = 64 * 1024 * 1024
+# What decoding a damaged value raises (StoreError: a text past the cap), turned into one StoreError naming
+# the row by `reading` and `as_malformed`.
+DECODE_ERRORS = (
+    StoreError,
+    ValueError,
+    TypeError,
+    KeyError,
+    IndexError,
+    OverflowError,
+    AttributeError,
+    zlib.error,
+    zstandard.ZstdError,
+)
 
 
 def to_signed(value: int) -> int:
@@ -65,7 +88,40 @@ def array_blob(values: U64) -> bytes:
 
 
 def blob_array(blob: bytes) -> U64:
+    """The uint64 values of a BLOB of 8-byte little-endian values (ValueError for another length)."""
+    if not isinstance(blob, bytes) or len(blob) % 8:
+        raise ValueError(f"an array BLOB must be bytes of a multiple of 8 long, got {_kind(blob)}")
     return np.frombuffer(blob, dtype="<u8").astype(np.uint64)
+
+
+def _kind(value: object) -> str:
+    if isinstance(value, bytes):
+        return f"{len(value):,} bytes"
+    return f"a value of type {type(value).__name__}"
+
+
+def malformed(table: str, row: str, problem: str) -> StoreError:
+    """The error for a stored row that does not decode: names the table, the row and what is wrong."""
+    return StoreError(
+        f"the index row {table} {row} is malformed ({problem}): the file is damaged or was not written by "
+        "copydesk; move it away and build the index again (copydesk add)"
+    )
+
+
+def as_malformed(table: str, row: str, exc: Exception) -> StoreError:
+    """`malformed` for the error ``exc`` (one of `DECODE_ERRORS`) met decoding a row."""
+    return malformed(table, row, str(exc) if isinstance(exc, StoreError) else f"{type(exc).__name__}: {exc}")
+
+
+@contextmanager
+def reading(table: str, row: str) -> Iterator[None]:
+    """Decode one stored row of ``table`` (``row`` names it, for example ``id 'a1'``): any error decoding it
+    becomes one StoreError naming both (see `malformed`). Loops over many rows catch `DECODE_ERRORS` and
+    call `as_malformed` instead, which costs nothing until a row is bad."""
+    try:
+        yield
+    except DECODE_ERRORS as exc:
+        raise as_malformed(table, row, exc) from exc
 
 
 class _Codecs(threading.local):
@@ -85,24 +141,77 @@ def pack_text(text: str) -> bytes:
 
 
 def unpack_text(blob: bytes) -> str:
-    """The text of a blob made by `pack_text`, or by the zlib of schema version 3 and older."""
-    raw = _CODECS.decompressor.decompress(blob) if blob[:4] == _ZSTD_MAGIC else zlib.decompress(blob)
-    return raw.decode("utf-8", "surrogatepass")
+    """The text of a blob made by `pack_text`, or by the zlib of schema version 3 and older.
+
+    Never expands past `MAX_TEXT_BYTES`: StoreError for a blob whose Zstandard header claims more, that
+    expands to more, or that is not a whole Zstandard frame or zlib stream of UTF-8.
+    """
+    if not isinstance(blob, bytes):
+        raise StoreError(f"a stored text must be a BLOB, got {_kind(blob)}")
+    try:
+        if blob[:4] == _ZSTD_MAGIC:
+            size = zstandard.frame_content_size(blob)  # -1 when the header does not say
+            if size > MAX_TEXT_BYTES:
+                raise StoreError(
+                    f"a stored text claims {size:,} bytes, over the {MAX_TEXT_BYTES:,}-byte cap of a text"
+                )
+            # with the size in the header the output is made that size and no bigger; without, the cap
+            raw = _CODECS.decompressor.decompress(blob, max_output_size=MAX_TEXT_BYTES)
+        else:
+            stream = zlib.decompressobj()
+            raw = stream.decompress(blob, MAX_TEXT_BYTES + 1)
+            if len(raw) > MAX_TEXT_BYTES or stream.unconsumed_tail:
+                raise StoreError(f"a stored text expands past the {MAX_TEXT_BYTES:,}-byte cap of a text")
+            if not stream.eof:
+                raise StoreError("a stored text is a truncated zlib stream")
+        return raw.decode("utf-8", "surrogatepass")
+    except (zstandard.ZstdError, zlib.error, UnicodeDecodeError) as exc:
+        raise StoreError(f"a stored text does not decode ({type(exc).__name__}: {exc})") from exc
 
 
 def row_article(row: Sequence[Any]) -> Article:
-    """An `Article` from ``id, title, date, url, outlet, body_start, meta, text`` columns."""
+    """An `Article` from ``id, title, date, url, outlet, body_start, meta, text`` columns; StoreError naming
+    the row when one of them is malformed."""
     id_, title, date, url, outlet, body_start, meta, text = row
-    return Article(
-        text=unpack_text(text),
-        id=id_,
-        title=title,
-        date=None if date is None else dt.date.fromisoformat(date),
-        url=url,
-        outlet=outlet,
-        body_start=body_start,
-        meta={} if meta is None else json.loads(meta),
+    try:
+        # one test for the common case (this runs for every article read); the details when it fails
+        if not (
+            type(id_) is str
+            and type(body_start) is int
+            and (title is None or type(title) is str)
+            and (date is None or type(date) is str)
+            and (url is None or type(url) is str)
+            and (outlet is None or type(outlet) is str)
+        ):
+            raise TypeError(_column_types(id_, title, date, url, outlet, body_start))
+        fields = {} if meta is None else json.loads(meta)
+        if not isinstance(fields, dict):
+            raise TypeError(f"meta must be a JSON object, got {_kind(fields)}")
+        return Article(
+            text=unpack_text(text),
+            id=id_,
+            title=title,
+            date=None if date is None else dt.date.fromisoformat(date),
+            url=url,
+            outlet=outlet,
+            body_start=body_start,
+            meta=fields,
+        )
+    except DECODE_ERRORS as exc:
+        raise as_malformed("articles", f"id {id_!r}", exc) from exc
+
+
+def _column_types(id_: Any, title: Any, date: Any, url: Any, outlet: Any, body_start: Any) -> str:
+    if not isinstance(id_, str):
+        return f"id must be TEXT, got {_kind(id_)}"
+    if not isinstance(body_start, int):
+        return f"body_start must be an INTEGER, got {_kind(body_start)}"
+    name, value = next(
+        (n, v)
+        for n, v in (("title", title), ("date", date), ("url", url), ("outlet", outlet))
+        if v is not None and not isinstance(v, str)
     )
+    return f"{name} must be TEXT or NULL, got {_kind(value)}"
 
 
 ARTICLE_COLUMNS = "id, title, date, url, outlet, body_start, meta, text"
@@ -117,15 +226,34 @@ def pack_layout(layout: BodyLayout | None) -> tuple[bytes | None, str | None]:
     return skip, credits
 
 
-def unpack_layout(skip: bytes | None, credits: str | None) -> BodyLayout | None:
+def unpack_layout(skip: bytes | None, credits: str | None, *, id: str = "?") -> BodyLayout | None:
+    """The `BodyLayout` of the article ``id`` from its columns; StoreError naming it when they are malformed."""
     if skip is None:
         return None
-    # most bodies skip nothing: no array for them (find unpacks a hundred layouts per query)
-    pairs = np.frombuffer(skip, dtype="<i4").reshape(-1, 2).tolist() if skip else []
-    return BodyLayout(
-        tuple((lo, hi) for lo, hi in pairs),
-        () if credits is None else tuple((k, n, s, e) for k, n, s, e in json.loads(credits)),
-    )
+    with reading("articles", f"id {id!r} (layout)"):
+        if not isinstance(skip, bytes) or len(skip) % 8:
+            raise ValueError(f"skip must be a BLOB of int32 pairs, got {_kind(skip)}")
+        # most bodies skip nothing: no array for them (find unpacks a hundred layouts per query)
+        pairs = np.frombuffer(skip, dtype="<i4").reshape(-1, 2).tolist() if skip else []
+        last = 0
+        for lo, hi in pairs:
+            if not last <= lo < hi:
+                raise ValueError(f"skip must hold sorted, disjoint, non-empty word ranges, got {pairs!r}")
+            last = hi
+        found = () if credits is None else tuple(_credit(c) for c in json.loads(credits))
+        return BodyLayout(tuple((lo, hi) for lo, hi in pairs), found)
+
+
+def _credit(value: Any) -> tuple[str, str | None, int, int]:
+    kind, name, start, end = value
+    if not (
+        isinstance(kind, str)
+        and (name is None or isinstance(name, str))
+        and type(start) is int
+        and type(end) is int
+    ):
+        raise TypeError(f"a credit must be [kind, name, start, end], got {value!r}")
+    return kind, name, start, end
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,6 +287,14 @@ def _encode(position: int, item: IndexedArticle, config: IndexConfig) -> Encoded
         raise StoreError(f"{where}: content_hash must be an integer in [0, 2**64), got {fp.content_hash!r}")
     if not isinstance(fp.words, int | np.integer) or int(fp.words) < 0:
         raise StoreError(f"{where}: words must be a non-negative integer, got {fp.words!r}")
+    # a character takes at most 4 bytes in UTF-8: most texts are known to fit without encoding them
+    if len(article.text) > MAX_TEXT_BYTES // 4:
+        size = len(article.text.encode("utf-8", "surrogatepass"))
+        if size > MAX_TEXT_BYTES:
+            raise StoreError(
+                f"{where}: its text takes {size:,} bytes in UTF-8, over the index's cap of {MAX_TEXT_BYTES:,}: "
+                "split it, or leave it out (copydesk add --max-chars)"
+            )
     _u64(where, "signature", fp.signature, config.num_perm)  # checked, not kept
     band_keys = _u64(where, "band_keys", fp.band_keys, config.bands)
     passages = _u64(where, "passages", fp.passages, None)

@@ -23,12 +23,13 @@ import json
 import sqlite3
 from collections import Counter
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from copydesk.errors import StoreError
-from copydesk.store.codec import I64
+from copydesk.store.codec import I64, malformed
 
 # The tables of blocks and the segments' columns of their row counts and shifts, by kind of postings.
 TABLES = {
@@ -118,6 +119,29 @@ def _decode(blobs: list[bytes]) -> Pairs:
     return records["key"].astype(np.int64), records["doc"].astype(np.int64)
 
 
+def _checked(table: str, seg: int, block: int, blob: Any) -> bytes:
+    """A block's postings BLOB, or StoreError naming the row when it is not whole `RECORD` values."""
+    if not isinstance(blob, bytes) or len(blob) % RECORD.itemsize:
+        got = f"{len(blob):,} bytes" if isinstance(blob, bytes) else type(blob).__name__
+        raise malformed(
+            table,
+            f"(seg {seg}, block {block})",
+            f"postings must be {RECORD.itemsize}-byte records, got {got}",
+        )
+    return blob
+
+
+def _segments(con: sqlite3.Connection, shift_column: str) -> list[tuple[int, int]]:
+    """(seg, shift) of every segment, or StoreError naming a segment whose shift is out of [1, 63]."""
+    rows = con.execute(f"SELECT seg, {shift_column} FROM segments").fetchall()
+    for seg, shift in rows:
+        if type(seg) is not int or type(shift) is not int or not 1 <= shift <= 63:
+            raise malformed(
+                "segments", f"seg {seg!r}", f"{shift_column} must be an integer in [1, 63], got {shift!r}"
+            )
+    return rows
+
+
 def write_segment(
     con: sqlite3.Connection, docs: Sequence[int], band_keys: Sequence[I64], passages: Sequence[I64]
 ) -> int:
@@ -165,10 +189,10 @@ def _block_reader(
         blobs: list[bytes] = []
         for seg, shift in segs:
             rows = con.execute(
-                f"SELECT postings FROM {table} WHERE seg = ? AND block BETWEEN ? AND ? ORDER BY block",
+                f"SELECT block, postings FROM {table} WHERE seg = ? AND block BETWEEN ? AND ? ORDER BY block",
                 (seg, lo >> shift, hi >> shift),
             )
-            blobs.extend(b for (b,) in rows)
+            blobs.extend(_checked(table, seg, block, b) for block, b in rows)
         keys, docs = _decode(blobs)
         inside = (keys >= lo) & (keys <= hi)
         return _dedup(keys[inside], docs[inside])
@@ -249,23 +273,23 @@ def lookup(con: sqlite3.Connection, kind: str, keys: npt.ArrayLike) -> Pairs:
         return empty, empty
     # One statement for every segment: the (segment, block) pairs to read, each as one integer of a JSON
     # array (SQLite splits an integer faster than it reads a JSON pair); pairs out of that range as pairs.
-    segs = con.execute(f"SELECT seg, {shift_column} FROM segments").fetchall()
+    segs = _segments(con, shift_column)
     blocks = [(seg, np.unique(wanted >> np.int64(shift)).tolist()) for seg, shift in segs]
     if all(seg < _SEG_LIMIT and shift >= _MIN_PACKED_SHIFT for seg, shift in segs):
         codes = [seg * _SEG_UNIT + block + _BLOCK_BIAS for seg, found in blocks for block in found]
         sql = (
-            f"SELECT b.postings FROM json_each(?) AS j CROSS JOIN {table} AS b "
+            f"SELECT b.seg, b.block, b.postings FROM json_each(?) AS j CROSS JOIN {table} AS b "
             f"ON b.seg = j.value >> {_SEG_BITS} AND b.block = (j.value & {_SEG_UNIT - 1}) - {_BLOCK_BIAS}"
         )
         rows = con.execute(sql, (json.dumps(codes),))
     else:
         pairs = [[seg, block] for seg, found in blocks for block in found]
         sql = (
-            f"SELECT b.postings FROM json_each(?) AS j CROSS JOIN {table} AS b "
+            f"SELECT b.seg, b.block, b.postings FROM json_each(?) AS j CROSS JOIN {table} AS b "
             "ON b.seg = j.value ->> 0 AND b.block = j.value ->> 1"
         )
         rows = con.execute(sql, (json.dumps(pairs),))
-    blobs = [blob for (blob,) in rows]
+    blobs = [_checked(table, seg, block, blob) for seg, block, blob in rows]
     if not blobs:
         return empty, empty
     records = np.frombuffer(b"".join(blobs), dtype=RECORD)
@@ -334,7 +358,11 @@ def doc_ids(con: sqlite3.Connection, docs: Sequence[int]) -> dict[int, str]:
         "SELECT doc, id FROM articles INDEXED BY articles_doc_id WHERE doc IN (SELECT value FROM json_each(?))",
         (json.dumps(list(docs)),),
     )
-    return dict(rows.fetchall())
+    found = dict(rows.fetchall())
+    if len(found) < len(set(docs)):
+        lost = next(d for d in docs if d not in found)
+        raise malformed("band_blocks or passage_blocks", f"holding doc {lost}", "no article has that doc")
+    return found
 
 
 def key_docs(con: sqlite3.Connection, table: str, keys: I64, *, max_postings: int | None) -> Pairs:

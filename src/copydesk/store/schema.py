@@ -222,11 +222,18 @@ def check(con: sqlite3.Connection, path: str, config: IndexConfig | None) -> Ind
             f"{path} has index schema version {found}, this copydesk reads version {SCHEMA_VERSION}: "
             "use the copydesk version that made it, or build a new index (copydesk add into a new --db path)"
         )
+    # The stored settings go through IndexConfig's own checks, ranges included: the file is input too.
     try:
-        stored = IndexConfig(**json.loads(meta["config"]))
+        settings = json.loads(meta["config"])
+        if not isinstance(settings, dict):
+            raise TypeError(f"a JSON object is needed, got {type(settings).__name__}")
+        stored = IndexConfig(**settings)
     except (KeyError, TypeError, ValueError) as exc:
+        shown = repr(meta.get("config"))
         raise StoreError(
-            f"{path}: the stored index settings are unreadable ({meta.get('config')!r}): build a new index"
+            f"{path}: the stored index settings (meta row key 'config') are not valid: {exc} (stored: "
+            f"{shown[:200]}{'...' if len(shown) > 200 else ''}); the file is damaged or was not written by "
+            "copydesk: build a new index"
         ) from exc
     if config is None:
         return stored

@@ -3,7 +3,8 @@
 The file is in WAL mode with ``synchronous=NORMAL``: a committed batch survives the process being killed
 (the operating system still holds the log), and readers in other connections or processes query a
 consistent snapshot while one writer adds. A power failure may lose the last batches committed before it,
-never leave a partial one. Writers wait up to ``timeout`` seconds for each other.
+never leave a partial one. A writer waits for another one (an ``add`` batch, a stories update) to finish,
+up to ``timeout`` seconds, and says so once through ``on_wait``.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import datetime as dt
 import json
 import sqlite3
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -27,9 +29,13 @@ from copydesk.store import ingest, postings, schema, stories
 from copydesk.store.base import I64, U64, AddResult, MemberNode, Store, StoreStats, StoryHead, StoryPatch
 from copydesk.store.codec import (
     ARTICLE_COLUMNS,
+    DECODE_ERRORS,
     LAYOUT_COLUMNS,
+    as_malformed,
     blob_array,
     encode_items,
+    malformed,
+    reading,
     row_article,
     signed_array,
     to_unsigned,
@@ -37,6 +43,7 @@ from copydesk.store.codec import (
 )
 
 T = TypeVar("T")
+_BUSY = frozenset({sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED})
 _HEADER = b"SQLite format 3\x00"
 _PAGE = 10_000
 # 8 KiB pages: a fingerprints row (~1.6 KB) wastes a third of a 4 KiB page, a fifth of an 8 KiB one.
@@ -47,13 +54,20 @@ PAGE_SIZE = 8192  # rows per page when streaming ids
 # the operating system's cache, shared and reclaimable), which is why writers, whose memory `add` reports,
 # do not map. SQLite caps the size at its build's SQLITE_MAX_MMAP_SIZE (2 GiB in common builds).
 READONLY_MMAP_MB = 4096
+# Seconds a write waits for another writer by default: an add batch or a stories update of a large index
+# holds the file for seconds to minutes, and failing a command for that would lose its work.
+WRITE_TIMEOUT = 3600.0
+# Milliseconds of each try at the write lock: between tries the waiting writer can say that it waits.
+_LOCK_TRY_MS = 250
 
 
 class SqliteStore(Store):
     """The index in the SQLite file ``path``, created unless ``readonly``.
 
     config: None uses the stored settings (the defaults for a new file); otherwise it must agree with them.
-    timeout: seconds a write waits for another writer before StoreError.
+    timeout: seconds a write waits for another writer before StoreError (default `WRITE_TIMEOUT`).
+    on_wait: called once, with a message naming the file, when a write has to wait for another writer (the
+        command line prints it on stderr).
     merge_factor: postings segments per level before they are merged (see `postings`), >= 2.
     cache_mb: SQLite page cache of this connection, in MiB.
     mmap_mb: file bytes SQLite may map into memory, in MiB (0: none; None: `READONLY_MMAP_MB` when
@@ -67,11 +81,14 @@ class SqliteStore(Store):
         *,
         config: IndexConfig | None = None,
         readonly: bool = False,
-        timeout: float = 60.0,
+        timeout: float = WRITE_TIMEOUT,
         merge_factor: int = 16,
         cache_mb: int = 64,
         mmap_mb: int | None = None,
+        on_wait: Callable[[str], None] | None = None,
     ) -> None:
+        if isinstance(timeout, bool) or not isinstance(timeout, int | float) or not 0 <= timeout < 1e9:
+            raise StoreError(f"timeout must be a number of seconds in [0, 1e9), got {timeout!r}")
         if not isinstance(merge_factor, int) or merge_factor < 2:
             raise StoreError(f"merge_factor must be an integer >= 2, got {merge_factor!r}")
         if mmap_mb is None:
@@ -83,6 +100,8 @@ class SqliteStore(Store):
         self._path = Path(path)
         self._readonly = readonly
         self._factor = merge_factor
+        self._timeout = float(timeout)
+        self._on_wait = on_wait
         self._lock = threading.RLock()
         self._sniff()
         try:
@@ -203,7 +222,7 @@ class SqliteStore(Store):
         with self._lock:
             con = self._connection()
             try:
-                con.execute("BEGIN IMMEDIATE")
+                self._begin_write(con, what)
                 try:
                     result = work(con)
                     con.execute("COMMIT")
@@ -214,13 +233,39 @@ class SqliteStore(Store):
             except StoreError:
                 raise
             except Exception as exc:
-                hint = ""
-                if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
-                    hint = ": another process is writing to this index; wait for it, or open with a longer timeout"
-                raise StoreError(
-                    f"{what} in {self._path} failed, nothing of it was stored ({exc}){hint}"
-                ) from exc
+                raise StoreError(f"{what} in {self._path} failed, nothing of it was stored ({exc})") from exc
             return result
+
+    def _begin_write(self, con: sqlite3.Connection, what: str) -> None:
+        """Take the write lock (BEGIN IMMEDIATE), waiting for another writer up to the timeout; on_wait is
+        told once when it has to wait. StoreError when the timeout passes."""
+        start = time.monotonic()
+        told = False
+        con.execute(f"PRAGMA busy_timeout = {_LOCK_TRY_MS}")
+        try:
+            while True:
+                try:
+                    con.execute("BEGIN IMMEDIATE")
+                    return
+                except sqlite3.OperationalError as exc:
+                    # an extended result code keeps its primary code in the low byte
+                    if getattr(exc, "sqlite_errorcode", 0) & 0xFF not in _BUSY:
+                        raise
+                waited = time.monotonic() - start
+                if waited >= self._timeout:
+                    raise StoreError(
+                        f"{what} in {self._path} waited {waited:.0f} s for another process writing to this "
+                        "index, and nothing of it was stored: let that process finish (or stop it), then "
+                        "run this again"
+                    )
+                if not told and self._on_wait is not None:
+                    told = True
+                    self._on_wait(
+                        f"waiting for another copydesk process writing to {self._path} (an add or a stories "
+                        "update) to finish ..."
+                    )
+        finally:
+            con.execute(f"PRAGMA busy_timeout = {int(self._timeout * 1000)}")
 
     # -- Store ---------------------------------------------------------------------------------------------
 
@@ -313,7 +358,7 @@ class SqliteStore(Store):
             row = found.get(id_)
             if row is None:
                 raise self._missing(id_)
-            out.append((row_article(row[:-2]), unpack_layout(*row[-2:])))
+            out.append((row_article(row[:-2]), unpack_layout(*row[-2:], id=id_)))
         return out
 
     def known(self, ids: Iterable[str]) -> set[str]:
@@ -330,13 +375,14 @@ class SqliteStore(Store):
         if row is None:
             raise ArticleNotFound(f"no article with id {id!r} in the index {self._path}")
         content_hash, words, signature, band_keys, passages = row
-        return Fingerprints(
-            content_hash=to_unsigned(content_hash),
-            words=words,
-            signature=blob_array(signature),
-            band_keys=blob_array(band_keys),
-            passages=blob_array(passages),
-        )
+        with reading("fingerprints", f"of id {id!r}"):
+            return Fingerprints(
+                content_hash=to_unsigned(content_hash),
+                words=words,
+                signature=blob_array(signature),
+                band_keys=blob_array(band_keys),
+                passages=blob_array(passages),
+            )
 
     def band_candidates(self, band_keys: U64, *, exclude: str | None = None) -> dict[str, int]:
         with self._read() as con:
@@ -365,14 +411,15 @@ class SqliteStore(Store):
             earliest, latest = con.execute("SELECT min(date), max(date) FROM articles").fetchone()
             (segments,) = con.execute("SELECT count(*) FROM segments").fetchone()
             (aliases,) = con.execute("SELECT count(*) FROM aliases").fetchone()
+            first, last = _stored_date(con, earliest), _stored_date(con, latest)
         wal = self._path.with_name(self._path.name + "-wal")
         size = self._path.stat().st_size + (wal.stat().st_size if wal.exists() else 0)
         return StoreStats(
             path=str(self._path),
             articles=articles,
             outlets=outlets,
-            earliest=None if earliest is None else dt.date.fromisoformat(earliest),
-            latest=None if latest is None else dt.date.fromisoformat(latest),
+            earliest=first,
+            latest=last,
             bytes_on_disk=size,
             batches=batches,
             segments=segments,
@@ -448,6 +495,12 @@ class SqliteStore(Store):
                     (json.dumps(list(ids[start : start + _PAGE])),),
                 )
                 for id_, b, p in rows:
+                    if not isinstance(b, bytes) or not isinstance(p, bytes) or len(b) % 8 or len(p) % 8:
+                        raise malformed(
+                            "fingerprints",
+                            f"of id {id_!r}",
+                            "band_keys and passages must be BLOBs of 8-byte values",
+                        )
                     n = where[id_]
                     bands.append(b)
                     band_owner.append(n)
@@ -524,10 +577,13 @@ class SqliteStore(Store):
     def story_heads(self, story_ids: Sequence[str]) -> dict[str, StoryHead]:
         with self._read() as con:
             rows = stories.heads(con, list(story_ids))
-        return {
-            s: StoryHead(s, root, bool(hidden), size, seq, tuple(json.loads(merged)))
-            for s, root, hidden, size, seq, merged in rows
-        }
+        out = {}
+        for s, root, hidden, size, seq, merged in rows:
+            with reading("stories", f"story {s!r}"):
+                if type(size) is not int or type(seq) is not int:
+                    raise TypeError(f"size and seq must be integers, got {size!r} and {seq!r}")
+                out[s] = StoryHead(s, root, bool(hidden), size, seq, tuple(json.loads(merged)))
+        return out
 
     def save_stories(
         self,
@@ -540,17 +596,14 @@ class SqliteStore(Store):
         merged: Mapping[str, str],
         patches: Sequence[StoryPatch] = (),
         alias_marks: tuple[int, int] | None = None,
-    ) -> None:
+    ) -> bool:
         from copydesk.store import stories as tables
 
-        def work(con: sqlite3.Connection) -> None:
+        def work(con: sqlite3.Connection) -> bool:
             if tables.mark(con) != mark or (
                 alias_marks is not None and tables.alias_mark(con) != alias_marks[0]
             ):
-                raise StoreError(
-                    f"the stories of {self._path} were updated by another process meanwhile; nothing of this "
-                    "update was stored: run it again"
-                )
+                return False  # another process stored an update meanwhile
             now = ingest.now()
             for p in patches:  # before `write`, which drops what is left of the absorbed stories
                 tables.patch(
@@ -576,8 +629,9 @@ class SqliteStore(Store):
             )
             if alias_marks is not None:
                 tables.set_alias_mark(con, alias_marks[1])
+            return True
 
-        self._write(f"storing {len(stories)} stories", work)
+        return self._write(f"storing {len(stories)} stories", work)
 
     def load_stories(self, story_ids: Sequence[str]) -> list[Story]:
         with self._read() as con:
@@ -641,21 +695,38 @@ def _run_counts(code: I64, n: I64, span: int) -> tuple[I64, I64, I64]:
 
 
 def _member_nodes(rows: Sequence[tuple[Any, ...]]) -> list[MemberNode]:
-    return [
-        MemberNode(
-            story=story,
-            id=id_,
-            title=title,
-            date=None if date is None else dt.date.fromisoformat(date),
-            outlet=outlet,
-            credits=tuple(json.loads(credits)),
-            own_names=frozenset(json.loads(own)),
-            parent=parent,
-            credits_source=bool(credits_source),
-            uncredited=bool(uncredited),
-        )
-        for story, id_, title, date, outlet, credits, own, parent, credits_source, uncredited in rows
-    ]
+    out = []
+    for story, id_, title, date, outlet, credits, own, parent, credits_source, uncredited in rows:
+        try:
+            node = MemberNode(
+                story=story,
+                id=id_,
+                title=title,
+                date=None if date is None else dt.date.fromisoformat(date),
+                outlet=outlet,
+                credits=tuple(json.loads(credits)),
+                own_names=frozenset(json.loads(own)),
+                parent=parent,
+                credits_source=bool(credits_source),
+                uncredited=bool(uncredited),
+            )
+        except DECODE_ERRORS as exc:
+            raise as_malformed("story_members", f"id {id_!r}", exc) from exc
+        out.append(node)
+    return out
+
+
+def _stored_date(con: sqlite3.Connection, value: Any) -> dt.date | None:
+    """A date of the articles table, or StoreError naming an article that holds the malformed value."""
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except (TypeError, ValueError) as exc:
+        row = con.execute("SELECT id FROM articles WHERE date = ? LIMIT 1", (value,)).fetchone()
+        raise malformed(
+            "articles", f"id {row[0] if row else '?'!r}", f"date must be YYYY-MM-DD, got {value!r}"
+        ) from exc
 
 
 def _by_id(con: sqlite3.Connection, counts: Counter[int], exclude: str | None) -> dict[str, int]:

@@ -18,6 +18,9 @@ last alias (``aliases.seq``, see `copydesk.store.schema`) they cover (version 5)
 An alias is a member of its story like an article (a ``story_members`` row, role ``alias``, its parent the
 article holding its text); its title, date and outlet come from the ``aliases`` table. `member_rows` (the
 provenance nodes of a story) leaves aliases out: they take no part in the provenance graph.
+
+A row that does not decode (a bad date, JSON, number) is a StoreError naming its table and row
+(`copydesk.store.codec.reading`).
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, cast
 
 from copydesk.model import Evidence, Link, Role, Story, StoryEdge, StoryMember, Verdict
+from copydesk.store.codec import DECODE_ERRORS, as_malformed, reading
 
 # New links from which a write rebuilds the index on `b` rather than updating it (see `write`).
 _BULK_LINKS = 100_000
@@ -108,9 +112,18 @@ def _date(text: str | None) -> dt.date | None:
     return None if text is None else dt.date.fromisoformat(text)
 
 
+def _number(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError(f"a confidence or containment must be a number, got {value!r}")
+    return float(value)
+
+
 def mark(con: sqlite3.Connection) -> int:
     row = con.execute("SELECT value FROM meta WHERE key = 'stories_mark'").fetchone()
-    return 0 if row is None else int(row[0])
+    if row is None:
+        return 0
+    with reading("meta", "key 'stories_mark'"):
+        return int(row[0])
 
 
 def added_since(con: sqlite3.Connection, after: int) -> tuple[int, list[str]]:
@@ -165,7 +178,8 @@ def links_of(con: sqlite3.Connection, ids: Sequence[str]) -> list[Link]:
                 (chunk,),
             )
             for a, b, ca, cb, shared, verdict, conf, ev in rows:
-                out[(a, b)] = Link(a, b, ca, cb, shared, cast(Verdict, verdict), conf, _evidence(ev))
+                with reading("links", f"({a!r}, {b!r})"):
+                    out[(a, b)] = Link(a, b, ca, cb, shared, cast(Verdict, verdict), conf, _evidence(ev))
     return list(out.values())
 
 
@@ -186,11 +200,19 @@ def seqs(con: sqlite3.Connection, stories: Sequence[str]) -> dict[str, tuple[int
         "SELECT story, seq, merged FROM stories WHERE story IN (SELECT value FROM json_each(?))",
         (_ids_json(stories),),
     )
-    return {s: (seq, tuple(json.loads(m))) for s, seq, m in rows}
+    out = {}
+    for s, seq, m in rows:
+        with reading("stories", f"story {s!r}"):
+            out[s] = (seq, tuple(json.loads(m)))
+    return out
 
 
 def next_seq(con: sqlite3.Connection) -> int:
-    return int(con.execute("SELECT coalesce(max(seq), 0) + 1 FROM stories").fetchone()[0])
+    (seq,) = con.execute("SELECT coalesce(max(seq), 0) + 1 FROM stories").fetchone()
+    with reading("stories", "of the highest seq"):
+        if type(seq) is not int:
+            raise TypeError(f"seq must be an integer, got {seq!r}")
+        return seq
 
 
 def member_rows(con: sqlite3.Connection, keys: Sequence[str], *, by: str = "story") -> list[tuple[Any, ...]]:
@@ -267,15 +289,19 @@ def patch(
     )
     dates = [m.date for m in members if m.date is not None]
     row = con.execute("SELECT earliest, latest FROM stories WHERE story = ?", (story,)).fetchone()
-    old_dates = [dt.date.fromisoformat(x) for x in row if x is not None] if row else []
+    with reading("stories", f"story {story!r}"):
+        old_dates = [dt.date.fromisoformat(x) for x in row if x is not None] if row else []
     span = dates + old_dates
     for old in absorbed:
-        span += [
-            dt.date.fromisoformat(x)
-            for x in con.execute("SELECT earliest, latest FROM stories WHERE story = ?", (old,)).fetchone()
-            or ()
-            if x is not None
-        ]
+        with reading("stories", f"story {old!r}"):
+            span += [
+                dt.date.fromisoformat(x)
+                for x in con.execute(
+                    "SELECT earliest, latest FROM stories WHERE story = ?", (old,)
+                ).fetchone()
+                or ()
+                if x is not None
+            ]
     con.execute(
         "UPDATE stories SET root = ?, size = ?, earliest = ?, latest = ?, updated = ?, merged = ? WHERE story = ?",
         (
@@ -394,13 +420,13 @@ def load(con: sqlite3.Connection, stories: Sequence[str]) -> list[Story]:
         (marks,),
     ):
         story, id_, role, parent, conf, cont, credits, credits_source, uncredited, title, date, outlet = row
-        members.setdefault(story, []).append(
-            StoryMember(
+        try:
+            member = StoryMember(
                 id=id_,
                 role=cast(Role, role),
                 parent=parent,
-                confidence=conf,
-                containment=cont,
+                confidence=_number(conf),
+                containment=_number(cont),
                 title=title,
                 date=_date(date),
                 outlet=outlet,
@@ -408,14 +434,20 @@ def load(con: sqlite3.Connection, stories: Sequence[str]) -> list[Story]:
                 credits_source=bool(credits_source),
                 uncredited=bool(uncredited),
             )
-        )
+        except DECODE_ERRORS as exc:
+            raise as_malformed("story_members", f"id {id_!r}", exc) from exc
+        members.setdefault(story, []).append(member)
     edges: dict[str, list[StoryEdge]] = {}
     for story, source, copy, conf, cont, primary, ev in con.execute(
         "SELECT story, source, copy, confidence, containment, is_primary, evidence FROM story_edges "
         "WHERE story IN (SELECT value FROM json_each(?))",
         (marks,),
     ):
-        edges.setdefault(story, []).append(StoryEdge(source, copy, conf, cont, _evidence(ev), bool(primary)))
+        try:
+            edge = StoryEdge(source, copy, _number(conf), _number(cont), _evidence(ev), bool(primary))
+        except DECODE_ERRORS as exc:
+            raise as_malformed("story_edges", f"({story!r}, {source!r}, {copy!r})", exc) from exc
+        edges.setdefault(story, []).append(edge)
     out = []
     for s in stories:
         if s not in heads:
@@ -425,7 +457,9 @@ def load(con: sqlite3.Connection, stories: Sequence[str]) -> list[Story]:
         far = dt.date.max
         ms.sort(key=lambda m: (m.id != root, m.date or far, m.id))
         es = sorted(edges.get(s, []), key=lambda e: (not e.primary, e.source != "hidden", e.source, e.copy))
-        out.append(Story(s, root, bool(hidden), tuple(ms), tuple(es), tuple(json.loads(merged))))
+        with reading("stories", f"story {s!r}"):
+            history = tuple(json.loads(merged))
+        out.append(Story(s, root, bool(hidden), tuple(ms), tuple(es), history))
     return out
 
 
