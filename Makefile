@@ -24,6 +24,8 @@ demo: $(BIN)/copydesk
 	$(BIN)/copydesk stories --db out/examples.db
 	$(BIN)/copydesk story wire.txt --db out/examples.db
 	$(BIN)/copydesk story wire.txt --db out/examples.db --format html -o out/story.html
+	$(BIN)/copydesk export stories --db out/examples.db -o out/stories.csv
+	$(BIN)/copydesk export dedup --db out/examples.db -o out/dedup.jsonl
 
 # Debian's Chromium for the browser tests; they skip with a reason where it cannot be installed.
 browser:

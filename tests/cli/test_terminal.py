@@ -47,7 +47,7 @@ def _more(path: Path, name: str, extra: str) -> Path:
 def test_every_verb_and_its_progress_bar_in_a_terminal(tmp_path: Path) -> None:
     db = str(tmp_path / "x.db")
     add = in_terminal("add", str(EXAMPLES), "--db", db, cwd=tmp_path).ok()
-    assert LIVE in add.out and "added 3" in add.text
+    assert LIVE in add.out and "added 4" in add.text
     assert "wire.txt" in in_terminal("find", "wire.txt", "--db", db, cwd=tmp_path).ok().text
     stories = in_terminal("stories", "--db", db, cwd=tmp_path).ok()
     assert LIVE in stories.out and "wire.txt" in stories.text
