@@ -225,6 +225,18 @@ class Store(ABC):
         """
 
     @abstractmethod
+    def passage_shares(
+        self, fps: U64, *, max_postings: int, min_shared: int, min_share: float, exclude: str | None = None
+    ) -> dict[str, tuple[int, int]]:
+        """Ids of stored articles sharing passage fingerprints, each with (shared, own): the number shared
+        and the number the article holds, judged from either side: kept when shared reaches ``min_shared``
+        and ``min_share`` of the smaller of the query's distinct fingerprints and the article's own, so that
+        a short article quoted in a long query is kept as well as a long article quoting a short query.
+
+        ``max_postings`` and ``exclude`` as in `passage_candidates`.
+        """
+
+    @abstractmethod
     def count(self) -> int:
         """Number of stored articles."""
 

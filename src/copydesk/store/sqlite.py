@@ -339,6 +339,20 @@ class SqliteStore(Store):
             counts = postings.passage_docs(con, signed_array(fps), max_postings, min_shared)
             return _by_id(con, counts, exclude)
 
+    def passage_shares(
+        self, fps: U64, *, max_postings: int, min_shared: int, min_share: float, exclude: str | None = None
+    ) -> dict[str, tuple[int, int]]:
+        if not isinstance(max_postings, int) or max_postings < 1:
+            raise StoreError(f"max_postings must be a positive integer, got {max_postings!r}")
+        query = len(np.unique(fps))
+        with self._read() as con:
+            counts = postings.passage_docs(con, signed_array(fps), max_postings, min_shared)
+            own = _fingerprint_counts(con, list(counts))
+            kept = Counter(
+                {d: n for d, n in counts.items() if n >= min_share * min(query, own.get(d, query))}
+            )
+            return {id_: (n, own.get(doc, 0)) for id_, n, doc in _by_id_doc(con, kept, exclude)}
+
     def count(self) -> int:
         with self._read() as con:
             return int(con.execute("SELECT coalesce(sum(added), 0) FROM batches").fetchone()[0])
@@ -626,6 +640,26 @@ def _member_nodes(rows: Sequence[tuple[Any, ...]]) -> list[MemberNode]:
         )
         for story, id_, title, date, outlet, credits, own, parent in rows
     ]
+
+
+def _fingerprint_counts(con: sqlite3.Connection, docs: Sequence[int]) -> dict[int, int]:
+    """doc -> number of its stored passage fingerprints (8 bytes each; the blob's length, not its bytes)."""
+    counts: dict[int, int] = {}
+    for start in range(0, len(docs), _PAGE):
+        rows = con.execute(
+            "SELECT doc, length(passages) / 8 FROM fingerprints WHERE doc IN (SELECT value FROM json_each(?))",
+            (json.dumps(list(docs[start : start + _PAGE])),),
+        )
+        counts.update(rows.fetchall())
+    return counts
+
+
+def _by_id_doc(
+    con: sqlite3.Connection, counts: Counter[int], exclude: str | None
+) -> list[tuple[str, int, int]]:
+    """(id, count, doc) of each doc of ``counts`` but ``exclude``."""
+    names = postings.doc_ids(con, list(counts))
+    return [(names[doc], n, doc) for doc, n in counts.items() if names[doc] != exclude]
 
 
 def _by_id(con: sqlite3.Connection, counts: Counter[int], exclude: str | None) -> dict[str, int]:

@@ -1,0 +1,71 @@
+"""The candidates `Index.find` verifies for one query, and in which order.
+
+Passage candidates are judged from either side: a stored article sharing a share of the query's passage
+fingerprints (a long article quoting the query), or a share of its own (a short article quoted inside a long
+query, a digest's item), so that partial reuse is found whatever the lengths. They are ranked by that larger
+share, an estimate of the larger containment, so that the strongest come first; every candidate whose share
+reaches `STRONG_SHARE` is verified (up to `MAX_STRONG`), and at least `MAX_VERIFY` in all when there are that
+many.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from copydesk.config import IndexConfig
+from copydesk.engine.stories import _MIN_FP_SHARE
+from copydesk.model import Fingerprints
+from copydesk.store import Store
+
+# Candidates verified per query when few are strong: ranked by share, the rest are weaker than these.
+MAX_VERIFY = 100
+# A candidate with this share of the smaller side's passage fingerprints in common is all but sure to be
+# related: all of them are verified, however many (a long query quoting hundreds of short articles) ...
+STRONG_SHARE = 0.5
+# ... up to this many, which bounds the work of one query.
+MAX_STRONG = 5_000
+
+
+@dataclass(frozen=True, slots=True)
+class Proposal:
+    """One stored article the query's fingerprints propose.
+
+    bands: LSH band keys shared; shared: passage fingerprints shared; share: in [0, 1], the larger of the
+    share of the smaller side's passage fingerprints shared and the share of bands shared.
+    """
+
+    id: str
+    bands: int
+    shared: int
+    share: float
+
+
+def proposals(store: Store, fp: Fingerprints, config: IndexConfig, *, exclude: str | None) -> list[Proposal]:
+    """The stored articles the fingerprints ``fp`` propose (see the module), strongest first (share, then
+    keys shared, then id)."""
+    if fp.words == 0:
+        return []
+    bands = store.band_candidates(fp.band_keys, exclude=exclude)
+    passages = store.passage_shares(
+        fp.passages,
+        max_postings=config.max_postings,
+        min_shared=config.min_shared_fingerprints,
+        min_share=_MIN_FP_SHARE,
+        exclude=exclude,
+    )
+    query = len(set(fp.passages.tolist())) if len(passages) else 0
+    out: list[Proposal] = []
+    for id_ in bands.keys() | passages.keys():
+        b = bands.get(id_, 0)
+        shared, own = passages.get(id_, (0, 0))
+        share = shared / max(min(query, own), 1) if shared else 0.0
+        out.append(Proposal(id_, b, shared, max(min(share, 1.0), b / config.bands)))
+    out.sort(key=lambda p: (-p.share, -(p.bands + p.shared), p.id))
+    return out
+
+
+def to_verify(ranked: list[Proposal]) -> list[str]:
+    """The ids of ``ranked`` (strongest first) to verify: every strong one (up to `MAX_STRONG`), and the
+    strongest `MAX_VERIFY` in all when there are fewer strong ones."""
+    strong = sum(p.share >= STRONG_SHARE for p in ranked)
+    return [p.id for p in ranked[: max(MAX_VERIFY, min(strong, MAX_STRONG))]]
