@@ -10,7 +10,9 @@ indexed once (``--db``
 keeps the index for the next run). Then:
 
 - joined: for each N of ``--sizes``, the first N bodies joined by blank lines are one query; ``find`` (no
-  limit) should list each of them. Prints found/total and the query's size and time.
+  limit) should list each of them. Prints found/total, how many the engine calls related to the query at
+  all (``findable``, for N up to ``--findable-max``), and the query's size and time (``find`` with no
+  limit: the passages of every hit).
 - digest: the first ``--digest`` bodies of 40 to 150 words are joined into one digest article, added to the
   index; ``find`` from each short article should list the digest (short -> digest), and ``find`` from the
   digest should list each short article (digest -> short).
@@ -27,7 +29,9 @@ import json
 import time
 from pathlib import Path
 
+from copydesk.config import CompareConfig
 from copydesk.engine.index import Index
+from copydesk.engine.overlap import overlap, prepare
 from copydesk.model import Article
 
 
@@ -45,12 +49,29 @@ def _found(hits: set[str], ids: list[str], holder: dict[str, str]) -> int:
     return sum(holder.get(i, i) in hits for i in ids)
 
 
+def _findable(query: Article, texts: list[tuple[str, str]]) -> int:
+    """How many of ``texts`` the engine calls related to ``query`` (as `compare` would): the most `find`
+    can list. Tables and other non-body lines of the query are not its text, so a body made only of them
+    is not findable."""
+    cfg = CompareConfig()
+    pq = prepare(query, shingle_size=cfg.shingle_size)
+    return sum(
+        overlap(
+            pq, prepare(Article(t, id=i), shingle_size=cfg.shingle_size), config=cfg, passages=False
+        ).related(cfg)
+        for i, t in texts
+    )
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("source", type=Path, help="Reuters-21578 documents.jsonl(.gz)")
     p.add_argument("--sizes", default="20,100,500", help="comma-separated N of the joined queries")
     p.add_argument("--digest", type=int, default=100, help="short articles in the digest (0: none)")
     p.add_argument("--db", type=Path, default=Path("find_partial.db"), help="index file (made when absent)")
+    p.add_argument(
+        "--findable-max", type=int, default=500, help="count the findable articles for N up to this (slow)"
+    )
     args = p.parse_args()
     bodies = _bodies(args.source)
     holder: dict[str, str] = {}
@@ -69,19 +90,11 @@ def main() -> None:
             hits = {h.id for h in index.find(query, limit=None)}
             seconds = time.perf_counter() - start
             found = _found(hits, [i for i, _ in chosen], holder)
-            print(
-                json.dumps(
-                    {
-                        "experiment": "joined",
-                        "n": n,
-                        "found": found,
-                        "total": n,
-                        "query_mb": round(len(query.text) / 1e6, 3),
-                        "seconds": round(seconds, 3),
-                    }
-                ),
-                flush=True,
-            )
+            row: dict[str, object] = {"experiment": "joined", "n": n, "found": found}
+            if n <= args.findable_max:
+                row["findable"] = _findable(query, chosen)
+            row.update(total=n, query_mb=round(len(query.text) / 1e6, 3), seconds=round(seconds, 3))
+            print(json.dumps(row), flush=True)
         if args.digest:
             short = [(i, t) for i, t in bodies if 40 <= len(t.split()) <= 150][: args.digest]
             digest = Article(text="\n\n".join(t for _, t in short), id="digest")
@@ -99,6 +112,7 @@ def main() -> None:
                     {
                         "experiment": "digest",
                         "short": len(ids),
+                        "findable": _findable(digest, short),
                         "short_finds_digest": to_digest,
                         "digest_finds_short": from_digest,
                         "digest_seconds": round(seconds, 3),

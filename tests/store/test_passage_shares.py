@@ -20,11 +20,14 @@ def test_a_short_article_inside_a_long_query_is_kept_by_its_own_share(tmp_path: 
                 item("stray", passages=[1099, 1098, *range(6000, 6100)]),  # 2 of 102
             ]
         )
-        got = store.passage_shares(query, max_postings=10, min_shared=2, min_share=0.2)
-        # short: 3 >= 0.2 * min(100, 4); long: 10 < 0.2 * min(100, 1000); stray: 2 < 0.2 * min(100, 102)
+        got = store.passage_shares(query, max_postings=10, min_shared=2, min_share=0.2, min_own_share=0.5)
+        # short: 3 >= 0.5 * 4 of its own; long: 10 < 0.2 * 100 of the query's; stray: 2 < 0.5 * 102, 0.2 * 100
         assert got == {"short": (3, 4)}
-        got = store.passage_shares(query, max_postings=10, min_shared=2, min_share=0.1)
-        assert got == {"short": (3, 4), "long": (10, 1000)}
-        assert store.passage_shares(query, max_postings=10, min_shared=2, min_share=0.1, exclude="long") == {
-            "short": (3, 4)
-        }
+        got = store.passage_shares(query, max_postings=10, min_shared=2, min_share=0.1, min_own_share=0.8)
+        assert got == {"long": (10, 1000)}  # short: 3 < 0.8 * 4; long: 10 >= 0.1 * 100
+        got = store.passage_shares(query, max_postings=10, min_shared=3, min_share=0.02, min_own_share=0.5)
+        assert got == {"short": (3, 4), "long": (10, 1000)}  # stray: 2 < min_shared
+        got = store.passage_shares(
+            query, max_postings=10, min_shared=2, min_share=0.1, min_own_share=0.5, exclude="long"
+        )
+        assert got == {"short": (3, 4)}

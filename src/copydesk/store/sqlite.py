@@ -340,7 +340,14 @@ class SqliteStore(Store):
             return _by_id(con, counts, exclude)
 
     def passage_shares(
-        self, fps: U64, *, max_postings: int, min_shared: int, min_share: float, exclude: str | None = None
+        self,
+        fps: U64,
+        *,
+        max_postings: int,
+        min_shared: int,
+        min_share: float,
+        min_own_share: float,
+        exclude: str | None = None,
     ) -> dict[str, tuple[int, int]]:
         if not isinstance(max_postings, int) or max_postings < 1:
             raise StoreError(f"max_postings must be a positive integer, got {max_postings!r}")
@@ -349,7 +356,11 @@ class SqliteStore(Store):
             counts = postings.passage_docs(con, signed_array(fps), max_postings, min_shared)
             own = _fingerprint_counts(con, list(counts))
             kept = Counter(
-                {d: n for d, n in counts.items() if n >= min_share * min(query, own.get(d, query))}
+                {
+                    d: n
+                    for d, n in counts.items()
+                    if n >= min_share * query or n >= min_own_share * own.get(d, 0)
+                }
             )
             return {id_: (n, own.get(doc, 0)) for id_, n, doc in _by_id_doc(con, kept, exclude)}
 
