@@ -6,6 +6,8 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
+import pytest
+
 from copydesk.engine.index import Index
 from copydesk.model import Article
 
@@ -54,3 +56,23 @@ def test_a_digest_is_found_from_each_short_article_and_finds_each(tmp_path: Path
         assert sorted(h.id for h in index.find("digest", limit=None)) == items
         # the CLI's default limit keeps the strongest: each holds all its words in the digest
         assert len(index.find("digest")) == 20
+
+
+def test_figures_of_many_candidates_are_those_of_each_chunk(monkeypatch: pytest.MonkeyPatch) -> None:
+    from copydesk.config import CompareConfig
+    from copydesk.engine import verify
+    from copydesk.engine.overlap import prepare
+    from copydesk.model import BodyLayout
+    from copydesk.text.layout import body_layout
+
+    n = CompareConfig().shingle_size
+    texts = list(SHORT.values())[:7]
+    query = prepare(Article("\n\n".join(texts[:5]), id="q"), shingle_size=n)
+    rows: list[tuple[Article, BodyLayout]] = [
+        (Article(t, id=str(i)), body_layout(t)) for i, t in enumerate(texts)
+    ]
+    cands = verify.bodies(rows, shingle_size=n)
+    whole = verify.figures(query.shingles, len(query.analysis.body_words), cands, shingle_size=n)
+    monkeypatch.setattr(verify, "FIGURES_CHUNK", 2)
+    assert verify.figures(query.shingles, len(query.analysis.body_words), cands, shingle_size=n) == whole
+    assert whole.containment_candidate == [1.0] * 5 + [0.0] * 2
