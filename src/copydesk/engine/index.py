@@ -2,7 +2,8 @@
 article's text appears.
 
 Candidates come from two fingerprints: LSH bands over MinHash signatures (near-duplicates) and winnowed
-passage fingerprints (partial reuse: a few paragraphs inside a longer article). Candidates only propose:
+passage fingerprints (partial reuse, from either side: a few paragraphs of the query inside a longer article,
+or short articles quoted inside a long query; see `copydesk.engine.candidates`). Candidates only propose:
 every hit is verified on the real shingle sets of both texts, exactly as `compare` computes its figures,
 from the body layout kept for each article at add time (`copydesk.engine.verify`), so that no candidate's
 text is analysed again.
@@ -276,7 +277,9 @@ class Index:
 
         Each hit is verified on the real shingles; it is kept when the engine calls the pair related and
         its larger containment reaches ``min_containment`` (default: the engine's decision threshold).
-        At most ``limit`` hits are returned (None: all); only those get their passages, the costly part.
+        The candidates verified are the strongest 100 and every strong one beyond (up to 5,000; see
+        `copydesk.engine.candidates.to_verify`). At most ``limit`` hits are returned (None: all); only those
+        get their passages, the costly part.
         """
         query = self.resolve(article)
         cfg = self.compare_config
