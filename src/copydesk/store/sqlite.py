@@ -353,16 +353,19 @@ class SqliteStore(Store):
             raise StoreError(f"max_postings must be a positive integer, got {max_postings!r}")
         query = len(np.unique(fps))
         with self._read() as con:
-            counts = postings.passage_docs(con, signed_array(fps), max_postings, min_shared)
-            own = _fingerprint_counts(con, list(counts))
-            kept = Counter(
-                {
-                    d: n
-                    for d, n in counts.items()
-                    if n >= min_share * query or n >= min_own_share * own.get(d, 0)
-                }
-            )
-            return {id_: (n, own.get(doc, 0)) for id_, n, doc in _by_id_doc(con, kept, exclude)}
+            _, found = postings.key_docs(con, "passages", signed_array(fps), max_postings=max_postings)
+            docs, shared = np.unique(found, return_counts=True)
+            some = shared >= min_shared
+            docs, shared = docs[some], shared[some]
+            own = _fingerprint_counts(con, docs)
+            keep = (shared >= min_share * query) | ((own > 0) & (shared >= min_own_share * own))
+            docs, shared, own = docs[keep], shared[keep], own[keep]
+            names = postings.doc_ids(con, docs.tolist())
+        return {
+            names[d]: (n, o)
+            for d, n, o in zip(docs.tolist(), shared.tolist(), own.tolist(), strict=True)
+            if names[d] != exclude
+        }
 
     def count(self) -> int:
         with self._read() as con:
@@ -653,24 +656,20 @@ def _member_nodes(rows: Sequence[tuple[Any, ...]]) -> list[MemberNode]:
     ]
 
 
-def _fingerprint_counts(con: sqlite3.Connection, docs: Sequence[int]) -> dict[int, int]:
-    """doc -> number of its stored passage fingerprints (8 bytes each; the blob's length, not its bytes)."""
-    counts: dict[int, int] = {}
+def _fingerprint_counts(con: sqlite3.Connection, docs: I64) -> I64:
+    """The number of stored passage fingerprints of each of ``docs`` (ascending), 0 for a doc without any:
+    the blobs' lengths (8 bytes a fingerprint), which SQLite reads without their bytes; ascending docs make
+    the row look-ups nearly sequential."""
+    counts = np.zeros(len(docs), dtype=np.int64)
     for start in range(0, len(docs), _PAGE):
         rows = con.execute(
             "SELECT doc, length(passages) / 8 FROM fingerprints WHERE doc IN (SELECT value FROM json_each(?))",
-            (json.dumps(list(docs[start : start + _PAGE])),),
-        )
-        counts.update(rows.fetchall())
+            (json.dumps(docs[start : start + _PAGE].tolist()),),
+        ).fetchall()
+        if rows:
+            got = np.asarray(rows, dtype=np.int64)
+            counts[np.searchsorted(docs, got[:, 0])] = got[:, 1]
     return counts
-
-
-def _by_id_doc(
-    con: sqlite3.Connection, counts: Counter[int], exclude: str | None
-) -> list[tuple[str, int, int]]:
-    """(id, count, doc) of each doc of ``counts`` but ``exclude``."""
-    names = postings.doc_ids(con, list(counts))
-    return [(names[doc], n, doc) for doc, n in counts.items() if names[doc] != exclude]
 
 
 def _by_id(con: sqlite3.Connection, counts: Counter[int], exclude: str | None) -> dict[str, int]:
