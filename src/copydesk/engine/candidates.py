@@ -2,10 +2,10 @@
 
 Passage candidates are judged from either side: a stored article sharing `_MIN_FP_SHARE` of the query's
 passage fingerprints (a long article quoting the query), or `MIN_OWN_SHARE` of its own (a short article
-quoted inside a long query, a digest's item), so that partial reuse is found whatever the lengths. They are ranked by that larger
-share, an estimate of the larger containment, so that the strongest come first; every candidate whose share
-reaches `STRONG_SHARE` is verified (up to `MAX_STRONG`), and at least `MAX_VERIFY` in all when there are that
-many.
+quoted inside a long query, a digest's item), so that partial reuse is found whatever the lengths. They
+are ranked by that larger share, an estimate of the larger containment. `find` verifies the `MAX_VERIFY`
+sharing the most keys, as it always did, and every strong one besides: each whose share reaches
+`STRONG_SHARE` (up to `MAX_STRONG`), however many a long query quotes.
 """
 
 from __future__ import annotations
@@ -18,10 +18,10 @@ from copydesk.model import Fingerprints
 from copydesk.store import Store
 
 # Share of its own passage fingerprints a candidate sharing less than `_MIN_FP_SHARE` of the query's must
-# share: on a 100k corpus (bench/corpus_bench.py), of the candidates holding 4% to 8% of their own in the
-# query, 1 in 2,000 was related; from 8%, more than half.
+# share. On the 100k corpus of bench/make_corpus.py, of the candidates holding under 4% of the query's and
+# 4% to 8% of their own, 1 in 1,967 was related; 8% to 11%: 10 in 83; from 11%: 64 in 91.
 MIN_OWN_SHARE = 0.08
-# Candidates verified per query when few are strong: ranked by share, the rest are weaker than these.
+# Candidates sharing the most keys verified per query: the rest share fewer.
 MAX_VERIFY = 100
 # A candidate with this share of the smaller side's passage fingerprints in common is all but sure to be
 # related: all of them are verified, however many (a long query quoting hundreds of short articles) ...
@@ -70,7 +70,11 @@ def proposals(store: Store, fp: Fingerprints, config: IndexConfig, *, exclude: s
 
 
 def to_verify(ranked: list[Proposal]) -> list[str]:
-    """The ids of ``ranked`` (strongest first) to verify: every strong one (up to `MAX_STRONG`), and the
-    strongest `MAX_VERIFY` in all when there are fewer strong ones."""
-    strong = sum(p.share >= STRONG_SHARE for p in ranked)
-    return [p.id for p in ranked[: max(MAX_VERIFY, min(strong, MAX_STRONG))]]
+    """The ids of ``ranked`` (strongest first) to verify, in that order: the `MAX_VERIFY` sharing the most
+    keys (bands and passage fingerprints: a long source shares many, if a small part of a long query), and
+    every strong one (share at least `STRONG_SHARE`, up to `MAX_STRONG`: the short articles a long query
+    quotes)."""
+    by_keys = sorted(ranked, key=lambda p: (-(p.bands + p.shared), p.id))[:MAX_VERIFY]
+    chosen = {p.id for p in by_keys}
+    chosen.update(p.id for p in ranked[:MAX_STRONG] if p.share >= STRONG_SHARE)
+    return [p.id for p in ranked if p.id in chosen]
