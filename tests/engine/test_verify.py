@@ -89,14 +89,15 @@ def test_figures_equal_overlap_on_generated_texts(query: str, others: list[str])
 
 def _reference_find(index: Index, query_id: str) -> list[tuple[object, ...]]:
     """`find` as it was before the index kept layouts: every candidate analysed and compared."""
+    from copydesk.engine.candidates import to_verify
     from copydesk.engine.compare import signals
-    from copydesk.engine.index import _MAX_VERIFY, _direction
+    from copydesk.engine.index import _direction
 
     query = index.get(query_id)
     pq = prepare(query, shingle_size=CFG.shingle_size)
-    ranked = sorted(index.candidates(query).items(), key=lambda kv: (-kv[1], kv[0]))[:_MAX_VERIFY]
+    ranked = to_verify(index.proposals(query))
     out = []
-    for other in index.store.get_many([id_ for id_, _ in ranked]):
+    for other in index.store.get_many(ranked):
         po = prepare(other, shingle_size=CFG.shingle_size)
         ov = overlap(pq, po, config=CFG)
         if not ov.related(CFG):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from pathlib import Path
 
@@ -13,15 +14,14 @@ from copydesk.cli.render import print_comparison
 from copydesk.cli.show import PIPED_WIDTH, clean
 from copydesk.config import CompareConfig
 from copydesk.engine.compare import compare
-from copydesk.io.textfile import decode, parse_text, read_text_file
+from copydesk.io.one import read_one
 from copydesk.model import Article
 
 
 def load_article(arg: str) -> Article:
-    if arg == "-":
-        text = decode(sys.stdin.buffer.read(), path="<stdin>").replace("\r\n", "\n")
-        return parse_text(text, id="stdin", path="<stdin>")
-    return read_text_file(arg)
+    """The article ``arg`` names: ``-`` (standard input), ``FILE`` or ``FILE#ID`` (see `copydesk.io.one`)."""
+    logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
+    return read_one(arg, stdin=sys.stdin.buffer)
 
 
 @cli.command("compare")
@@ -48,8 +48,10 @@ def load_article(arg: str) -> Article:
 def compare_cmd(a: str, b: str, fmt: str, output: Path | None, shingle_size: int) -> None:
     """Explain how two articles relate: figures, verdict with evidence, and a sentence-by-sentence edit script.
 
-    A and B are text files (an optional first line ' date YYYY-MM-DD <title>' is read as metadata);
-    '-' reads one of them from standard input.
+    A and B are files read as `add` reads them: a text file (an optional first line
+    ' date YYYY-MM-DD <title>' is read as metadata), an HTML page (its main text), or a JSONL, CSV, Parquet
+    or WARC file holding one article (FILE#ID picks one of several by its id); '-' reads one of them as text
+    from standard input.
     """
     if a == "-" and b == "-":
         raise click.UsageError("only one of A and B can be '-' (standard input)")

@@ -173,9 +173,15 @@ def add_cmd(
 
 
 def _query(index: Index, arg: str) -> Article | str:
-    if arg == "-" or Path(arg).is_file():
+    if arg == "-" or Path(arg).is_file() or _names_a_record(arg):
         return load_article(arg)
     return arg  # an id in the index
+
+
+def _names_a_record(arg: str) -> bool:
+    """Whether ``arg`` reads FILE#ID with an existing FILE."""
+    parts = arg.split("#")
+    return any(Path("#".join(parts[:i])).is_file() for i in range(1, len(parts)))
 
 
 def _print_hits(query: str, hits: list[Hit]) -> None:
@@ -224,7 +230,9 @@ def _print_hits(query: str, hits: list[Hit]) -> None:
 def find_cmd(
     article: str, db: Path, min_containment: float | None, limit: int, explain: str | None, fmt: str
 ) -> None:
-    """List the indexed articles that share reused text with ARTICLE (an id in the index, a file, or - for stdin).
+    """List the indexed articles that share reused text with ARTICLE: an id in the index, a file (read as
+    `compare` reads it: text, HTML, or JSONL/CSV/Parquet/WARC holding one article; FILE#ID picks one of
+    several), or - for a text on standard input.
 
     Each hit has its Jaccard, containment both ways, a direction guess (source: ARTICLE derives from it;
     copy: it derives from ARTICLE; sibling: both from a common parent; same: the same words) and the shared

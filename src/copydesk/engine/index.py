@@ -2,7 +2,8 @@
 article's text appears.
 
 Candidates come from two fingerprints: LSH bands over MinHash signatures (near-duplicates) and winnowed
-passage fingerprints (partial reuse: a few paragraphs inside a longer article). Candidates only propose:
+passage fingerprints (partial reuse, from either side: a few paragraphs of the query inside a longer article,
+or short articles quoted inside a long query; see `copydesk.engine.candidates`). Candidates only propose:
 every hit is verified on the real shingle sets of both texts, exactly as `compare` computes its figures,
 from the body layout kept for each article at add time (`copydesk.engine.verify`), so that no candidate's
 text is analysed again.
@@ -24,6 +25,7 @@ from copydesk.config import CompareConfig, IndexConfig, StoryConfig
 from copydesk.engine import intake
 from copydesk.engine import stories as story_engine
 from copydesk.engine.articles import as_article
+from copydesk.engine.candidates import Proposal, proposals, to_verify
 from copydesk.engine.compare import compare_prepared, side_signals, signals
 from copydesk.engine.layouts import BatchPool, PreparedBatch, auto_workers, gather
 from copydesk.engine.overlap import Prepared, overlap, prepare, related
@@ -40,8 +42,6 @@ from copydesk.text.layout import body_layout
 Direction = Literal["source", "copy", "sibling", "same"]
 ArticleLike = Article | str | Mapping[str, Any]
 _DIRECTION: dict[str, Direction] = {"a_from_b": "source", "b_from_a": "copy", "common_source": "sibling"}
-# Most candidates verified per query: ranked by shared fingerprints, the rest are weaker than these.
-_MAX_VERIFY = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -271,9 +271,14 @@ class Index:
 
     def candidates(self, article: Article) -> dict[str, int]:
         """Ids proposed by the fingerprints, with the number of bands and passage fingerprints shared (see
-        `copydesk.engine.stories.proposed`)."""
+        `copydesk.engine.candidates`)."""
+        return {p.id: p.bands + p.shared for p in self.proposals(article)}
+
+    def proposals(self, article: Article) -> list[Proposal]:
+        """The stored articles the fingerprints of ``article`` propose, strongest first (see
+        `copydesk.engine.candidates`); `find` verifies the first of them (`to_verify`)."""
         fp = fingerprint_batch([article.text], config=self.config, starts=[article.body_start])[0]
-        return story_engine.proposed(self.store, fp, self.config, exclude=article.id)
+        return proposals(self.store, fp, self.config, exclude=article.id)
 
     def find(
         self, article: ArticleLike, *, min_containment: float | None = None, limit: int | None = 20
@@ -282,15 +287,17 @@ class Index:
 
         Each hit is verified on the real shingles; it is kept when the engine calls the pair related and
         its larger containment reaches ``min_containment`` (default: the engine's decision threshold).
-        At most ``limit`` hits are returned (None: all); only those get their passages, the costly part.
+        The candidates verified are the strongest 100 and every strong one beyond (up to 5,000; see
+        `copydesk.engine.candidates.to_verify`). At most ``limit`` hits are returned (None: all); only those
+        get their passages, the costly part.
         """
         query = self.resolve(article)
         cfg = self.compare_config
         n = cfg.shingle_size
         floor = cfg.related_containment if min_containment is None else min_containment
-        ranked = sorted(self.candidates(query).items(), key=lambda kv: (-kv[1], kv[0]))[:_MAX_VERIFY]
+        ranked = to_verify(self.proposals(query))
         pq = prepare(query, shingle_size=n)
-        rows = self.store.get_layouts([id_ for id_, _ in ranked])
+        rows = self.store.get_layouts(ranked)
         laid = [(a, lay) for a, lay in rows if lay is not None]
         cands = bodies(laid, shingle_size=n)
         fig = figures(pq.shingles, len(pq.analysis.body_words), cands, shingle_size=n)

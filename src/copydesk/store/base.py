@@ -239,6 +239,25 @@ class Store(ABC):
         """
 
     @abstractmethod
+    def passage_shares(
+        self,
+        fps: U64,
+        *,
+        max_postings: int,
+        min_shared: int,
+        min_share: float,
+        min_own_share: float,
+        exclude: str | None = None,
+    ) -> dict[str, tuple[int, int]]:
+        """Ids of stored articles sharing passage fingerprints, each with (shared, own): the number shared
+        and the number the article holds, judged from either side: kept when shared reaches ``min_shared``
+        and either ``min_share`` of the query's distinct fingerprints (a long article quoting the query) or
+        ``min_own_share`` of the article's own (a short article quoted inside a long query).
+
+        ``max_postings`` and ``exclude`` as in `passage_candidates`.
+        """
+
+    @abstractmethod
     def count(self) -> int:
         """Number of stored articles."""
 

@@ -398,6 +398,34 @@ class SqliteStore(Store):
             counts = postings.passage_docs(con, signed_array(fps), max_postings, min_shared)
             return _by_id(con, counts, exclude)
 
+    def passage_shares(
+        self,
+        fps: U64,
+        *,
+        max_postings: int,
+        min_shared: int,
+        min_share: float,
+        min_own_share: float,
+        exclude: str | None = None,
+    ) -> dict[str, tuple[int, int]]:
+        if not isinstance(max_postings, int) or max_postings < 1:
+            raise StoreError(f"max_postings must be a positive integer, got {max_postings!r}")
+        query = len(np.unique(fps))
+        with self._read() as con:
+            _, found = postings.key_docs(con, "passages", signed_array(fps), max_postings=max_postings)
+            docs, shared = np.unique(found, return_counts=True)
+            some = shared >= min_shared
+            docs, shared = docs[some], shared[some]
+            own = _fingerprint_counts(con, docs)
+            keep = (shared >= min_share * query) | ((own > 0) & (shared >= min_own_share * own))
+            docs, shared, own = docs[keep], shared[keep], own[keep]
+            names = postings.doc_ids(con, docs.tolist())
+        return {
+            names[d]: (n, o)
+            for d, n, o in zip(docs.tolist(), shared.tolist(), own.tolist(), strict=True)
+            if names[d] != exclude
+        }
+
     def count(self) -> int:
         with self._read() as con:
             return int(con.execute("SELECT coalesce(sum(added), 0) FROM batches").fetchone()[0])
@@ -727,6 +755,22 @@ def _stored_date(con: sqlite3.Connection, value: Any) -> dt.date | None:
         raise malformed(
             "articles", f"id {row[0] if row else '?'!r}", f"date must be YYYY-MM-DD, got {value!r}"
         ) from exc
+
+
+def _fingerprint_counts(con: sqlite3.Connection, docs: I64) -> I64:
+    """The number of stored passage fingerprints of each of ``docs`` (ascending), 0 for a doc without any:
+    the blobs' lengths (8 bytes a fingerprint), which SQLite reads without their bytes; ascending docs make
+    the row look-ups nearly sequential."""
+    counts = np.zeros(len(docs), dtype=np.int64)
+    for start in range(0, len(docs), _PAGE):
+        rows = con.execute(
+            "SELECT doc, length(passages) / 8 FROM fingerprints WHERE doc IN (SELECT value FROM json_each(?))",
+            (json.dumps(docs[start : start + _PAGE].tolist()),),
+        ).fetchall()
+        if rows:
+            got = np.asarray(rows, dtype=np.int64)
+            counts[np.searchsorted(docs, got[:, 0])] = got[:, 1]
+    return counts
 
 
 def _by_id(con: sqlite3.Connection, counts: Counter[int], exclude: str | None) -> dict[str, int]:
