@@ -122,3 +122,33 @@ def test_python_m_copydesk_runs() -> None:
         [sys.executable, "-m", "copydesk", "--version"], capture_output=True, text=True, timeout=60
     )
     assert proc.returncode == 0 and "copydesk" in proc.stdout
+
+
+def test_output_files_of_compare_and_story_are_written_like_exports(tmp_path: Path) -> None:
+    """`compare -o` and `story -o` write into a new file beside the target and rename it: a link at the
+    target is replaced, never written through, and nothing else is left in the folder."""
+    from tests.conftest import EXAMPLES
+
+    group = cli
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious", encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    runner = CliRunner()
+    db = tmp_path / "x.db"
+    assert (
+        runner.invoke(
+            group, ["add", str(EXAMPLES / "wire.txt"), str(EXAMPLES / "ledger.txt"), "--db", str(db)]
+        ).exit_code
+        == 0
+    )
+    for name, args in (
+        ("c.html", ["compare", str(EXAMPLES / "wire.txt"), str(EXAMPLES / "ledger.txt"), "--format", "html"]),
+        ("s.json", ["story", "wire.txt", "--db", str(db), "--format", "json"]),
+    ):
+        (out / name).symlink_to(victim)
+        r = runner.invoke(group, [*args, "-o", str(out / name)])
+        assert r.exit_code == 0, r.output
+        assert victim.read_text(encoding="utf-8") == "precious"
+        assert not (out / name).is_symlink() and (out / name).stat().st_size > 100
+    assert sorted(p.name for p in out.iterdir()) == ["c.html", "s.json"]

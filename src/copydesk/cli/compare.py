@@ -15,6 +15,7 @@ from copydesk.cli.show import PIPED_WIDTH, clean
 from copydesk.config import CompareConfig
 from copydesk.engine.compare import compare
 from copydesk.io.one import read_one
+from copydesk.io.write import write_text_file
 from copydesk.model import Article
 
 
@@ -81,5 +82,5 @@ def compare_cmd(a: str, b: str, fmt: str, output: Path | None, shingle_size: int
     if output is None:
         click.echo(body, nl=False)
     else:
-        output.write_text(body, encoding="utf-8")
+        write_text_file(output, body)
         click.echo(f"wrote {clean(output)}", err=True)

@@ -18,6 +18,7 @@ from copydesk.engine.index import Index
 from copydesk.engine.stories import StoriesUpdate
 from copydesk.errors import ArticleNotFound
 from copydesk.io.story_html import EDIT_SCRIPT_CAP, render_story_html
+from copydesk.io.write import write_text_file
 from copydesk.model import HIDDEN, Comparison, Story, StoryEdge, StoryMember
 from copydesk.provenance.story import prune
 
@@ -264,5 +265,5 @@ def story_cmd(story_id: str, db: Path, fmt: str, output: Path | None, max_member
     if output is None:
         click.echo(text)
     else:
-        output.write_text(text, encoding="utf-8")
+        write_text_file(output, text)
         click.echo(f"wrote {clean(output)}", err=True)

@@ -205,6 +205,26 @@ def create_partial(target: Path) -> tuple[Path, IO[bytes]]:
     raise InputError("cannot write: no free temporary name beside it", path=str(target))
 
 
+def write_text_file(target: Path, text: str) -> None:
+    """Write ``text`` (UTF-8) to ``target`` the way exports are written: into a file created exclusively
+    beside it (`create_partial`), renamed onto ``target`` when complete, so that a failed or killed write
+    leaves ``target`` as it was and a link planted at the temporary name is never written through.
+
+    Raises `InputError` naming ``target`` when it cannot be written.
+    """
+    partial, raw = create_partial(target)
+    try:
+        with raw:
+            raw.write(text.encode("utf-8"))
+        os.replace(partial, target)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise InputError(f"cannot write: {exc.strerror or exc}", path=str(target)) from exc
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+
+
 def leftovers(target: Path) -> list[Path]:
     """The temporary files or folders of ``target`` beside it (`partial_name`), sorted: left by an export
     that was killed, or in use by one still running."""
