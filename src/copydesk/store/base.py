@@ -272,10 +272,6 @@ class Store(ABC):
     def ids_on_dates(self, dates: Sequence[dt.date]) -> list[str]:
         """The ids of the stored articles dated one of ``dates``, in insertion order."""
 
-    @abstractmethod
-    def iter_articles(self, batch_size: int = 1000) -> Iterator[list[Article]]:
-        """Every stored article in insertion order, as lists of at most ``batch_size`` (streamed)."""
-
     # -- stories (see `copydesk.store.stories` for the tables) -----------------------------------------------
 
     @abstractmethod
@@ -316,10 +312,6 @@ class Store(ABC):
     @abstractmethod
     def story_of(self, ids: Sequence[str]) -> dict[str, str]:
         """article id -> story id, for those of ``ids`` in a story."""
-
-    @abstractmethod
-    def story_seqs(self, stories: Sequence[str]) -> dict[str, tuple[int, tuple[str, ...]]]:
-        """story id -> (creation sequence number, ids of stories merged into it so far)."""
 
     @abstractmethod
     def next_story_seq(self) -> int: ...

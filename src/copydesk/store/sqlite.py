@@ -477,21 +477,6 @@ class SqliteStore(Store):
             ).fetchall()
         return [id_ for (id_,) in rows]
 
-    def iter_articles(self, batch_size: int = 1000) -> Iterator[list[Article]]:
-        if not isinstance(batch_size, int) or batch_size < 1:
-            raise StoreError(f"batch_size must be a positive integer, got {batch_size!r}")
-        last = 0
-        while True:
-            with self._read() as con:
-                rows = con.execute(
-                    f"SELECT doc, {ARTICLE_COLUMNS} FROM articles WHERE doc > ? ORDER BY doc LIMIT ?",
-                    (last, batch_size),
-                ).fetchall()
-            if not rows:
-                return
-            yield [row_article(row[1:]) for row in rows]
-            last = rows[-1][0]
-
     # -- stories -------------------------------------------------------------------------------------------
 
     def stories_pending(self) -> tuple[int, int, list[str]]:
@@ -585,10 +570,6 @@ class SqliteStore(Store):
     def story_of(self, ids: Sequence[str]) -> dict[str, str]:
         with self._read() as con:
             return stories.story_of(con, list(ids))
-
-    def story_seqs(self, story_ids: Sequence[str]) -> dict[str, tuple[int, tuple[str, ...]]]:
-        with self._read() as con:
-            return stories.seqs(con, list(story_ids))
 
     def next_story_seq(self) -> int:
         with self._read() as con:

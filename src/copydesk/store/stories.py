@@ -194,19 +194,6 @@ def story_of(con: sqlite3.Connection, ids: Sequence[str]) -> dict[str, str]:
     return out
 
 
-def seqs(con: sqlite3.Connection, stories: Sequence[str]) -> dict[str, tuple[int, tuple[str, ...]]]:
-    """story -> (seq, stories merged into it so far)."""
-    rows = con.execute(
-        "SELECT story, seq, merged FROM stories WHERE story IN (SELECT value FROM json_each(?))",
-        (_ids_json(stories),),
-    )
-    out = {}
-    for s, seq, m in rows:
-        with reading("stories", f"story {s!r}"):
-            out[s] = (seq, tuple(json.loads(m)))
-    return out
-
-
 def next_seq(con: sqlite3.Connection) -> int:
     (seq,) = con.execute("SELECT coalesce(max(seq), 0) + 1 FROM stories").fetchone()
     with reading("stories", "of the highest seq"):
