@@ -19,7 +19,7 @@ from copydesk.engine.items import Item, node_of
 from copydesk.model import StoryMember
 from copydesk.provenance.story import Node, alias_member
 from copydesk.store import Store
-from copydesk.store.base import StoryPatch
+from copydesk.store.records import StoryPatch
 
 _CHUNK = 2_000  # aliases read at a time
 Nodes = dict[str, list[Node]]  # article id -> the provenance nodes of its aliases, in the order they came
@@ -27,7 +27,7 @@ Nodes = dict[str, list[Node]]  # article id -> the provenance nodes of its alias
 
 class Holder(Protocol):
     """An article's place in its story, as the aliases of its text take it (a `StoryMember`, or a stored
-    `copydesk.store.base.MemberNode`)."""
+    `copydesk.store.records.MemberNode`)."""
 
     @property
     def id(self) -> str: ...

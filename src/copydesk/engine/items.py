@@ -14,7 +14,7 @@ from copydesk.engine.verify import Body
 from copydesk.model import Article
 from copydesk.provenance.story import Node
 from copydesk.provenance.verdict import SideSignals
-from copydesk.store.base import MemberNode
+from copydesk.store.records import MemberNode
 from copydesk.text.boilerplate import CreditSpan
 from copydesk.text.wire import WireHeader, wire_header
 

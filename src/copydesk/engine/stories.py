@@ -54,7 +54,7 @@ from copydesk.provenance.verdict import verdict, verdict_many
 from copydesk.sketch.pairs import grouped_pairs, shared_shingle_pairs
 from copydesk.sketch.shingle import word_hashes
 from copydesk.store import Store
-from copydesk.store.base import MemberNode, StoryHead, StoryPatch
+from copydesk.store.records import MemberNode, StoryHead, StoryPatch
 
 # Share of an article's passage fingerprints a passage candidate must share (see `proposed`).
 _MIN_FP_SHARE = 0.04

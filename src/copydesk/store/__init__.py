@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from copydesk.store.base import DEFAULT_PATH, AddOutcome, AddResult, AddStatus, Store, StoreStats, open_store
+from copydesk.store.base import Store
+from copydesk.store.factory import DEFAULT_PATH, open_store
+from copydesk.store.records import AddOutcome, AddResult, AddStatus, StoreStats
 from copydesk.store.schema import SCHEMA_VERSION
 from copydesk.store.sqlite import SqliteStore
 

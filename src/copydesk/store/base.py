@@ -1,168 +1,20 @@
-"""The storage layer under the index: a small abstract `Store` and the `open_store` factory.
+"""The storage layer under the index: the small abstract `Store`.
 
-The engine speaks only to `Store`, so another backend can come later without touching it. Articles are
-named by their external ids (``Article.id``); any internal key stays inside the backend. uint64 arrays are
-numpy ``uint64``.
+The engine speaks only to `Store`, so another backend can come later without touching it; `copydesk.store.factory`
+opens one. Articles are named by their external ids (``Article.id``); any internal key stays inside the backend.
+The records it takes and gives are in `copydesk.store.records`; uint64 arrays are numpy ``uint64``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
-from pathlib import Path
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from types import TracebackType
-from typing import Any, Literal
-
-import numpy as np
-import numpy.typing as npt
 
 from copydesk.config import IndexConfig
-from copydesk.model import (
-    Article,
-    BodyLayout,
-    Fingerprints,
-    IndexedArticle,
-    Link,
-    Story,
-    StoryEdge,
-    StoryMember,
-)
-
-U64 = npt.NDArray[np.uint64]
-I64 = npt.NDArray[np.int64]
-AddStatus = Literal["added", "duplicate_id", "duplicate_text"]
-Conflict = Literal["stored", "batch"]
-DEFAULT_PATH = "copydesk.db"
-
-
-@dataclass(frozen=True, slots=True)
-class AddOutcome:
-    """What `Store.add_batch` did with one item.
-
-    status: ``added``; ``duplicate_id`` (an article or alias with this id is already stored, or earlier in
-        the same batch: the item is not stored, even if its text differs); ``duplicate_text`` (an article
-        with the same content hash and the identical text is stored under another id: the item's text is not
-        stored again, its id and record are kept as an alias of that article).
-    duplicate_of: for ``duplicate_text``, the id of the article already holding that text; else None.
-    conflict: for a ``duplicate_id`` whose text differs from the one its id already holds (another content
-        hash), where that one is: ``stored`` (in the index before this batch) or ``batch`` (earlier in
-        this batch); None otherwise (the same id with the same text, as when an add is run again).
-    """
-
-    id: str
-    status: AddStatus
-    duplicate_of: str | None = None
-    conflict: Conflict | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class AddResult:
-    """The outcome of one `Store.add_batch` call, one `AddOutcome` per item in input order.
-
-    batch: the id of the batch row written (1, 2, ...), or None when the call was given no items.
-    """
-
-    batch: int | None
-    outcomes: tuple[AddOutcome, ...]
-
-    @property
-    def added(self) -> int:
-        return sum(o.status == "added" for o in self.outcomes)
-
-    @property
-    def duplicate_id(self) -> int:
-        return sum(o.status == "duplicate_id" for o in self.outcomes)
-
-    @property
-    def duplicate_text(self) -> int:
-        return sum(o.status == "duplicate_text" for o in self.outcomes)
-
-
-@dataclass(frozen=True, slots=True)
-class StoreStats:
-    """What an index holds.
-
-    outlets: distinct non-null outlets. earliest/latest: publication dates (None when no article has one).
-    bytes_on_disk: the index file plus its write-ahead log. batches: committed `add_batch` calls.
-    segments: postings segments (queries cost grows with them; `Store.compact` makes one).
-    aliases: ids kept as aliases of a stored text (the same text under another id; not in ``articles``).
-    """
-
-    path: str
-    articles: int
-    outlets: int
-    earliest: dt.date | None
-    latest: dt.date | None
-    bytes_on_disk: int
-    batches: int
-    segments: int
-    schema_version: int
-    aliases: int = 0
-
-    def to_dict(self) -> dict[str, Any]:
-        """The fields as JSON values (dates as ISO 8601 strings)."""
-        return {
-            "path": self.path,
-            "articles": self.articles,
-            "outlets": self.outlets,
-            "earliest": None if self.earliest is None else self.earliest.isoformat(),
-            "latest": None if self.latest is None else self.latest.isoformat(),
-            "bytes_on_disk": self.bytes_on_disk,
-            "batches": self.batches,
-            "segments": self.segments,
-            "schema_version": self.schema_version,
-            "aliases": self.aliases,
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class MemberNode:
-    """What the store keeps of one story member to rebuild its story's provenance without its text.
-
-    credits: names it credits as written; own_names: names it goes by, lower case. parent, credits_source,
-    uncredited: as in its `StoryMember`.
-    """
-
-    story: str
-    id: str
-    title: str | None
-    date: dt.date | None
-    outlet: str | None
-    credits: tuple[str, ...]
-    own_names: frozenset[str]
-    parent: str | None = None
-    credits_source: bool = False
-    uncredited: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class StoryHead:
-    """A stored story without its members: root (None under a hidden source), size, creation sequence,
-    stories merged into it."""
-
-    story: str
-    root: str | None
-    hidden_source: bool
-    size: int
-    seq: int
-    merged: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class StoryPatch:
-    """Changes to a big stored story, instead of storing it whole (see `Store.save_stories`).
-
-    head: its new root, size and merges (``hidden_source`` unchanged). members: new or changed members, with
-    ``edges`` replacing the changed members' edges. absorbed: stories merged into it now: their members and
-    edges are relabelled as this story's.
-    """
-
-    head: StoryHead
-    members: tuple[StoryMember, ...]
-    edges: tuple[StoryEdge, ...]
-    absorbed: tuple[str, ...] = ()
+from copydesk.model import Article, BodyLayout, Fingerprints, IndexedArticle, Link, Story
+from copydesk.store.records import I64, U64, AddResult, MemberNode, StoreStats, StoryHead, StoryPatch
 
 
 class Store(ABC):
@@ -381,21 +233,3 @@ class Store(ABC):
         tb: TracebackType | None,
     ) -> None:
         self.close()
-
-
-def open_store(
-    path: str | Path = DEFAULT_PATH,
-    *,
-    config: IndexConfig | None = None,
-    readonly: bool = False,
-    on_wait: Callable[[str], None] | None = None,
-) -> Store:
-    """Open the index at ``path`` (an SQLite file), creating it unless ``readonly``.
-
-    config: None uses the stored settings (or the defaults for a new index); otherwise it must agree with
-    the stored ones (StoreError says what differs).
-    on_wait: called once with a message when a write waits for another process writing to the index.
-    """
-    from copydesk.store.sqlite import SqliteStore  # the factory knows its backends; the backends know base
-
-    return SqliteStore(path, config=config, readonly=readonly, on_wait=on_wait)

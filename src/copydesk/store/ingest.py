@@ -16,8 +16,8 @@ import json
 import sqlite3
 
 from copydesk.store import postings
-from copydesk.store.base import AddOutcome, AddResult, Conflict
 from copydesk.store.codec import EncodedItem, pack_text, unpack_text
+from copydesk.store.records import AddOutcome, AddResult, Conflict
 
 
 def now() -> str:

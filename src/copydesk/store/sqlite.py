@@ -26,7 +26,7 @@ from copydesk.config import IndexConfig
 from copydesk.errors import ArticleNotFound, StoreError
 from copydesk.model import Article, BodyLayout, Fingerprints, IndexedArticle, Link, Story
 from copydesk.store import ingest, postings, schema, stories
-from copydesk.store.base import I64, U64, AddResult, MemberNode, Store, StoreStats, StoryHead, StoryPatch
+from copydesk.store.base import Store
 from copydesk.store.codec import (
     ARTICLE_COLUMNS,
     DECODE_ERRORS,
@@ -41,6 +41,7 @@ from copydesk.store.codec import (
     to_unsigned,
     unpack_layout,
 )
+from copydesk.store.records import I64, U64, AddResult, MemberNode, StoreStats, StoryHead, StoryPatch
 
 T = TypeVar("T")
 _BUSY = frozenset({sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED})

@@ -257,7 +257,7 @@ def patch(
     own_names: Mapping[str, frozenset[str]],
     now: str,
 ) -> None:
-    """Apply a `StoryPatch` (see `copydesk.store.base`) inside the caller's transaction."""
+    """Apply a `StoryPatch` (see `copydesk.store.records`) inside the caller's transaction."""
     for old in absorbed:
         con.execute("UPDATE story_members SET story = ? WHERE story = ?", (story, old))
         con.execute("UPDATE story_edges SET story = ? WHERE story = ?", (story, old))
