@@ -1,5 +1,6 @@
 """`SqliteStore`: the index in one SQLite file (the file and its transactions in `file`, schema in `schema`,
-value formats in `codec`, postings look-ups in `lookup`, story tables in `stories`)."""
+value formats in `codec`, postings look-ups in `lookup`, story tables in
+`stories` and `story_queries`)."""
 
 from __future__ import annotations
 
@@ -15,13 +16,11 @@ import numpy as np
 from copydesk.config import IndexConfig
 from copydesk.errors import ArticleNotFound, StoreError
 from copydesk.model import Article, BodyLayout, Fingerprints, IndexedArticle, Link, Story
-from copydesk.store import ingest, lookup, postings, schema, stories
+from copydesk.store import ingest, lookup, postings, schema, stories, story_queries
 from copydesk.store.base import Store
 from copydesk.store.codec import (
     ARTICLE_COLUMNS,
-    DECODE_ERRORS,
     LAYOUT_COLUMNS,
-    as_malformed,
     blob_array,
     encode_items,
     malformed,
@@ -295,7 +294,7 @@ class SqliteStore(SqliteFile, Store):
 
     def aliases_of(self, ids: Sequence[str], *, upto: int | None = None) -> dict[str, list[str]]:
         with self._read() as con:
-            return stories.aliases_of(con, list(ids), upto=upto)
+            return story_queries.aliases_of(con, list(ids), upto=upto)
 
     def fingerprint_table(self, ids: Sequence[str]) -> tuple[U64, I64, U64, I64]:
         with self._read() as con:
@@ -319,34 +318,27 @@ class SqliteStore(SqliteFile, Store):
 
     def links_of(self, ids: Sequence[str]) -> list[Link]:
         with self._read() as con:
-            return stories.links_of(con, list(ids))
+            return story_queries.links_of(con, list(ids))
 
     def story_of(self, ids: Sequence[str]) -> dict[str, str]:
         with self._read() as con:
-            return stories.story_of(con, list(ids))
+            return story_queries.story_of(con, list(ids))
 
     def next_story_seq(self) -> int:
         with self._read() as con:
-            return stories.next_seq(con)
+            return story_queries.next_seq(con)
 
     def story_nodes(self, story_ids: Sequence[str]) -> list[MemberNode]:
         with self._read() as con:
-            return _member_nodes(stories.member_rows(con, list(story_ids)))
+            return story_queries.member_nodes(con, list(story_ids))
 
     def member_nodes(self, ids: Sequence[str]) -> list[MemberNode]:
         with self._read() as con:
-            return _member_nodes(stories.member_rows(con, list(ids), by="id"))
+            return story_queries.member_nodes(con, list(ids), by="id")
 
     def story_heads(self, story_ids: Sequence[str]) -> dict[str, StoryHead]:
         with self._read() as con:
-            rows = stories.heads(con, list(story_ids))
-        out = {}
-        for s, root, hidden, size, seq, merged in rows:
-            with reading("stories", f"story {s!r}"):
-                if type(size) is not int or type(seq) is not int:
-                    raise TypeError(f"size and seq must be integers, got {size!r} and {seq!r}")
-                out[s] = StoryHead(s, root, bool(hidden), size, seq, tuple(json.loads(merged)))
-        return out
+            return story_queries.heads(con, list(story_ids))
 
     def save_stories(
         self,
@@ -398,44 +390,22 @@ class SqliteStore(SqliteFile, Store):
 
     def load_stories(self, story_ids: Sequence[str]) -> list[Story]:
         with self._read() as con:
-            return stories.load(con, list(story_ids))
+            return story_queries.load(con, list(story_ids))
 
     def story_listing(self, *, min_size: int = 1, limit: int | None = None, offset: int = 0) -> list[str]:
         with self._read() as con:
-            return stories.listing(con, min_size=min_size, limit=limit, offset=offset)
+            return story_queries.listing(con, min_size=min_size, limit=limit, offset=offset)
 
     def story_counts(self) -> dict[str, int]:
         with self._read() as con:
-            return stories.counts(con)
+            return story_queries.counts(con)
 
     def story_merged_into(self, story: str) -> str | None:
         with self._read() as con:
-            return stories.merged_into(con, story)
+            return story_queries.merged_into(con, story)
 
     def __repr__(self) -> str:
         return f"SqliteStore({str(self._path)!r}, readonly={self._readonly})"
-
-
-def _member_nodes(rows: Sequence[tuple[Any, ...]]) -> list[MemberNode]:
-    out = []
-    for story, id_, title, date, outlet, credits, own, parent, credits_source, uncredited in rows:
-        try:
-            node = MemberNode(
-                story=story,
-                id=id_,
-                title=title,
-                date=None if date is None else dt.date.fromisoformat(date),
-                outlet=outlet,
-                credits=tuple(json.loads(credits)),
-                own_names=frozenset(json.loads(own)),
-                parent=parent,
-                credits_source=bool(credits_source),
-                uncredited=bool(uncredited),
-            )
-        except DECODE_ERRORS as exc:
-            raise as_malformed("story_members", f"id {id_!r}", exc) from exc
-        out.append(node)
-    return out
 
 
 def _stored_date(con: sqlite3.Connection, value: Any) -> dt.date | None:

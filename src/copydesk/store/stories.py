@@ -16,11 +16,11 @@ uncredited)``
 last alias (``aliases.seq``, see `copydesk.store.schema`) they cover (version 5).
 
 An alias is a member of its story like an article (a ``story_members`` row, role ``alias``, its parent the
-article holding its text); its title, date and outlet come from the ``aliases`` table. `member_rows` (the
-provenance nodes of a story) leaves aliases out: they take no part in the provenance graph.
+article holding its text); its title, date and outlet come from the ``aliases`` table.
+`copydesk.store.story_queries.member_nodes` (the provenance nodes of a story) leaves aliases out: they take no
+part in the provenance graph.
 
-A row that does not decode (a bad date, JSON, number) is a StoreError naming its table and row
-(`copydesk.store.codec.reading`).
+This module creates the tables and writes them; `copydesk.store.story_queries` reads them.
 """
 
 from __future__ import annotations
@@ -29,10 +29,10 @@ import datetime as dt
 import json
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, cast
+from typing import Any
 
-from copydesk.model import Evidence, Link, Role, Story, StoryEdge, StoryMember, Verdict
-from copydesk.store.codec import DECODE_ERRORS, as_malformed, reading
+from copydesk.model import Evidence, Link, Story, StoryEdge, StoryMember
+from copydesk.store.codec import reading
 
 # New links from which a write rebuilds the index on `b` rather than updating it (see `write`).
 _BULK_LINKS = 100_000
@@ -93,29 +93,15 @@ CREATE TABLE story_merges (
 ) WITHOUT ROWID;
 """
 
-_CHUNK = 20_000
+CHUNK = 20_000
 
 
-def _ids_json(ids: Iterable[str]) -> str:
+def ids_json(ids: Iterable[str]) -> str:
     return json.dumps(list(ids))
 
 
 def _evidence_json(evidence: Sequence[Evidence]) -> str:
     return json.dumps([[e.kind, e.favours, e.weight, e.detail] for e in evidence])
-
-
-def _evidence(text: str) -> tuple[Evidence, ...]:
-    return tuple(Evidence(k, f, w, d) for k, f, w, d in json.loads(text))
-
-
-def _date(text: str | None) -> dt.date | None:
-    return None if text is None else dt.date.fromisoformat(text)
-
-
-def _number(value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise TypeError(f"a confidence or containment must be a number, got {value!r}")
-    return float(value)
 
 
 def mark(con: sqlite3.Connection) -> int:
@@ -150,79 +136,6 @@ def aliases_since(con: sqlite3.Connection, after: int) -> tuple[int, int, list[t
         (after,),
     ).fetchall()
     return after, (rows[-1][0] if rows else after), [(alias, of) for _, alias, of in rows]
-
-
-def aliases_of(con: sqlite3.Connection, ids: Sequence[str], *, upto: int | None) -> dict[str, list[str]]:
-    """article id -> its aliases (up to the mark ``upto``, None: all) in the order they came."""
-    out: dict[str, list[str]] = {}
-    for start in range(0, len(ids), _CHUNK):
-        rows = con.execute(
-            "SELECT a.id, al.id FROM articles AS a JOIN aliases AS al ON al.doc = a.doc "
-            "WHERE a.id IN (SELECT value FROM json_each(?)) AND al.seq <= ? ORDER BY al.seq",
-            (_ids_json(ids[start : start + _CHUNK]), (1 << 62) if upto is None else upto),
-        )
-        for of, alias in rows:
-            out.setdefault(of, []).append(alias)
-    return out
-
-
-def links_of(con: sqlite3.Connection, ids: Sequence[str]) -> list[Link]:
-    """Every stored link with an end in ``ids``."""
-    out: dict[tuple[str, str], Link] = {}
-    for start in range(0, len(ids), _CHUNK):
-        chunk = _ids_json(ids[start : start + _CHUNK])
-        for column in ("a", "b"):
-            rows = con.execute(
-                "SELECT a, b, containment_a, containment_b, shared_words, verdict, confidence, evidence "
-                f"FROM links WHERE {column} IN (SELECT value FROM json_each(?))",
-                (chunk,),
-            )
-            for a, b, ca, cb, shared, verdict, conf, ev in rows:
-                with reading("links", f"({a!r}, {b!r})"):
-                    out[(a, b)] = Link(a, b, ca, cb, shared, cast(Verdict, verdict), conf, _evidence(ev))
-    return list(out.values())
-
-
-def story_of(con: sqlite3.Connection, ids: Sequence[str]) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for start in range(0, len(ids), _CHUNK):
-        rows = con.execute(
-            "SELECT id, story FROM story_members WHERE id IN (SELECT value FROM json_each(?))",
-            (_ids_json(ids[start : start + _CHUNK]),),
-        )
-        out.update(rows.fetchall())
-    return out
-
-
-def next_seq(con: sqlite3.Connection) -> int:
-    (seq,) = con.execute("SELECT coalesce(max(seq), 0) + 1 FROM stories").fetchone()
-    with reading("stories", "of the highest seq"):
-        if type(seq) is not int:
-            raise TypeError(f"seq must be an integer, got {seq!r}")
-        return seq
-
-
-def member_rows(con: sqlite3.Connection, keys: Sequence[str], *, by: str = "story") -> list[tuple[Any, ...]]:
-    """(story, id, title, date, outlet, credits, own_names, parent, credits_source, uncredited) of every
-    member of the stories ``keys`` (``by="story"``) or of the members ``keys`` (``by="id"``); aliases left out."""
-    out: list[tuple[Any, ...]] = []
-    for start in range(0, len(keys), _CHUNK):
-        out += con.execute(
-            "SELECT m.story, m.id, a.title, a.date, a.outlet, m.credits, m.own_names, m.parent, "
-            "m.credits_source, m.uncredited "
-            "FROM story_members AS m JOIN articles AS a ON a.id = m.id "
-            f"WHERE m.{'story' if by == 'story' else 'id'} IN (SELECT value FROM json_each(?))",
-            (_ids_json(keys[start : start + _CHUNK]),),
-        ).fetchall()
-    return out
-
-
-def heads(con: sqlite3.Connection, stories: Sequence[str]) -> list[tuple[Any, ...]]:
-    """(story, root, hidden, size, seq, merged) of ``stories``."""
-    return con.execute(
-        "SELECT story, root, hidden, size, seq, merged FROM stories WHERE story IN (SELECT value FROM json_each(?))",
-        (_ids_json(stories),),
-    ).fetchall()
 
 
 def _member_row(story: str, m: StoryMember, own: frozenset[str]) -> tuple[Any, ...]:
@@ -261,7 +174,7 @@ def patch(
     for old in absorbed:
         con.execute("UPDATE story_members SET story = ? WHERE story = ?", (story, old))
         con.execute("UPDATE story_edges SET story = ? WHERE story = ?", (story, old))
-    changed = _ids_json(m.id for m in members)
+    changed = ids_json(m.id for m in members)
     con.execute(
         "DELETE FROM story_edges WHERE story = ? AND copy IN (SELECT value FROM json_each(?))",
         (story, changed),
@@ -340,8 +253,8 @@ def write(
     if bulk:
         con.execute("CREATE INDEX links_b ON links (b)")
     gone = list(merged)
-    for start in range(0, len(gone), _CHUNK):
-        chunk = _ids_json(gone[start : start + _CHUNK])
+    for start in range(0, len(gone), CHUNK):
+        chunk = ids_json(gone[start : start + CHUNK])
         for table in ("stories", "story_edges"):
             con.execute(f"DELETE FROM {table} WHERE story IN (SELECT value FROM json_each(?))", (chunk,))
     con.executemany(
@@ -350,14 +263,14 @@ def write(
     created = dict(
         con.execute(
             "SELECT story, created FROM stories WHERE story IN (SELECT value FROM json_each(?))",
-            (_ids_json(s.id for s, _ in stories),),
+            (ids_json(s.id for s, _ in stories),),
         ).fetchall()
     )
     ids = [s.id for s, _ in stories]
-    for start in range(0, len(ids), _CHUNK):
+    for start in range(0, len(ids), CHUNK):
         con.execute(
             "DELETE FROM story_edges WHERE story IN (SELECT value FROM json_each(?))",
-            (_ids_json(ids[start : start + _CHUNK]),),
+            (ids_json(ids[start : start + CHUNK]),),
         )
     story_rows = []
     member_rows_: list[tuple[Any, ...]] = []
@@ -386,103 +299,3 @@ def write(
     )
     con.executemany("INSERT OR REPLACE INTO story_edges VALUES (?, ?, ?, ?, ?, ?, ?)", edge_rows)
     con.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('stories_mark', ?)", (str(new_mark),))
-
-
-def load(con: sqlite3.Connection, stories: Sequence[str]) -> list[Story]:
-    """The stories named, in the order given (unknown ids left out)."""
-    marks = _ids_json(stories)
-    heads = {
-        row[0]: row
-        for row in con.execute(
-            "SELECT story, root, hidden, merged FROM stories WHERE story IN (SELECT value FROM json_each(?))",
-            (marks,),
-        )
-    }
-    members: dict[str, list[StoryMember]] = {}
-    for row in con.execute(
-        "SELECT m.story, m.id, m.role, m.parent, m.confidence, m.containment, m.credits, m.credits_source, "
-        "m.uncredited, coalesce(a.title, al.title), coalesce(a.date, al.date), coalesce(a.outlet, al.outlet) "
-        "FROM story_members AS m LEFT JOIN articles AS a ON a.id = m.id LEFT JOIN aliases AS al ON al.id = m.id "
-        "WHERE m.story IN (SELECT value FROM json_each(?))",
-        (marks,),
-    ):
-        story, id_, role, parent, conf, cont, credits, credits_source, uncredited, title, date, outlet = row
-        try:
-            member = StoryMember(
-                id=id_,
-                role=cast(Role, role),
-                parent=parent,
-                confidence=_number(conf),
-                containment=_number(cont),
-                title=title,
-                date=_date(date),
-                outlet=outlet,
-                credits=tuple(json.loads(credits)),
-                credits_source=bool(credits_source),
-                uncredited=bool(uncredited),
-            )
-        except DECODE_ERRORS as exc:
-            raise as_malformed("story_members", f"id {id_!r}", exc) from exc
-        members.setdefault(story, []).append(member)
-    edges: dict[str, list[StoryEdge]] = {}
-    for story, source, copy, conf, cont, primary, ev in con.execute(
-        "SELECT story, source, copy, confidence, containment, is_primary, evidence FROM story_edges "
-        "WHERE story IN (SELECT value FROM json_each(?))",
-        (marks,),
-    ):
-        try:
-            edge = StoryEdge(source, copy, _number(conf), _number(cont), _evidence(ev), bool(primary))
-        except DECODE_ERRORS as exc:
-            raise as_malformed("story_edges", f"({story!r}, {source!r}, {copy!r})", exc) from exc
-        edges.setdefault(story, []).append(edge)
-    out = []
-    for s in stories:
-        if s not in heads:
-            continue
-        _, root, hidden, merged = heads[s]
-        ms = members.get(s, [])
-        far = dt.date.max
-        ms.sort(key=lambda m: (m.id != root, m.date or far, m.id))
-        es = sorted(edges.get(s, []), key=lambda e: (not e.primary, e.source != "hidden", e.source, e.copy))
-        with reading("stories", f"story {s!r}"):
-            history = tuple(json.loads(merged))
-        out.append(Story(s, root, bool(hidden), tuple(ms), tuple(es), history))
-    return out
-
-
-def listing(con: sqlite3.Connection, *, min_size: int, limit: int | None, offset: int = 0) -> list[str]:
-    """Story ids, biggest first (then oldest), with at least ``min_size`` members."""
-    return [
-        s
-        for (s,) in con.execute(
-            "SELECT story FROM stories WHERE size >= ? ORDER BY size DESC, seq LIMIT ? OFFSET ?",
-            (min_size, -1 if limit is None else limit, offset),
-        )
-    ]
-
-
-def counts(con: sqlite3.Connection) -> dict[str, int]:
-    (stories, multi, members) = con.execute(
-        "SELECT count(*), coalesce(sum(size > 1), 0), coalesce(sum(size), 0) FROM stories"
-    ).fetchone()
-    (links,) = con.execute("SELECT count(*) FROM links").fetchone()
-    (merges,) = con.execute("SELECT count(*) FROM story_merges").fetchone()
-    return {
-        "stories": stories,
-        "stories_of_two_or_more": multi,
-        "members": members,
-        "links": links,
-        "merges": merges,
-    }
-
-
-def merged_into(con: sqlite3.Connection, story: str) -> str | None:
-    """The story that ``story`` was merged into, following later merges; None if it was never merged."""
-    seen = set()
-    current = story
-    while True:
-        row = con.execute("SELECT into_story FROM story_merges WHERE merged = ?", (current,)).fetchone()
-        if row is None or current in seen:
-            return None if current == story else current
-        seen.add(current)
-        current = row[0]
