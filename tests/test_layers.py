@@ -45,10 +45,10 @@ def _store_imports() -> dict[str, set[str]]:
             if isinstance(node, ast.Import):
                 found.update(a.name for a in node.names)
             elif isinstance(node, ast.ImportFrom):
-                parts = package.split(".")
-                origin = ".".join([*parts[: len(parts) - node.level + 1], node.module or ""]).strip(".")
-                if not node.level:
-                    origin = node.module or ""
+                origin = node.module or ""
+                if node.level:  # relative: from the package, one level up per dot after the first
+                    parts = package.split(".")
+                    origin = ".".join([*parts[: len(parts) - node.level + 1], *([origin] if origin else [])])
                 for alias in node.names:
                     sub = f"{origin}.{alias.name}"
                     found.add(sub if sub in names else origin)
