@@ -56,7 +56,7 @@ from copydesk.sketch.shingle import word_hashes
 from copydesk.store import Store
 from copydesk.store.base import MemberNode, StoryHead, StoryPatch
 
-# Share of an article's passage fingerprints a passage candidate must share (see `proposed`).
+# Share of the smaller article's passage fingerprints a passage candidate must share (see `proposed`).
 _MIN_FP_SHARE = 0.04
 _CHUNK = 2_000
 # New articles per look-up of their older candidates: a postings block shared by several of them is read
@@ -318,15 +318,20 @@ def proposed(store: Store, fp: Fingerprints, config: IndexConfig, *, exclude: st
     shared (`Index.candidates` and the stories ask the same way).
 
     A passage candidate must share at least ``min_shared_fingerprints`` fingerprints, and at least
-    `_MIN_FP_SHARE` of the query's: too few to reach the engine's decision on any but a tiny article
-    otherwise, so not worth verifying.
+    `_MIN_FP_SHARE` of the smaller side's (the query's or its own): too few to reach the engine's decision
+    on any but a tiny article otherwise, so not worth verifying. A rule on the pair alone, the same whichever
+    of the two is the query (issue 18).
     """
     if fp.words == 0:
         return {}
     found = dict(store.band_candidates(fp.band_keys, exclude=exclude))
-    floor = max(config.min_shared_fingerprints, _MIN_FP_SHARE * len(fp.passages))
-    for other, n in store.passage_candidates(
-        fp.passages, max_postings=config.max_postings, min_shared=floor, exclude=exclude
+    for other, (n, _) in store.passage_shares(
+        fp.passages,
+        max_postings=config.max_postings,
+        min_shared=config.min_shared_fingerprints,
+        min_share=_MIN_FP_SHARE,
+        min_own_share=_MIN_FP_SHARE,
+        exclude=exclude,
     ).items():
         found[other] = found.get(other, 0) + n
     return found

@@ -560,7 +560,15 @@ class SqliteStore(Store):
         bi, bd, bn = _owner_doc_counts(signed_array(b_keys), b_own, *found[0])
         qi, qd, qn = _owner_doc_counts(signed_array(p_keys), p_own, *found[1])
         fps = np.bincount(p_own, minlength=len(ids))
-        keep = qn >= np.maximum(min_shared, min_share * fps[qi])
+        # ``min_share`` of the SMALLER article's fingerprints, as among the articles of one update: a rule
+        # on the pair alone, so a digest added after the short articles it quotes finds them, as the other
+        # order does (issue 18)
+        some = qn >= min_shared
+        qi, qd, qn = qi[some], qd[some], qn[some]
+        docs_q, back = np.unique(qd, return_inverse=True)
+        with self._read() as con:
+            own = _fingerprint_counts(con, docs_q)[back.reshape(-1)]
+        keep = qn >= np.maximum(min_shared, min_share * np.minimum(fps[qi], own))
         owner = np.concatenate((bi, qi[keep]))
         doc = np.concatenate((bd, qd[keep]))
         n = np.concatenate((bn, qn[keep]))
