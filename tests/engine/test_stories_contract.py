@@ -176,8 +176,7 @@ def test_one_build_does_not_depend_on_input_order(
     tmp_path_factory: pytest.TempPathFactory, seed: int, order: int
 ) -> None:
     # Holds for a corpus without texts stored under two ids (R3: the first id met holds the text, so the
-    # alias and its holder swap with the input order) and without groups of more than 20 candidates or 24
-    # articles sharing a key (R6, R7: a cap or a window by position), which this small corpus never has.
+    # alias and its holder swap with the input order).
     items = corpus(seed, same_text=False)
     tmp = tmp_path_factory.mktemp("order")
     assert build(tmp / "shuffled.db", cut(items, 1, random.Random(order))) == build(tmp / "once.db", [items])
@@ -201,3 +200,16 @@ def test_a_digest_and_the_short_items_it_quotes_link_in_either_order(tmp_path: P
     apart = build(tmp_path / "apart.db", parts)
     assert {(a, b) for a, b in once["links"]} == {("digest", f"item{k}") for k in range(5)}
     assert _links_and_groups(apart) == _links_and_groups(once)
+
+
+def test_one_build_of_a_big_group_does_not_depend_on_input_order(tmp_path: Path) -> None:
+    # 40 copies of one text share its band keys: a group over `_CLIQUE` articles pairs each with the few
+    # before it, by the global key (date, then id), not by the order they were added (R7; R6's ties too).
+    src = sentences(4242, 14)
+    items = [_art(f"c{n:02d}", f"Edition {n}\n\n" + "\n\n".join(src), n % 5, f"P{n}") for n in range(40)]
+    items += [_art(f"lone{n}", "\n\n".join(sentences(4300 + n, 10)), n, None) for n in range(5)]
+    once = build(tmp_path / "once.db", [items])
+    for seed in range(3):
+        order = list(items)
+        random.Random(seed).shuffle(order)
+        assert build(tmp_path / f"shuffled{seed}.db", [order]) == once

@@ -562,8 +562,14 @@ def _update_once(
             if progress is not None:
                 progress(min((done + 1) * _CHUNK, len(new_ids)), len(new_ids))
         # 2. among the new articles: the fingerprints' candidates in bulk (in the second thread), and pairs
-        # sharing rare shingles (shorter shared runs than the fingerprints see)
-        by_fingerprints = aside.submit(_fingerprint_pairs, store, new_ids, limit=config.max_verify)
+        # sharing rare shingles (shorter shared runs than the fingerprints see). The articles are numbered
+        # by the global key (date, then id), not in the order they were added: the windows of big key groups
+        # and the ties at the `max_verify` cap then do not depend on the input order (issue 18)
+        at = {i: n for n, i in enumerate(new_ids)}
+        keyed = sorted(new_ids, key=lambda i: (nodes[i].date or _FAR, i))
+        seqs = [seqs[at[i]] for i in keyed]
+        del at
+        by_fingerprints = aside.submit(_fingerprint_pairs, store, keyed, limit=config.max_verify)
         ii, jj, nn, sizes = shared_shingle_pairs(
             seqs, min_shared=config.min_shared_shingles, max_df=config.max_shingle_df
         )
@@ -586,7 +592,7 @@ def _update_once(
     cut = np.flatnonzero(np.diff(pi)) + 1
     for first, rest in zip(np.split(pi, cut), np.split(pj, cut), strict=True):
         if len(first):
-            check(new_ids[int(first[0])], [new_ids[j] for j in rest.tolist()])
+            check(keyed[int(first[0])], [keyed[j] for j in rest.tolist()])
 
     # 3. verify the pairs among the new articles
     for link in _verify_all(tasks, cache, compare_config):
