@@ -56,7 +56,7 @@ from copydesk.sketch.shingle import word_hashes
 from copydesk.store import Store
 from copydesk.store.records import MemberNode, StoryHead, StoryPatch
 
-# Share of an article's passage fingerprints a passage candidate must share (see `proposed`).
+# Share of the smaller article's passage fingerprints a passage candidate must share (see `proposed`).
 _MIN_FP_SHARE = 0.04
 _CHUNK = 2_000
 # New articles per look-up of their older candidates: a postings block shared by several of them is read
@@ -318,15 +318,20 @@ def proposed(store: Store, fp: Fingerprints, config: IndexConfig, *, exclude: st
     shared (`Index.candidates` and the stories ask the same way).
 
     A passage candidate must share at least ``min_shared_fingerprints`` fingerprints, and at least
-    `_MIN_FP_SHARE` of the query's: too few to reach the engine's decision on any but a tiny article
-    otherwise, so not worth verifying.
+    `_MIN_FP_SHARE` of the smaller side's (the query's or its own): too few to reach the engine's decision
+    on any but a tiny article otherwise, so not worth verifying. A rule on the pair alone, the same whichever
+    of the two is the query (issue 18).
     """
     if fp.words == 0:
         return {}
     found = dict(store.band_candidates(fp.band_keys, exclude=exclude))
-    floor = max(config.min_shared_fingerprints, _MIN_FP_SHARE * len(fp.passages))
-    for other, n in store.passage_candidates(
-        fp.passages, max_postings=config.max_postings, min_shared=floor, exclude=exclude
+    for other, (n, _) in store.passage_shares(
+        fp.passages,
+        max_postings=config.max_postings,
+        min_shared=config.min_shared_fingerprints,
+        min_share=_MIN_FP_SHARE,
+        min_own_share=_MIN_FP_SHARE,
+        exclude=exclude,
     ).items():
         found[other] = found.get(other, 0) + n
     return found
@@ -557,8 +562,14 @@ def _update_once(
             if progress is not None:
                 progress(min((done + 1) * _CHUNK, len(new_ids)), len(new_ids))
         # 2. among the new articles: the fingerprints' candidates in bulk (in the second thread), and pairs
-        # sharing rare shingles (shorter shared runs than the fingerprints see)
-        by_fingerprints = aside.submit(_fingerprint_pairs, store, new_ids, limit=config.max_verify)
+        # sharing rare shingles (shorter shared runs than the fingerprints see). The articles are numbered
+        # by the global key (date, then id), not in the order they were added: the windows of big key groups
+        # and the ties at the `max_verify` cap then do not depend on the input order (issue 18)
+        at = {i: n for n, i in enumerate(new_ids)}
+        keyed = sorted(new_ids, key=lambda i: (nodes[i].date or _FAR, i))
+        seqs = [seqs[at[i]] for i in keyed]
+        del at
+        by_fingerprints = aside.submit(_fingerprint_pairs, store, keyed, limit=config.max_verify)
         ii, jj, nn, sizes = shared_shingle_pairs(
             seqs, min_shared=config.min_shared_shingles, max_df=config.max_shingle_df
         )
@@ -581,7 +592,7 @@ def _update_once(
     cut = np.flatnonzero(np.diff(pi)) + 1
     for first, rest in zip(np.split(pi, cut), np.split(pj, cut), strict=True):
         if len(first):
-            check(new_ids[int(first[0])], [new_ids[j] for j in rest.tolist()])
+            check(keyed[int(first[0])], [keyed[j] for j in rest.tolist()])
 
     # 3. verify the pairs among the new articles
     for link in _verify_all(tasks, cache, compare_config):

@@ -154,8 +154,8 @@ class Store(ABC):
     ) -> dict[str, list[str]]:
         """For each stored article of ``ids``, in one pass: the stored articles its fingerprints propose, as
         `band_candidates` + `passage_candidates` would one by one (passage candidates sharing at least
-        ``max(min_shared, min_share * its passage fingerprints)``), its ``limit`` strongest (shared keys,
-        then id), itself left out."""
+        ``max(min_shared, min_share * the passage fingerprints of the smaller of the two)``), its ``limit``
+        strongest (shared keys, then id), itself left out."""
 
     @abstractmethod
     def links_of(self, ids: Sequence[str]) -> list[Link]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -56,7 +56,7 @@ def passage_shares(
     docs, shared = np.unique(found, return_counts=True)
     some = shared >= min_shared
     docs, shared = docs[some], shared[some]
-    own = _fingerprint_counts(con, docs)
+    own = fingerprint_counts(con, docs)
     keep = (shared >= min_share * query) | ((own > 0) & (shared >= min_own_share * own))
     docs, shared, own = docs[keep], shared[keep], own[keep]
     names = postings.doc_ids(con, docs.tolist())
@@ -126,16 +126,26 @@ def shared_counts(
     *,
     min_shared: int,
     min_share: float,
+    counts: Callable[[I64], I64],
 ) -> tuple[I64, I64, I64]:
     """(owner, doc, n), sorted by (owner, doc): for each owner of ``table`` (0 to ``len(own_doc) - 1``),
     the docs its fingerprints propose (the postings ``bands`` and ``passages`` of `candidate_postings`) but
     its own, with the number of keys shared: every doc sharing a band key, and those sharing at least
-    ``max(min_shared, min_share * its passage fingerprints)`` passage fingerprints."""
+    ``max(min_shared, min_share * the passage fingerprints of the smaller of the two)`` passage
+    fingerprints. ``counts``: the number of stored passage fingerprints of each of some docs (ascending),
+    as `fingerprint_counts` reads them."""
     b_keys, b_own, p_keys, p_own = table
     bi, bd, bn = _owner_doc_counts(signed_array(b_keys), b_own, *bands)
     qi, qd, qn = _owner_doc_counts(signed_array(p_keys), p_own, *passages)
     fps = np.bincount(p_own, minlength=len(own_doc))
-    keep = qn >= np.maximum(min_shared, min_share * fps[qi])
+    # ``min_share`` of the SMALLER article's fingerprints, as among the articles of one update: a rule on
+    # the pair alone, so a digest added after the short articles it quotes finds them, as the other order
+    # does (issue 18)
+    some = qn >= min_shared
+    qi, qd, qn = qi[some], qd[some], qn[some]
+    docs_q, back = np.unique(qd, return_inverse=True)
+    own = counts(docs_q)[back.reshape(-1)]
+    keep = qn >= np.maximum(min_shared, min_share * np.minimum(fps[qi], own))
     owner = np.concatenate((bi, qi[keep]))
     doc = np.concatenate((bd, qd[keep]))
     n = np.concatenate((bn, qn[keep]))
@@ -183,7 +193,7 @@ def _run_counts(code: I64, n: I64, span: int) -> tuple[I64, I64, I64]:
     return code // span, code % span, totals.astype(np.int64)
 
 
-def _fingerprint_counts(con: sqlite3.Connection, docs: I64) -> I64:
+def fingerprint_counts(con: sqlite3.Connection, docs: I64) -> I64:
     """The number of stored passage fingerprints of each of ``docs`` (ascending), 0 for a doc without any:
     the blobs' lengths (8 bytes a fingerprint), which SQLite reads without their bytes; ascending docs make
     the row look-ups nearly sequential."""

@@ -306,8 +306,13 @@ class SqliteStore(SqliteFile, Store):
         table = self.fingerprint_table(ids)
         with self._read() as con:  # the reads; the counting after it, leaving the store to other threads
             own_doc, bands, passages = lookup.candidate_postings(con, ids, table, max_postings=max_postings)
+
+        def counts(docs: I64) -> I64:
+            with self._read() as con:
+                return lookup.fingerprint_counts(con, docs)
+
         owner, doc, total = lookup.shared_counts(
-            table, own_doc, bands, passages, min_shared=min_shared, min_share=min_share
+            table, own_doc, bands, passages, min_shared=min_shared, min_share=min_share, counts=counts
         )
         with self._read() as con:
             names = postings.doc_ids(con, np.unique(doc).tolist())
