@@ -251,7 +251,7 @@ def test_links_carry_the_figures_compare_computes() -> None:
 
 
 def test_candidates_in_one_pass_equal_the_candidates_one_by_one(tmp_path: Path) -> None:
-    from copydesk.engine.stories import _MIN_FP_SHARE, proposed
+    from copydesk.engine.stories import MIN_FP_SHARE, proposed
 
     with Index(tmp_path / "i.db") as ix:
         ix.add([*corpus(), art("wcopy", WIRE[:10], 4), art("ocopy", OTHER[3:], 5)])
@@ -261,7 +261,7 @@ def test_candidates_in_one_pass_equal_the_candidates_one_by_one(tmp_path: Path) 
             ids,
             max_postings=cfg.max_postings,
             min_shared=cfg.min_shared_fingerprints,
-            min_share=_MIN_FP_SHARE,
+            min_share=MIN_FP_SHARE,
             limit=3,
         )
         for i in ids:

@@ -14,6 +14,7 @@ from rich.progress import BarColumn, Progress, TimeElapsedColumn
 from copydesk.cli.app import cli
 from copydesk.cli.index import DB_OPTION, tell_wait
 from copydesk.cli.show import CountColumn, clean
+from copydesk.cli.stories import update
 from copydesk.engine.export import DEDUP_COLUMNS, STORY_COLUMNS, ExportSummary, export_dedup, export_stories
 from copydesk.engine.index import Index
 from copydesk.io.folder import IDS_FILE, TextFolderWriter
@@ -27,34 +28,12 @@ def export_group() -> None:
 
 @contextmanager
 def _index(db: Path, quiet: bool) -> Iterator[Index]:
-    """The index, writable, its stories brought up to date (a note on stderr when that did anything)."""
+    """The index, writable, its stories brought up to date as `copydesk stories` does (a note on stderr
+    when that placed new articles, even with ``quiet``, which hides the progress bar only)."""
     if not db.exists():
         raise click.UsageError(f"no index at {db}: build one with  copydesk add PATH... --db {db}")
-    err = Console(stderr=True)
     with Index(db, on_wait=tell_wait) as index:
-        if quiet or not err.is_terminal:
-            update = index.update_stories()
-        else:
-            with Progress(
-                CountColumn("new articles linked", prefix="updating stories:"),
-                BarColumn(),
-                TimeElapsedColumn(),
-                console=err,
-                transient=True,
-            ) as bar:
-                task = bar.add_task("update", total=None)
-
-                def show(done: int, total: int) -> None:
-                    bar.update(task, completed=done, total=total)
-
-                update = index.update_stories(progress=show)
-        if update.articles:
-            click.echo(
-                f"stories updated: {update.articles:,} new articles placed, {update.links:,} links, "
-                f"{update.created:,} stories created, {update.grown:,} grown, {update.merged:,} merged "
-                f"({update.seconds:.1f} s)",
-                err=True,
-            )
+        update(index, quiet=quiet, note=True)
         yield index
 
 

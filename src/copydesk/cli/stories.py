@@ -28,8 +28,9 @@ def _need(db: Path) -> None:
         raise click.UsageError(f"no index at {db}: build one with  copydesk add PATH... --db {db}")
 
 
-def update(index: Index, *, quiet: bool = False) -> StoriesUpdate:
-    """Bring the stories up to date, with a progress bar on a terminal; says what it did on stderr."""
+def update(index: Index, *, quiet: bool = False, note: bool | None = None) -> StoriesUpdate:
+    """Bring the stories up to date, with a progress bar on a terminal (none when ``quiet``); says what it
+    did on stderr when it placed new articles, unless ``note`` is False (default: not ``quiet``)."""
     err = make_console(stderr=True)
     if quiet or not err.is_terminal:
         done = index.update_stories()
@@ -45,7 +46,7 @@ def update(index: Index, *, quiet: bool = False) -> StoriesUpdate:
         ) as bar:
             task = bar.add_task("stories", total=None)
             done = index.update_stories(progress=lambda n, total: bar.update(task, completed=n, total=total))
-    if done.articles and not quiet:
+    if done.articles and (not quiet if note is None else note):
         err.print(
             f"stories updated: {done.articles:,} new articles, {done.links:,} links, {done.created:,} new "
             f"stories, {done.grown:,} grown, {done.merged:,} merged ({done.seconds:.1f} s)",

@@ -1,6 +1,6 @@
 """The candidates `Index.find` verifies for one query, and in which order.
 
-Passage candidates are judged from either side: a stored article sharing `_MIN_FP_SHARE` of the query's
+Passage candidates are judged from either side: a stored article sharing `MIN_FP_SHARE` of the query's
 passage fingerprints (a long article quoting the query), or `MIN_OWN_SHARE` of its own (a short article
 quoted inside a long query, a digest's item), so that partial reuse is found whatever the lengths. They
 are ranked by that larger share, an estimate of the larger containment. `find` verifies the `MAX_VERIFY`
@@ -13,11 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from copydesk.config import IndexConfig
-from copydesk.engine.stories import _MIN_FP_SHARE
+from copydesk.engine.stories import MIN_FP_SHARE
 from copydesk.model import Fingerprints
 from copydesk.store import Store
 
-# Share of its own passage fingerprints a candidate sharing less than `_MIN_FP_SHARE` of the query's must
+# Share of its own passage fingerprints a candidate sharing less than `MIN_FP_SHARE` of the query's must
 # share. On the 100k corpus of bench/make_corpus.py, of the candidates holding under 4% of the query's and
 # 4% to 8% of their own, 1 in 1,967 was related; 8% to 11%: 10 in 83; from 11%: 64 in 91.
 MIN_OWN_SHARE = 0.08
@@ -54,7 +54,7 @@ def proposals(store: Store, fp: Fingerprints, config: IndexConfig, *, exclude: s
         fp.passages,
         max_postings=config.max_postings,
         min_shared=config.min_shared_fingerprints,
-        min_share=_MIN_FP_SHARE,
+        min_share=MIN_FP_SHARE,
         min_own_share=MIN_OWN_SHARE,
         exclude=exclude,
     )

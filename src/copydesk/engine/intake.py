@@ -17,7 +17,7 @@ from copydesk.io.check import check_article
 from copydesk.io.record import Skipped
 from copydesk.model import Article, Origin
 from copydesk.store import AddOutcome
-from copydesk.store.codec import MAX_TEXT_BYTES
+from copydesk.store.codec import MAX_TEXT_BYTES, over_cap
 
 INPUT = "<input>"
 """The path named for articles handed over by a caller rather than read from a file."""
@@ -50,19 +50,14 @@ def checked(
         except InputError as exc:
             skipped.append(Skipped(where.path, where.line, exc.reason))
             continue
-        # a character takes at most 4 bytes in UTF-8: most texts are known to fit without encoding them
-        if len(article.text) > MAX_TEXT_BYTES // 4:
-            size = len(article.text.encode("utf-8"))
-            if size > MAX_TEXT_BYTES:
-                skipped.append(
-                    Skipped(
-                        where.path,
-                        where.line,
-                        f"text of {size:,} bytes in UTF-8, over the index's cap of {MAX_TEXT_BYTES:,} bytes "
-                        "a text: split it, or leave it out with --max-chars",
-                    )
-                )
-                continue
+        size = over_cap(article.text)
+        if size is not None:
+            reason = (
+                f"text of {size:,} bytes in UTF-8, over the index's cap of {MAX_TEXT_BYTES:,} bytes a text: "
+                "split it, or leave it out with --max-chars"
+            )
+            skipped.append(Skipped(where.path, where.line, reason))
+            continue
         notes.extend(f"{where}: {fix}" for fix in fixes)
         if article.origin is None:
             article = dataclasses.replace(article, origin=where)

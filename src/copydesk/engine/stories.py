@@ -57,7 +57,7 @@ from copydesk.store import Store
 from copydesk.store.records import MemberNode, StoryHead, StoryPatch
 
 # Share of the smaller article's passage fingerprints a passage candidate must share (see `proposed`).
-_MIN_FP_SHARE = 0.04
+MIN_FP_SHARE = 0.04
 _CHUNK = 2_000
 # New articles per look-up of their older candidates: a postings block shared by several of them is read
 # once per look-up (fewer, larger look-ups read less), and the postings found are held until it ends.
@@ -318,7 +318,7 @@ def proposed(store: Store, fp: Fingerprints, config: IndexConfig, *, exclude: st
     shared (`Index.candidates` and the stories ask the same way).
 
     A passage candidate must share at least ``min_shared_fingerprints`` fingerprints, and at least
-    `_MIN_FP_SHARE` of the smaller side's (the query's or its own): too few to reach the engine's decision
+    `MIN_FP_SHARE` of the smaller side's (the query's or its own): too few to reach the engine's decision
     on any but a tiny article otherwise, so not worth verifying. A rule on the pair alone, the same whichever
     of the two is the query (issue 18).
     """
@@ -329,8 +329,8 @@ def proposed(store: Store, fp: Fingerprints, config: IndexConfig, *, exclude: st
         fp.passages,
         max_postings=config.max_postings,
         min_shared=config.min_shared_fingerprints,
-        min_share=_MIN_FP_SHARE,
-        min_own_share=_MIN_FP_SHARE,
+        min_share=MIN_FP_SHARE,
+        min_own_share=MIN_FP_SHARE,
         exclude=exclude,
     ).items():
         found[other] = found.get(other, 0) + n
@@ -341,7 +341,7 @@ def _fingerprint_pairs(store: Store, ids: list[str], *, limit: int) -> tuple[npt
     """Candidate pairs (i, j), i < j, among ``ids`` (positions) from their stored fingerprints, in bulk.
 
     As `candidates` for one article: a shared LSH band, or shared passage fingerprints (at least
-    ``min_shared_fingerprints`` and `_MIN_FP_SHARE` of the smaller article's), each article keeping its
+    ``min_shared_fingerprints`` and `MIN_FP_SHARE` of the smaller article's), each article keeping its
     ``limit`` strongest (bands + fingerprints shared); see `grouped_pairs` for big groups.
     """
     cfg = store.config
@@ -352,7 +352,7 @@ def _fingerprint_pairs(store: Store, ids: list[str], *, limit: int) -> tuple[npt
         p_keys, p_own, clique=_CLIQUE, window=_WINDOW, anchors=_ANCHORS, max_group=cfg.max_postings
     )
     fps = np.bincount(p_own, minlength=n)
-    floor = np.maximum(cfg.min_shared_fingerprints, _MIN_FP_SHARE * np.minimum(fps[qi], fps[qj]))
+    floor = np.maximum(cfg.min_shared_fingerprints, MIN_FP_SHARE * np.minimum(fps[qi], fps[qj]))
     keep = qn >= floor
     span = max(n, 1)
     codes = np.concatenate((bi * span + bj, qi[keep] * span + qj[keep]))
@@ -536,7 +536,7 @@ def _update_once(
             ids,
             max_postings=cfg.max_postings,
             min_shared=cfg.min_shared_fingerprints,
-            min_share=_MIN_FP_SHARE,
+            min_share=MIN_FP_SHARE,
             limit=config.max_verify,
         )
 

@@ -68,6 +68,16 @@ DECODE_ERRORS = (
 )
 
 
+def over_cap(text: str) -> int | None:
+    """The size of ``text`` in UTF-8 when it is over `MAX_TEXT_BYTES`, else None.
+
+    A character takes at most 4 bytes in UTF-8, so most texts are known to fit without encoding them."""
+    if len(text) <= MAX_TEXT_BYTES // 4:
+        return None
+    size = len(text.encode("utf-8", "surrogatepass"))
+    return size if size > MAX_TEXT_BYTES else None
+
+
 def to_signed(value: int) -> int:
     """The SQLite INTEGER that stores the uint64 ``value`` (same 64 bits)."""
     return value - _TWO_64 if value >= _TWO_63 else value
@@ -287,14 +297,12 @@ def _encode(position: int, item: IndexedArticle, config: IndexConfig) -> Encoded
         raise StoreError(f"{where}: content_hash must be an integer in [0, 2**64), got {fp.content_hash!r}")
     if not isinstance(fp.words, int | np.integer) or int(fp.words) < 0:
         raise StoreError(f"{where}: words must be a non-negative integer, got {fp.words!r}")
-    # a character takes at most 4 bytes in UTF-8: most texts are known to fit without encoding them
-    if len(article.text) > MAX_TEXT_BYTES // 4:
-        size = len(article.text.encode("utf-8", "surrogatepass"))
-        if size > MAX_TEXT_BYTES:
-            raise StoreError(
-                f"{where}: its text takes {size:,} bytes in UTF-8, over the index's cap of {MAX_TEXT_BYTES:,}: "
-                "split it, or leave it out (copydesk add --max-chars)"
-            )
+    size = over_cap(article.text)
+    if size is not None:
+        raise StoreError(
+            f"{where}: its text takes {size:,} bytes in UTF-8, over the index's cap of {MAX_TEXT_BYTES:,}: "
+            "split it, or leave it out (copydesk add --max-chars)"
+        )
     _u64(where, "signature", fp.signature, config.num_perm)  # checked, not kept
     band_keys = _u64(where, "band_keys", fp.band_keys, config.bands)
     passages = _u64(where, "passages", fp.passages, None)
