@@ -213,7 +213,9 @@ def test_links_carry_the_figures_compare_computes() -> None:
     from copydesk.config import CompareConfig
     from copydesk.engine.articles import as_article
     from copydesk.engine.overlap import overlap, prepare
-    from copydesk.engine.stories import _analysed, evidence, item_of, verify_many
+    from copydesk.engine.stages.items import item_of
+    from copydesk.engine.stages.link import evidence, verify_many
+    from copydesk.engine.stories import _analysed
     from copydesk.provenance.verdict import verdict
 
     cfg = CompareConfig()

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Protocol
 
 from copydesk.engine.compare import side_signals
-from copydesk.engine.items import Item, node_of
+from copydesk.engine.stages.items import Item, node_of
 from copydesk.model import StoryMember
 from copydesk.provenance.story import Node, alias_member
 from copydesk.store import Store

@@ -28,12 +28,11 @@ when it comes later, in the next one (patched into the stored story). The story'
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -45,12 +44,12 @@ import xxhash
 from copydesk.align.batch import SharedCounter
 from copydesk.config import CompareConfig, IndexConfig, StoryConfig
 from copydesk.engine import aliases
-from copydesk.engine.items import Item, item_of, node_of, stored_node
-from copydesk.engine.overlap import prepare, related_many
+from copydesk.engine.overlap import prepare
+from copydesk.engine.stages.items import Item, item_of, node_of
+from copydesk.engine.stages.link import evidence, verify_many, wire_links, wire_pairs
 from copydesk.engine.verify import Body, bodies
 from copydesk.model import Article, BodyLayout, Evidence, Fingerprints, Link, Story
 from copydesk.provenance.story import EvidenceOf, Node, attach, cluster, provenance
-from copydesk.provenance.verdict import verdict, verdict_many
 from copydesk.sketch.pairs import grouped_pairs, shared_shingle_pairs
 from copydesk.sketch.shingle import word_hashes
 from copydesk.store import Store
@@ -113,155 +112,8 @@ def story_id(founder: str) -> str:
     return "s-" + xxhash.xxh64_hexdigest(founder.encode("utf-8", "surrogatepass"))
 
 
-def verify_many(
-    tasks: Sequence[tuple[Item, Sequence[Item]]],
-    *,
-    config: CompareConfig,
-    counter: SharedCounter | None = None,
-) -> list[Link]:
-    """The links between each article of ``tasks`` and each of its candidates that the engine calls related,
-    with exactly the figures `overlap` (so `compare`) computes: each side's words lying in a shingle the
-    other has. Each link has the smaller id as its side a, and the verdict and confidence `verdict` gives,
-    but no evidence (`evidence` gives it for the links a view shows).
-
-    All pairs are counted in one pass (`SharedCounter`; pass one to reuse its table) and weighed in one
-    pass (`verdict_many`).
-    """
-    centres = [a for a, _ in tasks]
-    centre_of = [t for t, (_, others) in enumerate(tasks) for _ in others]
-    others = [b for _, bs in tasks for b in bs]
-    if not others:
-        return []
-    shared_a, shared_b = (counter or SharedCounter(config.shingle_size)).shared_words(
-        [a.shingles for a in centres],
-        [a.words for a in centres],
-        centre_of,
-        [b.shingles for b in others],
-        [b.words for b in others],
-    )
-    count = len(others)
-    words_a = np.fromiter((centres[t].words for t in centre_of), dtype=np.int64, count=count)
-    words_b = np.fromiter((b.words for b in others), dtype=np.int64, count=count)
-    c_a = np.divide(shared_a, words_a, out=np.zeros(count), where=words_a > 0)
-    c_b = np.divide(shared_b, words_b, out=np.zeros(count), where=words_b > 0)
-    shared = np.maximum(shared_a, shared_b)
-    keep = np.flatnonzero(related_many(c_a, c_b, shared, config)).tolist()
-    if not keep:
-        return []
-    xs: list[Item] = []
-    ys: list[Item] = []
-    swap = np.zeros(len(keep), dtype=bool)
-    for k, p in enumerate(keep):
-        a, b = centres[centre_of[p]], others[p]
-        if (b.article.id or "") < (a.article.id or ""):
-            a, b = b, a
-            swap[k] = True
-        xs.append(a)
-        ys.append(b)
-    c_x = np.where(swap, c_b[keep], c_a[keep])
-    c_y = np.where(swap, c_a[keep], c_b[keep])
-    verdicts, confidence = verdict_many(
-        [x.signals for x in xs],
-        [y.signals for y in ys],
-        c_x,
-        c_y,
-        shared[keep],
-        related_containment=config.related_containment,
-        min_shared_words=config.min_shared_words,
-    )
-    return [
-        Link(x.article.id or "", y.article.id or "", cx, cy, s, v, conf)
-        for x, y, cx, cy, s, v, conf in zip(
-            xs,
-            ys,
-            c_x.tolist(),
-            c_y.tolist(),
-            shared[keep].tolist(),
-            verdicts,
-            confidence.tolist(),
-            strict=True,
-        )
-        if v != "unrelated"  # never: the decision above is the verdict's own threshold
-    ]
-
-
-def evidence(a: Item, b: Item, link: Link, *, config: CompareConfig) -> tuple[Evidence, ...]:
-    """The evidence of the verdict of ``link`` between ``a`` (its side a) and ``b``: `verdict` on the
-    link's figures, which gives the link's verdict and confidence again."""
-    _, _, found = verdict(
-        dataclasses.replace(a.signals, containment=link.containment_a),
-        dataclasses.replace(b.signals, containment=link.containment_b),
-        shared_words=link.shared_words,
-        related_containment=config.related_containment,
-        min_shared_words=config.min_shared_words,
-    )
-    return tuple(found)
-
-
-def _wire_detail(a: Item, b: Item) -> str:
-    ha, hb = a.wire, b.wire
-    assert ha is not None and hb is not None
-    slugs = f"'{ha.slug}'" if ha.slug == hb.slug else f"'{ha.slug}' and '{hb.slug}'"
-    return (
-        f"{a.article.id} and {b.article.id} carry the transmission headers of one wire story, {slugs} of "
-        f"{ha.date.isoformat()} (take {ha.page} sent at {ha.time}, take {hb.page} at {hb.time}): parts or "
-        "versions of one text, sent apart"
-    )
-
-
-def wire_links(
-    items: Sequence[Item], new: set[str], known: Iterable[tuple[str, str]], *, config: CompareConfig
-) -> list[Link]:
-    """Links between the takes and versions of one wire story (equal `WireHeader.story_key`), which share a
-    story whether or not they share text: each part with the story's first take (lowest take number, then
-    earliest time, then id), when one of the two is in ``new`` and ``known`` (pairs ``(a, b)``, ``a < b``)
-    holds no link of theirs. Each link has the pair's measured figures, the verdict ``common_source`` (the
-    whole story is their parent) with confidence `_WIRE_CONFIDENCE`, and its evidence."""
-    groups: dict[str, list[tuple[tuple[int, str, str], Item]]] = {}
-    for it in items:
-        if it.wire is not None:
-            order = (it.wire.page, it.wire.time, it.article.id or "")
-            groups.setdefault(it.wire.story_key, []).append((order, it))
-    have = set(known)
-    pairs: list[tuple[Item, Item]] = []
-    for group in groups.values():
-        parts = [it for _, it in sorted(group, key=lambda g: g[0])]
-        if len(parts) < 2 or not any(p.article.id in new for p in parts):
-            continue
-        first = parts[0]
-        for p in parts[1:]:
-            if first.article.id not in new and p.article.id not in new:
-                continue
-            x, y = sorted((first, p), key=lambda it: it.article.id or "")
-            if (x.article.id, y.article.id) not in have:
-                pairs.append((x, y))
-    if not pairs:
-        return []
-    shared_x, shared_y = SharedCounter(config.shingle_size).shared_words(
-        [x.shingles for x, _ in pairs],
-        [x.words for x, _ in pairs],
-        list(range(len(pairs))),
-        [y.shingles for _, y in pairs],
-        [y.words for _, y in pairs],
-    )
-    out = []
-    for (x, y), sx, sy in zip(pairs, shared_x.tolist(), shared_y.tolist(), strict=True):
-        cx = sx / x.words if x.words else 0.0
-        cy = sy / y.words if y.words else 0.0
-        why = Evidence("wire_story", "common_source", _WIRE_CONFIDENCE, _wire_detail(x, y))
-        out.append(
-            Link(
-                x.article.id or "",
-                y.article.id or "",
-                cx,
-                cy,
-                max(sx, sy),
-                "common_source",
-                _WIRE_CONFIDENCE,
-                (why,),
-            )
-        )
-    return out
+def stored_node(m: MemberNode) -> Node:
+    return Node(m.id, m.date, m.title, m.outlet, m.credits, m.own_names)
 
 
 class _Items:
@@ -606,7 +458,12 @@ def _update_once(
         stored = [i for i in store.ids_on_dates(dates) if i not in new_set]
         cache.load(stored)
         earlier = [cache[i] for i in stored if cache[i].wire is not None]
-        for link in wire_links([*earlier, *wired], new_set, links, config=compare_config):
+        wp = [
+            (x, y)
+            for x, y in wire_pairs([*earlier, *wired], new=new_set)
+            if (x.article.id, y.article.id) not in links
+        ]
+        for link in wire_links(wp, config=compare_config):
             links[(link.a, link.b)] = link
 
     # Components over the new articles and the stories their links reach.

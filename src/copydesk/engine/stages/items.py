@@ -1,5 +1,5 @@
-"""What the stories keep of an article to link and place it without its text: `Item`, and its provenance
-`Node` (`node_of`)."""
+"""What the stages keep of an article to link and place it without its text: `Item` (from its `Body`, see
+`copydesk.engine.verify`), and its provenance `Node` (`node_of`)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from copydesk.engine.verify import Body
 from copydesk.model import Article
 from copydesk.provenance.story import Node
 from copydesk.provenance.verdict import SideSignals
-from copydesk.store.records import MemberNode
 from copydesk.text.boilerplate import CreditSpan
 from copydesk.text.wire import WireHeader, wire_header
 
@@ -60,7 +59,3 @@ def node_of(b: Item) -> tuple[Node, frozenset[str]]:
         own_names=s.own_names,
     )
     return node, s.own_names
-
-
-def stored_node(m: MemberNode) -> Node:
-    return Node(m.id, m.date, m.title, m.outlet, m.credits, m.own_names)
