@@ -128,8 +128,8 @@ def windows(months: I64) -> list[int]:
 def in_window(months: I64, window: int) -> npt.NDArray[np.bool_]:
     """Which articles (by month) belong to ``window``."""
     if window == UNDATED:
-        return months == UNDATED
-    return (months == window) | (months == window + 1)
+        return np.asarray(months == UNDATED, dtype=bool)
+    return np.asarray((months == window) | (months == window + 1), dtype=bool)
 
 
 def rare_pairs(
