@@ -154,13 +154,11 @@ def _figures(snap: dict[str, Any]) -> dict[str, int]:
     }
 
 
-def run(
-    data: Path, *, updates: int, seed: int, limit: int | None, rebuild_max: int | None = None
-) -> dict[str, Any]:
+def run(data: Path, *, updates: int, seed: int, limit: int | None) -> dict[str, Any]:
     from copydesk.config import StoryConfig
     from copydesk.engine.index import Index
 
-    config = StoryConfig() if rebuild_max is None else StoryConfig(rebuild_max=rebuild_max)
+    config = StoryConfig()
 
     items = [_article(r) for r in _records(data, limit)]
     out: dict[str, Any] = {
@@ -168,7 +166,6 @@ def run(
         "articles": len(items),
         "updates": updates,
         "seed": seed,
-        "rebuild_max": config.rebuild_max,
     }
     with tempfile.TemporaryDirectory() as tmp:
         t = time.perf_counter()
@@ -200,12 +197,6 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--seed", type=int, default=1, help="seed of the shuffle and the cuts (default 1)")
     parser.add_argument("--limit", type=int, default=None, help="keep the first N articles of DATA")
-    parser.add_argument(
-        "--rebuild-max",
-        type=int,
-        default=None,
-        help="StoryConfig.rebuild_max (default: the engine's); 1 patches every story that grows",
-    )
     args = parser.parse_args(argv)
     if args.updates < 1:
         parser.error(f"--updates must be at least 1, got {args.updates}")
@@ -216,7 +207,6 @@ def main(argv: list[str] | None = None) -> int:
                 updates=args.updates,
                 seed=args.seed,
                 limit=args.limit,
-                rebuild_max=args.rebuild_max,
             ),
             indent=1,
         )

@@ -100,27 +100,20 @@ class StoryConfig:
 
     uncredited_containment: a copy that does not credit its source is flagged uncredited when at least this
         share of its body words, in [0, 1], is found in its parent.
-    max_verify: most candidates verified per new article (ranked by shared fingerprints), >= 1.
-    min_shared_shingles: among the articles of one update, pairs sharing at least this many rare 3-word
-        shingles are verified too, >= 1.
-    max_shingle_df: a shingle held by more articles of the update than this is not rare (not counted), >= 2.
-    rebuild_max: a story of up to this many members is rebuilt from its stored links when it changes; a bigger
-        one is patched: new articles are placed under their strongest parent, the rest stays (>= 1).
+    min_shared_shingles: pairs of articles of one two-month window sharing at least this many rare 3-word
+        shingles are verified too, >= 1 (see `copydesk.engine.stages.candidates`).
+    max_shingle_df: a shingle held by more articles of the window than this is not rare (not counted), >= 2.
     """
 
     uncredited_containment: float = 0.5
-    max_verify: int = 20
     min_shared_shingles: int = 5
     max_shingle_df: int = 20
-    rebuild_max: int = 5000
 
     def __post_init__(self) -> None:
         _unit("uncredited_containment", self.uncredited_containment)
         for name, low in (
-            ("max_verify", 1),
             ("min_shared_shingles", 1),
             ("max_shingle_df", 2),
-            ("rebuild_max", 1),
         ):
             value = getattr(self, name)
             if not isinstance(value, int) or value < low:

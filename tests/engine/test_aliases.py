@@ -15,7 +15,7 @@ from copydesk.engine.export import export_dedup, export_stories
 from copydesk.engine.index import Index
 from copydesk.io.write import Row, RowWriter
 
-from .test_stories import MODES, OTHER, WIRE, art, corpus, membership
+from .test_stories import OTHER, WIRE, art, corpus, membership
 
 
 class Rows(RowWriter):
@@ -69,11 +69,8 @@ def test_the_story_lists_every_outlet_that_ran_the_text(tmp_path: Path) -> None:
         assert ix.store.story_counts()["members"] == 7
 
 
-@MODES
-def test_an_alias_added_later_joins_the_story_as_a_build_from_scratch_places_it(
-    tmp_path: Path, rebuild_max: int
-) -> None:
-    config = StoryConfig(rebuild_max=rebuild_max)
+def test_an_alias_added_later_joins_the_story_as_a_build_from_scratch_places_it(tmp_path: Path) -> None:
+    config = StoryConfig()
     with Index(tmp_path / "scratch.db", story_config=config) as ix:
         ix.add(corpus() + outlets() + [art("ledger2", WIRE[:9], 4, "Ledger2")])
         want = [s.to_dict() for s in ix.stories()]
@@ -91,9 +88,8 @@ def test_an_alias_added_later_joins_the_story_as_a_build_from_scratch_places_it(
         assert ix.story(sid).size == 6
 
 
-@MODES
-def test_aliases_follow_their_article_into_a_merged_story(tmp_path: Path, rebuild_max: int) -> None:
-    with Index(tmp_path / "i.db", story_config=StoryConfig(rebuild_max=rebuild_max)) as ix:
+def test_aliases_follow_their_article_into_a_merged_story(tmp_path: Path) -> None:
+    with Index(tmp_path / "i.db") as ix:
         ix.add([art("wire", WIRE, 1), art("wcopy", WIRE[:10], 2)])
         ix.update_stories()
         ix.add([art("other", OTHER, 3), art("ocopy", OTHER[2:], 4), art("oalias", OTHER, 5, "Echo")])
@@ -121,9 +117,10 @@ def test_alias_rows_depend_on_no_input_order_but_which_id_holds_the_text(tmp_pat
     assert {"times", "post"} <= set(views[0][0]["members"])
 
 
-def test_exports_list_aliases_and_dedup_writes_one_text_whichever_id_holds_it(tmp_path: Path) -> None:
+def test_exports_list_aliases_and_dedup_writes_one_text_whichever_id_came_first(tmp_path: Path) -> None:
     dedup: list[list[tuple[Any, ...]]] = []
-    for n, first in enumerate(("wire", "cpa-mirror")):  # the same day: the same provenance either way
+    # the same day: the id holding the text is the smaller, "cpa-mirror", whichever came first (issue 18)
+    for n, first in enumerate(("wire", "cpa-mirror")):
         items = [*corpus(), *outlets(), art("cpa-mirror", WIRE, 1, "Mirror")]
         items.sort(key=lambda a: a["id"] != first)
         with Index(tmp_path / f"{n}.db") as ix:
@@ -133,19 +130,19 @@ def test_exports_list_aliases_and_dedup_writes_one_text_whichever_id_holds_it(tm
             export_stories(ix, rows)
             by_id = {r["id"]: r for r in rows.rows}
             assert len(rows.rows) == 8 and by_id["times"]["story_size"] == 6
-            assert (by_id["times"]["role"], by_id["times"]["parent"]) == ("alias", first)
+            assert (by_id["times"]["role"], by_id["times"]["parent"]) == ("alias", "cpa-mirror")
+            assert (by_id["wire"]["role"], by_id["wire"]["parent"]) == ("alias", "cpa-mirror")
             assert by_id["times"]["outlet"] == "Times" and by_id["times"]["date"] == dt.date(2024, 1, 2)
             out = Rows()
             assert export_dedup(ix, out).rows == 3  # one row per story: aliases are not written again
             dedup.append(sorted((r["id"], r["story"], r["outlet"], r["text"]) for r in out.rows))
     assert dedup[0] == dedup[1]
-    # the earliest id of the text (then the smallest) stands for it, whichever holds it
+    # the earliest id of the text (then the smallest) stands for it
     assert "cpa-mirror" in {row[0] for row in dedup[0]}
 
 
-@pytest.mark.parametrize("rebuild_max", [5000, 1], ids=["rebuild", "patch"])
-def test_an_alias_of_an_article_of_the_same_update_counts_once(tmp_path: Path, rebuild_max: int) -> None:
-    with Index(tmp_path / "i.db", story_config=StoryConfig(rebuild_max=rebuild_max)) as ix:
+def test_an_alias_of_an_article_of_the_same_update_counts_once(tmp_path: Path) -> None:
+    with Index(tmp_path / "i.db") as ix:
         ix.add(corpus()[:2])
         ix.update_stories()
         ix.add([corpus()[2], {**corpus()[2], "id": "copy2-again", "outlet": "Mirror"}])
@@ -198,13 +195,10 @@ def test_an_alias_reads_the_credits_of_its_text_with_its_own_names_and_is_judged
         assert story.uncredited_share == 0.0 and story.outlets == ("AFP", "Ledger", "Times", "afp.com")
 
 
-@MODES
-def test_an_alias_follows_its_article_when_the_article_gets_a_new_parent(
-    tmp_path: Path, rebuild_max: int
-) -> None:
+def test_an_alias_follows_its_article_when_the_article_gets_a_new_parent(tmp_path: Path) -> None:
     items = corpus()
     rerun = {**items[1], "id": "copy1-times", "outlet": "Times"}
-    with Index(tmp_path / "i.db", story_config=StoryConfig(rebuild_max=rebuild_max)) as ix:
+    with Index(tmp_path / "i.db") as ix:
         ix.add([items[1], items[2], rerun])  # the copies without their source
         ix.update_stories()
         ix.add([items[0]])

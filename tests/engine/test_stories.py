@@ -12,6 +12,7 @@ import pytest
 
 from copydesk.config import StoryConfig
 from copydesk.engine.index import Index
+from copydesk.engine.stages.keys import story_id
 from copydesk.errors import StoreError
 from copydesk.model import HIDDEN
 from copydesk.store import SCHEMA_VERSION
@@ -66,14 +67,9 @@ def test_full_build_groups_copies_under_their_source(tmp_path: Path) -> None:
         assert [s.size for s in ix.stories(min_size=2)] == [3]
 
 
-# rebuild_max=1: every story that grows is patched instead of rebuilt (the path big stories take)
-MODES = pytest.mark.parametrize("rebuild_max", [5000, 1], ids=["rebuild", "patch"])
-
-
-@MODES
-def test_a_later_article_joins_its_story_which_keeps_its_id(tmp_path: Path, rebuild_max: int) -> None:
+def test_a_later_article_joins_its_story_which_keeps_its_id(tmp_path: Path) -> None:
     items = corpus()
-    with Index(tmp_path / "i.db", story_config=StoryConfig(rebuild_max=rebuild_max)) as ix:
+    with Index(tmp_path / "i.db") as ix:
         ix.add(items[:2] + items[3:])
         first = membership(ix)
         sid = first["wire"]
@@ -89,27 +85,27 @@ def test_a_later_article_joins_its_story_which_keeps_its_id(tmp_path: Path, rebu
         assert {m.id: m.parent for m in story.members}["copy2"] == "wire"
 
 
-@MODES
-def test_an_earlier_article_becomes_the_new_root(tmp_path: Path, rebuild_max: int) -> None:
+def test_an_earlier_article_becomes_the_new_root_and_founds_the_story(tmp_path: Path) -> None:
+    # a story's id comes from its founder (the first member by date, then id): when an earlier article
+    # joins, the story takes the id it would have had if built at once, and the old id leads to it
     items = corpus()
-    with Index(tmp_path / "i.db", story_config=StoryConfig(rebuild_max=rebuild_max)) as ix:
+    with Index(tmp_path / "i.db") as ix:
         ix.add([items[1], items[2]])  # the two copies, without their source
-        sid = membership(ix)["copy1"]
-        before = ix.story(sid)
+        old = membership(ix)["copy1"]
+        before = ix.story(old)
         assert before.root != "wire"
         ix.add([items[0]])
-        ix.update_stories()
-        story = ix.story(sid)  # same id
+        done = ix.update_stories()
+        story = ix.story_of("wire")
+        assert story.id == story_id("wire") != old and done.merges == {old: story.id}
         assert story.root == "wire" and story.size == 3
         assert {m.id: m.parent for m in story.members}["wire"] is None
         assert sum(m.parent is None for m in story.members) == 1
+        assert ix.story(old) == story  # the retired id leads to it
 
 
-@MODES
-def test_an_article_bridging_two_stories_merges_them_under_the_older_id(
-    tmp_path: Path, rebuild_max: int
-) -> None:
-    with Index(tmp_path / "i.db", story_config=StoryConfig(rebuild_max=rebuild_max)) as ix:
+def test_an_article_bridging_two_stories_merges_them_under_the_founder_s_id(tmp_path: Path) -> None:
+    with Index(tmp_path / "i.db") as ix:
         ix.add([art("wire", WIRE, 1), art("wcopy", WIRE[:10], 2)])
         ix.update_stories()
         ix.add([art("other", OTHER, 3), art("ocopy", OTHER[2:], 4)])
@@ -120,11 +116,45 @@ def test_an_article_bridging_two_stories_merges_them_under_the_older_id(
         done = ix.update_stories()
         assert done.merged == 1 and done.merges == {newer: older}
         story = ix.story(older)
+        assert older == story_id("wire")  # "wire" is the first member by date
         assert {m.id for m in story.members} == {"wire", "wcopy", "other", "ocopy", "bridge"}
         assert story.merged == (newer,) and story.size == 5
         assert {m.id: m.parent for m in story.members}["bridge"] in {"wire", "other"}
         assert ix.story(newer).id == older  # the retired id leads to the story it went into
         assert len(ix.stories()) == 1
+
+
+def _phrased(seed: int, phrases: list[str]) -> list[str]:
+    """Sentences of words drawn at random with ``phrases`` (four words each) scattered in them: texts
+    sharing the phrases share rare 3-word shingles, but no run long enough for the fingerprints."""
+    filler = " ".join(sentences(seed, 4)).split()
+    words: list[str] = []
+    for k, p in enumerate(phrases):
+        words += filler[6 * k : 6 * k + 6] + p.split()
+    return [" ".join(words) + "."]
+
+
+def test_a_link_no_rule_proposes_any_more_is_retracted_and_the_story_splits(tmp_path: Path) -> None:
+    # Two articles share six scattered four-word phrases and nothing longer: only the rare-shingle rule
+    # proposes them. Once more than `max_shingle_df` articles of their window hold those shingles, no rule
+    # proposes the pair: the update retracts the link and the story splits, as a build at once gives.
+    from copydesk.engine import batch
+    from copydesk.engine.intake import checked
+
+    config = StoryConfig(max_shingle_df=3)
+    phrases = [" ".join(sentences(900 + k, 1)[0].rstrip(".").lower().split()[:4]) for k in range(6)]
+    a, b = art("a", _phrased(31, phrases), 1), art("b", _phrased(32, phrases), 2)
+    more = [art(f"m{k}", _phrased(40 + k, phrases), 3) for k in range(3)]
+    with Index(tmp_path / "i.db", story_config=config) as ix:
+        ix.add([a, b])
+        ix.update_stories()
+        assert [sorted(m.id for m in s.members) for s in ix.stories(min_size=2, update=False)] == [["a", "b"]]
+        ix.add(more)
+        done = ix.update_stories()
+        assert done.retracted == 1
+        assert ix.stories(min_size=2, update=False) == []
+        once = batch.stories(list(checked([a, b, *more], [], [])), story_config=config)
+        assert once.links == () and all(s.size == 1 for s, _ in once.stories)
 
 
 def test_siblings_with_their_parent_missing_have_a_hidden_source(tmp_path: Path) -> None:
@@ -250,26 +280,6 @@ def test_links_carry_the_figures_compare_computes() -> None:
                 )
                 assert (link.verdict, link.confidence, link.evidence) == (v, conf, ())
                 assert evidence(item_x, item_y, link, config=cfg) == tuple(ev)
-
-
-def test_candidates_in_one_pass_equal_the_candidates_one_by_one(tmp_path: Path) -> None:
-    from copydesk.engine.stories import MIN_FP_SHARE, proposed
-
-    with Index(tmp_path / "i.db") as ix:
-        ix.add([*corpus(), art("wcopy", WIRE[:10], 4), art("ocopy", OTHER[3:], 5)])
-        ids = list(ix.store.ids())
-        cfg = ix.config
-        bulk = ix.store.candidates_of(
-            ids,
-            max_postings=cfg.max_postings,
-            min_shared=cfg.min_shared_fingerprints,
-            min_share=MIN_FP_SHARE,
-            limit=3,
-        )
-        for i in ids:
-            one = proposed(ix.store, ix.store.fingerprints(i), cfg, exclude=i)
-            assert bulk[i] == [k for k, _ in sorted(one.items(), key=lambda kv: (-kv[1], kv[0]))[:3]]
-        assert bulk["wire"] and "wire" not in bulk["wire"]
 
 
 @pytest.mark.parametrize("fail", [False, True])

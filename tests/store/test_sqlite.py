@@ -355,22 +355,6 @@ def test_other_sqlite_files_and_paths_are_refused(tmp_path: Path) -> None:
         open_store(tmp_path / "missing" / "index.db")
 
 
-def test_ids_on_dates_lists_the_articles_of_those_days_in_insertion_order(store: Store) -> None:
-    day = dt.date(2000, 3, 1)
-    store.add_batch(
-        [
-            item("b", date=day),
-            item("a", date=day + dt.timedelta(days=1)),
-            item("c"),  # no date
-            item("d", date=day),
-        ]
-    )
-    assert store.ids_on_dates([day]) == ["b", "d"]
-    assert store.ids_on_dates([day + dt.timedelta(days=1), day]) == ["b", "a", "d"]
-    assert store.ids_on_dates([day - dt.timedelta(days=1)]) == []
-    assert store.ids_on_dates([]) == []
-
-
 def test_texts_are_zstd_frames_and_zlib_blobs_still_read() -> None:
     text = "Wire copy — «quoted», with a lone surrogate \ud800 kept. " * 20
     blob = pack_text(text)
@@ -398,7 +382,7 @@ def test_a_version_3_file_with_zlib_texts_and_signatures_is_upgraded_and_reads_t
     with pytest.raises(StoreError, match="schema version 3; this copydesk upgrades it"):
         open_store(path, readonly=True)
     with open_store(path) as s:
-        assert s.stats().schema_version == SCHEMA_VERSION == 5
+        assert s.stats().schema_version == SCHEMA_VERSION == 6
         assert {a.id: a.text for a in s.get_many(texts)} == texts
         assert np.array_equal(s.fingerprints("a1").signature, signature)
         # the same text again is a duplicate of the zlib one; a new text is stored as zstd

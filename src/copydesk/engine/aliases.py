@@ -19,7 +19,6 @@ from copydesk.engine.stages.items import Item, node_of
 from copydesk.model import StoryMember
 from copydesk.provenance.story import Node, alias_member
 from copydesk.store import Store
-from copydesk.store.records import StoryPatch
 
 _CHUNK = 2_000  # aliases read at a time
 Nodes = dict[str, list[Node]]  # article id -> the provenance nodes of its aliases, in the order they came
@@ -72,44 +71,3 @@ def members(found: Nodes, holders: Iterable[Holder]) -> list[StoryMember]:
         for m in holders
         for n in found.get(m.id, ())
     ]
-
-
-def as_source(m: StoryMember) -> StoryMember:
-    """A member whose text runs under other ids too: a single is their source."""
-    return dataclasses.replace(m, role="source") if m.role == "single" else m
-
-
-def grow(patch: StoryPatch, more: Sequence[StoryMember], new: int) -> StoryPatch:
-    """``patch`` with the members ``more`` too, ``new`` of them not stored before (the story grows by those)."""
-    head = dataclasses.replace(patch.head, size=patch.head.size + new)
-    return dataclasses.replace(patch, head=head, members=(*patch.members, *more))
-
-
-def late(
-    store: Store,
-    items: Callable[[list[str]], Mapping[str, Item]],
-    pairs: Sequence[tuple[str, str]],
-    own: dict[str, frozenset[str]],
-    patches: list[StoryPatch],
-    merged: Mapping[str, str],
-) -> list[StoryPatch]:
-    """``patches`` with the new aliases ``pairs`` of articles placed in earlier updates (and not changed by
-    this one) added to the stories of those articles: to the patch of that story when there is one, else in
-    a patch of their own. A story of one article alone until now: that article becomes their source."""
-    if not pairs:
-        return patches
-    found = nodes(store, items, pairs, own)
-    stored = store.member_nodes(sorted(found))
-    by_story: dict[str, list[StoryMember]] = {}
-    for m in stored:
-        sid = m.story
-        while sid in merged:
-            sid = merged[sid]
-        by_story.setdefault(sid, []).extend(members(found, [m]))
-    out = [grow(p, more, len(more)) for p in patches for more in [by_story.pop(p.head.story, [])]]
-    heads = store.story_heads(sorted(by_story))
-    alone = {s.id: s.members[0] for s in store.load_stories([s for s in by_story if heads[s].size == 1])}
-    for sid, more in sorted(by_story.items()):
-        first = (as_source(alone[sid]),) if sid in alone else ()
-        out.append(grow(StoryPatch(heads[sid], first, ()), more, len(more)))
-    return out

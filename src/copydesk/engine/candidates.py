@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from copydesk.config import IndexConfig
-from copydesk.engine.stories import MIN_FP_SHARE
+from copydesk.engine.stages.candidates import MIN_FP_SHARE
 from copydesk.model import Fingerprints
 from copydesk.store import Store
 

@@ -1,34 +1,29 @@
-"""`stories`: group the index into stories with provenance, incrementally.
+"""`stories`: the stories of an index, brought up to date with the articles added since the last update.
 
-Each update takes the articles added since the last one. Candidates come from two places: for each new
-article, the index proposes stored articles (LSH bands and passage fingerprints, as `find` does); among the
-new articles, every pair sharing a few rare 3-word shingles is proposed too (`copydesk.sketch.pairs`), which
-catches rewrites whose shared runs are too short for the index's fingerprints. Every candidate pair is
-verified on the real shingles of both bodies, exactly as `compare` computes its figures; a pair the engine
-calls related becomes a stored `Link` with its verdict. (So a rewrite added later is found in the stories
-it joins only through the index's fingerprints; building the stories once after the bulk of the corpus is
-added sees every pair.) The new links join the new articles to each other and to existing stories:
+The stories are a function of the set of articles and the settings (issue 18): an update gives exactly what
+one build of all the articles gives, which `copydesk.engine.batch.stories` defines, whatever the order the
+articles came in and however many updates brought them. An update runs the stages of
+`copydesk.engine.stages` over the index:
 
-- an article with no link starts a story of its own;
-- an article linked into one story joins it (the story keeps its id);
-- an article linked into several stories merges them: the oldest story keeps its id, the others are retired
-  and the merge is recorded;
-- the provenance of every story that changed is rebuilt from its stored links and members (see
-  `copydesk.provenance.story`), so an article that predates the current root becomes the new root.
+1. candidate pairs over the whole index from its fingerprint table (`candidates.fingerprint_pairs`, the
+   articles numbered by the global key: date, then id), and the rare-shingle pairs of the two-month windows
+   the new articles fall in (`candidates.rare_pairs`);
+2. the candidate pairs with a new article verified (`link.verify_many`), and the parts of the new articles'
+   wire stories linked (`link.wire_pairs`). A pair of older articles was verified by the update that brought
+   the later of the two, and adding articles never makes a pair of older ones a candidate that was not one
+   (see `candidates`), so their links can only be retracted: each stored link keeps the bits of the rules
+   that propose it (``via``), and one that no rule proposes any more is dropped;
+3. every story touched (by a new article, a new or retracted link, a new alias) is rebuilt whole from its
+   members and links (`stages.story`): components (a story can split), provenance, aliases beside the
+   article holding their text, and its id from its founder (the first member by the global key, aliases
+   included). A story id no longer in use (merged, split, or founded by an earlier member now) is retired
+   and leads to the story holding its old founder (`copydesk story OLD_ID` follows it).
 
-A new story's id is ``s-`` and the 64-bit xxHash (hex) of its founding article's id: the earliest member by
-date, then id (aliases included). So building from scratch gives the same ids whatever the input order, and
-an id never changes afterwards.
-
-Aliases (the same text stored under another id, see `copydesk.store.schema`) take no part in the links or
-the provenance: each is placed beside the article holding its text, in that article's story, as a member
-with role ``alias`` (see `copydesk.engine.aliases` for its credits), in the same update as that article or,
-when it comes later, in the next one (patched into the stored story). The story's size counts them.
+Everything is stored in one transaction at the end.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import threading
 import time
 from collections import OrderedDict
@@ -39,54 +34,47 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-import xxhash
 
 from copydesk.align.batch import SharedCounter
-from copydesk.config import CompareConfig, IndexConfig, StoryConfig
+from copydesk.config import CompareConfig, StoryConfig
 from copydesk.engine import aliases
 from copydesk.engine.overlap import prepare
+from copydesk.engine.stages import candidates, link
 from copydesk.engine.stages.items import Item, item_of, node_of
-from copydesk.engine.stages.link import evidence, verify_many, wire_links, wire_pairs
+from copydesk.engine.stages.keys import UNDATED, month_of, order_key
+from copydesk.engine.stages.story import components, story
 from copydesk.engine.verify import Body, bodies
-from copydesk.model import Article, BodyLayout, Evidence, Fingerprints, Link, Story
-from copydesk.provenance.story import EvidenceOf, Node, attach, cluster, provenance
-from copydesk.sketch.pairs import grouped_pairs, shared_shingle_pairs
+from copydesk.model import Article, BodyLayout, Evidence, Link, Story
+from copydesk.provenance.story import Node
 from copydesk.sketch.shingle import word_hashes
 from copydesk.store import Store
-from copydesk.store.records import MemberNode, StoryHead, StoryPatch
+from copydesk.store.records import MemberNode
+from copydesk.store.stories import VIA_KEYS, VIA_SHINGLES, VIA_WIRE
 
-# Share of the smaller article's passage fingerprints a passage candidate must share (see `proposed`).
-MIN_FP_SHARE = 0.04
 _CHUNK = 2_000
-# New articles per look-up of their older candidates: a postings block shared by several of them is read
-# once per look-up (fewer, larger look-ups read less), and the postings found are held until it ends.
-_OLDER = 10_000
 # Candidate pairs verified together (`verify_many`), and threads verifying batches side by side.
 _BATCH = 4_000
 _THREADS = 2
 _CACHE = 600_000
-# Candidate pairs from shared keys (see `grouped_pairs`): all pairs of a group up to `_CLIQUE` articles;
-# in bigger groups each article with the `_WINDOW` before it and with the `_ANCHORS` first ones.
-_CLIQUE = 24
-_WINDOW = 4
-_ANCHORS = 2
-_FAR = dt.date.max
-# Confidence of a link between parts of one wire story: their headers say so (a header can be wrong).
-_WIRE_CONFIDENCE = 0.9
+
+I64 = npt.NDArray[np.int64]
 
 
 @dataclass(slots=True)
 class StoriesUpdate:
     """What one stories update did.
 
-    articles: new articles placed. aliases: new aliases placed. links: verified links found. created: new stories (singles included).
-    grown: existing stories that took new articles. merged: stories retired into another. pairs_verified:
-    candidate pairs checked on their shingles. seconds: wall time.
+    articles: new articles placed. aliases: new aliases placed. links: new links verified. retracted:
+    stored links no rule proposes any more. created: stories with a new id (singles included). rebuilt:
+    stored stories rebuilt under their own id. merged: story ids retired (merged into another, split off,
+    or founded by an earlier member now; ``merges`` maps each to the story holding its founder).
+    pairs_verified: candidate pairs checked on their shingles. seconds: wall time.
     """
 
     articles: int = 0
     aliases: int = 0
     links: int = 0
+    retracted: int = 0
     created: int = 0
     grown: int = 0
     merged: int = 0
@@ -99,6 +87,7 @@ class StoriesUpdate:
             "articles": self.articles,
             "aliases": self.aliases,
             "links": self.links,
+            "links_retracted": self.retracted,
             "stories_created": self.created,
             "stories_grown": self.grown,
             "stories_merged": self.merged,
@@ -106,14 +95,6 @@ class StoriesUpdate:
             "seconds": round(self.seconds, 3),
             "merges": dict(self.merges),
         }
-
-
-def story_id(founder: str) -> str:
-    return "s-" + xxhash.xxh64_hexdigest(founder.encode("utf-8", "surrogatepass"))
-
-
-def stored_node(m: MemberNode) -> Node:
-    return Node(m.id, m.date, m.title, m.outlet, m.credits, m.own_names)
 
 
 class _Items:
@@ -165,65 +146,8 @@ def _analysed(article: Article, n: int) -> Body:
     )
 
 
-def proposed(store: Store, fp: Fingerprints, config: IndexConfig, *, exclude: str | None) -> dict[str, int]:
-    """Stored articles the fingerprints ``fp`` propose, with the number of bands and passage fingerprints
-    shared (`Index.candidates` and the stories ask the same way).
-
-    A passage candidate must share at least ``min_shared_fingerprints`` fingerprints, and at least
-    `MIN_FP_SHARE` of the smaller side's (the query's or its own): too few to reach the engine's decision
-    on any but a tiny article otherwise, so not worth verifying. A rule on the pair alone, the same whichever
-    of the two is the query (issue 18).
-    """
-    if fp.words == 0:
-        return {}
-    found = dict(store.band_candidates(fp.band_keys, exclude=exclude))
-    for other, (n, _) in store.passage_shares(
-        fp.passages,
-        max_postings=config.max_postings,
-        min_shared=config.min_shared_fingerprints,
-        min_share=MIN_FP_SHARE,
-        min_own_share=MIN_FP_SHARE,
-        exclude=exclude,
-    ).items():
-        found[other] = found.get(other, 0) + n
-    return found
-
-
-def _fingerprint_pairs(store: Store, ids: list[str], *, limit: int) -> tuple[npt.NDArray[np.int64], ...]:
-    """Candidate pairs (i, j), i < j, among ``ids`` (positions) from their stored fingerprints, in bulk.
-
-    As `candidates` for one article: a shared LSH band, or shared passage fingerprints (at least
-    ``min_shared_fingerprints`` and `MIN_FP_SHARE` of the smaller article's), each article keeping its
-    ``limit`` strongest (bands + fingerprints shared); see `grouped_pairs` for big groups.
-    """
-    cfg = store.config
-    b_keys, b_own, p_keys, p_own = store.fingerprint_table(ids)
-    n = len(ids)
-    bi, bj, bn = grouped_pairs(b_keys, b_own, clique=_CLIQUE, window=_WINDOW, anchors=_ANCHORS, max_group=n)
-    qi, qj, qn = grouped_pairs(
-        p_keys, p_own, clique=_CLIQUE, window=_WINDOW, anchors=_ANCHORS, max_group=cfg.max_postings
-    )
-    fps = np.bincount(p_own, minlength=n)
-    floor = np.maximum(cfg.min_shared_fingerprints, MIN_FP_SHARE * np.minimum(fps[qi], fps[qj]))
-    keep = qn >= floor
-    span = max(n, 1)
-    codes = np.concatenate((bi * span + bj, qi[keep] * span + qj[keep]))
-    score = np.concatenate((bn, qn[keep]))
-    if not len(codes):
-        empty = np.zeros(0, dtype=np.int64)
-        return empty, empty
-    pair, where = np.unique(codes, return_inverse=True)
-    total = np.bincount(where, weights=score).astype(np.int64)
-    i, j = pair // span, pair % span
-    # each article keeps its `limit` strongest partners; a pair stays when either side keeps it
-    side = np.concatenate((i, j))
-    rank_order = np.lexsort((np.concatenate((j, i)), -np.concatenate((total, total)), side))
-    sorted_side = side[rank_order]
-    first = np.searchsorted(sorted_side, sorted_side, side="left")
-    rank = np.empty_like(rank_order)
-    rank[rank_order] = np.arange(len(rank_order)) - first
-    kept = (rank[: len(i)] < limit) | (rank[len(i) :] < limit)
-    return i[kept], j[kept]
+def stored_node(m: MemberNode) -> Node:
+    return Node(m.id, m.date, m.title, m.outlet, m.credits, m.own_names)
 
 
 def _verify_all(
@@ -232,8 +156,8 @@ def _verify_all(
     """The links among ``tasks`` (article, candidates), in task order, verified a batch at a time: up to
     `_BATCH` pairs and the centre shingles a counter's table holds well. The articles of up to `_BATCH`
     tasks are read together (the cache keeps what the next ones share), and their batches are verified by
-    ``threads`` threads (default `_THREADS`; numpy lets go of the interpreter for the bulk of the work), each with its own
-    counter."""
+    ``threads`` threads (default `_THREADS`; numpy lets go of the interpreter for the bulk of the work), each
+    with its own counter."""
     counters = [SharedCounter(config.shingle_size) for _ in range(max(threads or _THREADS, 1))]
     idle = list(counters)
     guard = threading.Lock()
@@ -242,7 +166,7 @@ def _verify_all(
         with guard:
             counter = idle.pop()
         try:
-            return verify_many(batch, config=config, counter=counter)
+            return link.verify_many(batch, config=config, counter=counter)
         finally:
             with guard:
                 idle.append(counter)
@@ -266,43 +190,6 @@ def _verify_all(
                 yield from links
 
 
-def _patch(
-    store: Store,
-    heads: dict[str, StoryHead],
-    stories_in: list[str],
-    fresh: list[str],
-    nodes: dict[str, Node],
-    own: dict[str, frozenset[str]],
-    links: Iterable[Link],
-    history: list[str],
-    config: StoryConfig,
-    evidence_of: EvidenceOf,
-) -> StoryPatch:
-    """The changes that place ``fresh`` articles in the big story ``stories_in[0]`` (absorbing the others)."""
-    keep = heads[stories_in[0]]
-    is_fresh = set(fresh)
-    mine = [ln for ln in links if ln.a in is_fresh or ln.b in is_fresh]
-    reached = {x for ln in mine for x in (ln.a, ln.b)} - is_fresh
-    if keep.root is not None:
-        reached.add(keep.root)
-    stored = store.member_nodes(sorted(reached))
-    for m in stored:
-        own[m.id] = m.own_names
-    group_nodes = {m.id: stored_node(m) for m in stored} | {i: nodes[i] for i in fresh}
-    att = attach(
-        group_nodes,
-        fresh,
-        mine,
-        root=keep.root,
-        parents={m.id: m.parent for m in stored},
-        uncredited_containment=config.uncredited_containment,
-        evidence=evidence_of,
-    )
-    size = sum(heads[s].size for s in stories_in) + len(fresh)
-    head = StoryHead(keep.story, att.root, keep.hidden_source, size, keep.seq, tuple(history))
-    return StoryPatch(head, att.members, att.edges, tuple(stories_in[1:]))
-
-
 def update(
     store: Store,
     *,
@@ -310,10 +197,10 @@ def update(
     config: StoryConfig,
     progress: Callable[[int, int], None] | None = None,
 ) -> StoriesUpdate:
-    """Bring the stories of ``store`` up to date with the articles added since the last update.
+    """Bring the stories of ``store`` up to date with the articles (and aliases) added since the last update.
 
-    progress(done, total) is called as new articles are linked. Everything is stored in one transaction at
-    the end: a killed update stores nothing, and the next one starts again from the same articles. When
+    progress(done, total) is called as the new articles are read. Everything is stored in one transaction
+    at the end: a killed update stores nothing, and the next one starts again from the same articles. When
     another process stored an update meanwhile (two ``copydesk stories``, or an export, at once), nothing of
     this one is stored and it starts again from there: it then places only what that one left, often
     nothing, and its summary counts that.
@@ -326,6 +213,13 @@ def update(
             return done
 
 
+def _pair_window(mi: I64, mj: I64) -> I64:
+    """The rare-shingle window of each pair of articles of months ``mi`` and ``mj`` (-2: none)."""
+    both_undated = (mi == UNDATED) & (mj == UNDATED)
+    dated = (mi != UNDATED) & (mj != UNDATED) & (np.abs(mi - mj) <= 1)
+    return np.where(both_undated, UNDATED, np.where(dated, np.minimum(mi, mj), -2))
+
+
 def _update_once(
     store: Store,
     *,
@@ -334,248 +228,209 @@ def _update_once(
     progress: Callable[[int, int], None] | None,
 ) -> StoriesUpdate | None:
     """One try of `update`: None, with nothing stored, when another update was stored meanwhile."""
-    start = time.perf_counter()
     summary = StoriesUpdate()
-    # the aliases first: the articles holding their texts are then among the articles named next, or older
     alias_mark, new_alias_mark, pending = store.aliases_pending()
     mark, new_mark, new_ids = store.stories_pending()
     if not new_ids and not pending:
-        summary.seconds = time.perf_counter() - start
         return summary
-    new_set = set(new_ids)
+    rules = candidates.Rules.of(store.config, compare_config, config)
     cache = _Items(store, compare_config.shingle_size)
-    links: dict[tuple[str, str], Link] = {}
+
+    # 1. the whole index in the global order, and its candidate pairs from the fingerprints
+    keyed = sorted(store.article_keys(), key=lambda k: order_key(k[1], k[0]))
+    ids = [i for i, _ in keyed]
+    rank = {i: r for r, i in enumerate(ids)}
+    n = len(ids)
+    span = max(n, 1)
+    months = np.fromiter((month_of(d) for _, d in keyed), dtype=np.int64, count=n)
+    del keyed
+    is_new = np.zeros(n, dtype=bool)
+    is_new[np.fromiter((rank[i] for i in new_ids), dtype=np.int64, count=len(new_ids))] = True
+    fi, fj = candidates.fingerprint_pairs(*store.fingerprint_table(ids), n, rules=rules)
+    by_keys = fi * span + fj  # sorted
+    del fi, fj
+
+    # the new articles read once: their nodes, names, and wire headers
     nodes: dict[str, Node] = {}
     own: dict[str, frozenset[str]] = {}
-    summary.aliases = len(pending)
-    if not new_ids:  # only aliases of articles placed before
-        saved = store.save_stories(
-            mark=mark,
-            new_mark=new_mark,
-            links=[],
-            stories=[],
-            own_names=own,
-            merged={},
-            patches=aliases.late(store, cache.fetch, pending, own, [], {}),
-            alias_marks=(alias_mark, new_alias_mark),
+    wired: list[Item] = []
+    for lo in range(0, len(new_ids), _CHUNK):
+        chunk = new_ids[lo : lo + _CHUNK]
+        cache.load(chunk)
+        for i in chunk:
+            nodes[i], own[i] = node_of(cache[i])
+            if cache[i].wire is not None:
+                wired.append(cache[i])
+        if progress is not None:
+            progress(min(lo + _CHUNK, len(new_ids)), len(new_ids))
+
+    # 2. rare shingles, in the windows the new articles fall in (each window's articles read at once)
+    touched = candidates.windows(months[is_new]) if new_ids else []
+    rare_parts: list[I64] = []
+    for w in touched:
+        members = np.flatnonzero(candidates.in_window(months, w))
+        if len(members) < 2 or not is_new[members].any():
+            continue
+        names = [ids[m] for m in members.tolist()]
+        got = cache.fetch(names)
+        ri, rj, _ = candidates.rare_pairs(
+            [got[x].shingles for x in names], months[members], rules=rules, only=[w]
         )
-        if not saved:
-            return None
-        summary.aliases = len(pending)
-        summary.seconds = time.perf_counter() - start
-        return summary
+        rare_parts.append(members[ri] * span + members[rj])
+    by_shingles = np.unique(np.concatenate(rare_parts)) if rare_parts else np.zeros(0, dtype=np.int64)
 
-    seqs: list[npt.NDArray[np.uint64]] = []
-    wired: list[Item] = []  # the new articles that carry a wire transmission header
-
-    tasks: list[tuple[str, list[str]]] = []  # (article, candidates to verify against it)
-
-    def check(i: str, others: list[str]) -> None:
-        """Verify ``i`` against ``others`` (each pair is proposed once: those among the new articles are
-        distinct pairs of them, and those of step 1 pair a new article with older ones)."""
-        if others:
-            tasks.append((i, others))
-            summary.pairs_verified += len(others)
-
-    # 1. each new article analysed once: its node, and its shingles for the rare-shingle pairs; the index's
-    # candidates among the articles of earlier updates are asked for `_OLDER` new articles at a time, in a
-    # second thread while the chunks are read (SQLite and numpy let go of the interpreter for most of either)
-    old_count = store.count() - len(new_ids)
-    cfg = store.config
-
-    def older(ids: list[str]) -> dict[str, list[str]]:
-        return store.candidates_of(
-            ids,
-            max_postings=cfg.max_postings,
-            min_shared=cfg.min_shared_fingerprints,
-            min_share=MIN_FP_SHARE,
-            limit=config.max_verify,
-        )
-
-    chunks = [new_ids[lo : lo + _CHUNK] for lo in range(0, len(new_ids), _CHUNK)]
-    with ThreadPoolExecutor(max_workers=1) as aside:
-        # the older candidates are asked for in the second thread while this one reads the chunks and pairs
-        # the new articles among themselves
-        # (in at least two parts when there are enough: the first part's pairs are verified while the second
-        # part is looked up)
-        part = min(_OLDER, max(_CHUNK, -(-len(new_ids) // 2)))
-        found = (
-            [aside.submit(older, new_ids[lo : lo + part]) for lo in range(0, len(new_ids), part)]
-            if old_count
-            else []
-        )
-        for done, chunk in enumerate(chunks):
-            cache.load(chunk)
-            for i in chunk:
-                nodes[i], own[i] = node_of(cache[i])
-                seqs.append(cache[i].shingles)
-                if cache[i].wire is not None:
-                    wired.append(cache[i])
-            if progress is not None:
-                progress(min((done + 1) * _CHUNK, len(new_ids)), len(new_ids))
-        # 2. among the new articles: the fingerprints' candidates in bulk (in the second thread), and pairs
-        # sharing rare shingles (shorter shared runs than the fingerprints see). The articles are numbered
-        # by the global key (date, then id), not in the order they were added: the windows of big key groups
-        # and the ties at the `max_verify` cap then do not depend on the input order (issue 18)
-        at = {i: n for n, i in enumerate(new_ids)}
-        keyed = sorted(new_ids, key=lambda i: (nodes[i].date or _FAR, i))
-        seqs = [seqs[at[i]] for i in keyed]
-        del at
-        by_fingerprints = aside.submit(_fingerprint_pairs, store, keyed, limit=config.max_verify)
-        ii, jj, nn, sizes = shared_shingle_pairs(
-            seqs, min_shared=config.min_shared_shingles, max_df=config.max_shingle_df
-        )
-        for future in found:
-            for i, got in future.result().items():
-                check(i, [c for c in got if c not in new_set])
-            # 3a. verify those pairs on the shingles of both bodies
-            for link in _verify_all(tasks, cache, compare_config):
-                links[(link.a, link.b)] = link
-            tasks.clear()
-        fi, fj = by_fingerprints.result()
-    # Only pairs that could reach the engine's decision: each shared rare shingle covers at most three
-    # words, and those must make up the containment the decision needs of the smaller side (a prefilter; the
-    # figures come from the verification).
-    enough = 3 * nn >= compare_config.related_containment * np.minimum(sizes[ii], sizes[jj])
-    del seqs
-    span = max(len(new_ids), 1)
-    pair = np.unique(np.concatenate((fi * span + fj, ii[enough] * span + jj[enough])))  # each pair once
-    pi, pj = pair // span, pair % span
+    # 3. the candidate pairs with a new article, verified; the via bits of each
+    codes = np.union1d(by_keys, by_shingles)
+    pi, pj = codes // span, codes % span
+    fresh = is_new[pi] | is_new[pj]
+    codes, pi, pj = codes[fresh], pi[fresh], pj[fresh]
+    via_new = np.where(np.isin(codes, by_keys), VIA_KEYS, 0) | np.where(
+        np.isin(codes, by_shingles), VIA_SHINGLES, 0
+    )
+    via_of: dict[tuple[str, str], int] = {}
+    tasks: list[tuple[str, list[str]]] = []
     cut = np.flatnonzero(np.diff(pi)) + 1
     for first, rest in zip(np.split(pi, cut), np.split(pj, cut), strict=True):
         if len(first):
-            check(keyed[int(first[0])], [keyed[j] for j in rest.tolist()])
+            tasks.append((ids[int(first[0])], [ids[j] for j in rest.tolist()]))
+    summary.pairs_verified = len(codes)
+    links: dict[tuple[str, str], Link] = {}
+    bits = dict(zip(codes.tolist(), via_new.tolist(), strict=True))
+    for ln in _verify_all(tasks, cache, compare_config):
+        links[(ln.a, ln.b)] = ln
+        ra, rb = sorted((rank[ln.a], rank[ln.b]))
+        via_of[(ln.a, ln.b)] = bits[ra * span + rb]
+    del tasks, bits, codes, pi, pj, via_new
 
-    # 3. verify the pairs among the new articles
-    for link in _verify_all(tasks, cache, compare_config):
-        links[(link.a, link.b)] = link
-    tasks.clear()
-
-    # 4. the takes and versions of a wire story join it whether or not they share text: the new ones with
-    # each other and with the stored ones of the same date
+    # the parts of the new articles' wire stories: every two of them, whether or not they share text
     if wired:
-        dates = sorted({it.wire.date for it in wired if it.wire is not None})
-        stored = [i for i in store.ids_on_dates(dates) if i not in new_set]
-        cache.load(stored)
-        earlier = [cache[i] for i in stored if cache[i].wire is not None]
-        wp = [
-            (x, y)
-            for x, y in wire_pairs([*earlier, *wired], new=new_set)
-            if (x.article.id, y.article.id) not in links
-        ]
-        for link in wire_links(wp, config=compare_config):
-            links[(link.a, link.b)] = link
+        keys = sorted({it.wire.story_key for it in wired if it.wire is not None})
+        parts = [i for i in store.wire_ids(keys) if i in rank and i not in nodes]
+        held = cache.fetch(parts)
+        pairs = link.wire_pairs([*held.values(), *wired], new=set(new_ids))
+        for x, y in pairs:
+            key = (x.article.id or "", y.article.id or "")
+            if key in links:
+                via_of[key] |= VIA_WIRE
+        for ln in link.wire_links(
+            [(x, y) for x, y in pairs if (x.article.id, y.article.id) not in links], config=compare_config
+        ):
+            links[(ln.a, ln.b)] = ln
+            via_of[(ln.a, ln.b)] = VIA_WIRE
 
-    # Components over the new articles and the stories their links reach.
-    touched_old = sorted({x for ln in links.values() for x in (ln.a, ln.b)} - new_set)
-    old_story = store.story_of(touched_old)
-    unit = {i: i for i in new_ids} | {i: "\x00" + old_story[i] for i in touched_old if i in old_story}
-    pairs = [(unit[ln.a], unit[ln.b]) for ln in links.values() if ln.a in unit and ln.b in unit]
-    groups = cluster(unit.values(), pairs)
+    # 4. the stored links: those no rule proposes any more are retracted, the others keep the bits of the
+    # rules that still propose them
+    dropped: list[tuple[str, str]] = []
+    via_changed: list[tuple[str, str, int]] = []
+    for page in store.link_ends():
+        at_a = np.fromiter((rank.get(x, -1) for x, _, _ in page), dtype=np.int64, count=len(page))
+        at_b = np.fromiter((rank.get(y, -1) for _, y, _ in page), dtype=np.int64, count=len(page))
+        before = np.fromiter((v for _, _, v in page), dtype=np.int64, count=len(page))
+        gone = (at_a < 0) | (at_b < 0)
+        at_a, at_b = np.where(gone, 0, at_a), np.where(gone, 0, at_b)
+        low, high = np.minimum(at_a, at_b), np.maximum(at_a, at_b)
+        code = low * span + high
+        gone |= is_new[low] | is_new[high]  # an id stored again (its text's holder changed): verified afresh
+        keys_bit = np.where(np.isin(code, by_keys), VIA_KEYS, 0)
+        win = _pair_window(months[low], months[high])
+        recheck = np.isin(win, np.asarray(touched, dtype=np.int64))
+        shingle_bit = np.where(
+            (before & VIA_SHINGLES) != 0,
+            np.where(recheck, np.where(np.isin(code, by_shingles), VIA_SHINGLES, 0), VIA_SHINGLES),
+            0,
+        )
+        after = np.where(gone, 0, keys_bit | shingle_bit | (before & VIA_WIRE))
+        for k in np.flatnonzero(after != before).tolist():
+            end_a, end_b, _ = page[k]
+            if after[k] == 0:
+                dropped.append((end_a, end_b))
+            else:
+                via_changed.append((end_a, end_b, int(after[k])))
+    summary.retracted = len(dropped)
+    del by_keys, by_shingles
 
-    old_ids = sorted({k[1:] for g in groups for k in g if k.startswith("\x00")})
-    heads = store.story_heads(old_ids)
-
-    def old_size(group: list[str]) -> int:
-        return sum(heads[k[1:]].size for k in group if k.startswith("\x00"))
-
-    # Stories up to `rebuild_max` members are rebuilt whole from their stored links; bigger ones are patched.
-    small = sorted(
-        {k[1:] for g in groups if old_size(g) <= config.rebuild_max for k in g if k.startswith("\x00")}
-    )
-    stored_nodes: dict[str, list[MemberNode]] = {}
-    for m in store.story_nodes(small):
-        stored_nodes.setdefault(m.story, []).append(m)
-    old_members = [m.id for ms in stored_nodes.values() for m in ms]
-    stored_links = store.links_of(old_members) if old_members else []
-    by_member: dict[str, list[Link]] = {}
-    for ln in [*stored_links, *links.values()]:
-        by_member.setdefault(ln.a, []).append(ln)
+    # 5. the stories touched, rebuilt whole
+    affected = {*new_ids, *(x for ln in links for x in ln), *(x for p in dropped for x in p)}
+    affected |= {x for pair in pending for x in pair}  # an alias may have held its text before
+    old_story = store.story_of(sorted(affected))
+    replaced = sorted(set(old_story.values()))
+    heads = store.story_heads(replaced)
+    stored = [m for m in store.story_nodes(replaced) if m.id in rank and m.id not in nodes]
+    for m in stored:
+        nodes[m.id] = stored_node(m)
+        own[m.id] = m.own_names
+    region = sorted(nodes)
+    gone_pairs = set(dropped)
+    inside = {
+        (ln.a, ln.b): ln
+        for ln in store.links_of([m.id for m in stored])
+        if ln.a in nodes and ln.b in nodes and (ln.a, ln.b) not in gone_pairs
+    }
+    inside.update(links)
+    alias_nodes = aliases.nodes(store, cache.fetch, aliases.pairs_of(store, region, new_alias_mark), own)
 
     def evidence_of(ln: Link) -> tuple[Evidence, ...]:
         """The evidence of a link that becomes an edge (links are verified and stored without it)."""
         if ln.evidence:
-            return ln.evidence  # a link stored with its evidence by an earlier version
-        held = cache.items
-        if ln.a not in held or ln.b not in held:
-            cache.load([ln.a, ln.b])
-        return evidence(held[ln.a], held[ln.b], ln, config=compare_config)
+            return ln.evidence
+        got = cache.fetch([ln.a, ln.b])
+        return link.evidence(got[ln.a], got[ln.b], ln, config=compare_config)
 
-    # The aliases of the articles placed whole here (new ones, members of the stories rebuilt) go in with
-    # them, and those of the members a patch changes; the other new ones after (`aliases.late`).
-    alias_nodes = aliases.nodes(
-        store, cache.fetch, aliases.pairs_of(store, {*new_ids, *old_members}, new_alias_mark), own
-    )
-    pending_ids = {a for a, _ in pending}
-    placed: set[str] = set()
+    by_member: dict[str, list[Link]] = {}
+    for ln in inside.values():
+        by_member.setdefault(ln.a, []).append(ln)
+    out: list[tuple[Story, str]] = []
+    story_of_member: dict[str, str] = {}
+    for group in components(region, inside):
+        group_nodes = {i: nodes[i] for i in group}
+        mine = [ln for i in group for ln in by_member.get(i, ())]
+        built, founder = story(group_nodes, mine, alias_nodes, config=config, evidence=evidence_of)
+        out.append((built, founder))
+        for member in built.members:
+            story_of_member[member.id] = built.id
 
-    next_seq = store.next_story_seq()
-    out: list[tuple[Story, int]] = []
-    patches: list[StoryPatch] = []
-    merged: dict[str, str] = {}
-    for group in groups:
-        stories_in = sorted((k[1:] for k in group if k.startswith("\x00")), key=lambda s: heads[s].seq)
-        fresh = [k for k in group if not k.startswith("\x00")]
-        if stories_in:
-            sid, seq = stories_in[0], heads[stories_in[0]].seq
-            history = list(heads[sid].merged)
-            for s in stories_in[1:]:
-                merged[s] = sid
-                history += [s, *heads[s].merged]
-            summary.grown += 1
-            summary.merged += len(stories_in) - 1
-        else:
-            dated = [(nodes[i].date, i) for i in fresh] + [
-                (n.date, n.id) for i in fresh for n in alias_nodes.get(i, ())
-            ]
-            founder = min(dated, key=lambda d: (d[0] or _FAR, d[1]))[1]
-            sid, seq, history = story_id(founder), next_seq, []
-            next_seq += 1
-            summary.created += 1
-        if old_size(group) > config.rebuild_max:
-            p = _patch(
-                store, heads, stories_in, fresh, nodes, own, links.values(), history, config, evidence_of
-            )
-            changed = [m.id for m in p.members if m.id not in alias_nodes]
-            alias_nodes |= aliases.nodes(
-                store, cache.fetch, aliases.pairs_of(store, changed, new_alias_mark), own
-            )
-            more = aliases.members(alias_nodes, p.members)
-            placed.update(m.id for m in more)
-            patches.append(aliases.grow(p, more, sum(m.id in pending_ids for m in more)))
+    # 6. story ids no longer in use lead to the story holding their founder
+    made = {s.id for s, _ in out}
+    retired: dict[str, str] = {}
+    for sid in replaced:
+        if sid in made:
             continue
-        members: dict[str, Node] = {i: nodes[i] for i in fresh}
-        for s in stories_in:
-            for m in stored_nodes.get(s, []):
-                members[m.id] = stored_node(m)
-                own[m.id] = m.own_names
-        inside = [ln for m in members for ln in by_member.get(m, ()) if ln.b in members]
-        prov = provenance(
-            members, inside, uncredited_containment=config.uncredited_containment, evidence=evidence_of
-        )
-        held = [aliases.as_source(m) if m.id in alias_nodes else m for m in prov.members]
-        more = aliases.members(alias_nodes, held)
-        placed.update(m.id for m in more)
-        out.append(
-            (Story(sid, prov.root, prov.hidden_source, (*held, *more), prov.edges, tuple(history)), seq)
-        )
+        was = heads[sid].founder.split(" ", 1)[1] if sid in heads else ""
+        into = story_of_member.get(was)
+        if into is None:  # its founder left the index's articles (now an alias of an earlier id)
+            into = next((story_of_member[m.id] for m in stored if m.id in story_of_member), None)
+        if into is not None:
+            retired[sid] = into
+    history: dict[str, list[str]] = {}
+    for sid, into in retired.items():
+        history.setdefault(into, []).extend([sid, *(heads[sid].merged if sid in heads else ())])
+    out = [(_with_history(s, history.get(s.id, ())), f) for s, f in out]
+    summary.created = len(made - set(replaced))
+    summary.grown = len(made & set(replaced))
+    summary.merged = len(retired)
+    summary.merges = retired
 
+    wire_rows = [(it.wire.story_key, it.article.id or "") for it in wired if it.wire is not None]
     saved = store.save_stories(
-        mark=mark,
-        new_mark=new_mark,
-        links=list(links.values()),
-        stories=out,
-        own_names=own,
-        merged=merged,
-        patches=aliases.late(
-            store, cache.fetch, [(a, h) for a, h in pending if a not in placed], own, patches, merged
-        ),
+        marks=(mark, new_mark),
         alias_marks=(alias_mark, new_alias_mark),
+        links=[(ln, via_of[key]) for key, ln in links.items()],
+        dropped=dropped,
+        via=via_changed,
+        stories=out,
+        replaced=replaced,
+        own_names=own,
+        retired=retired,
+        wire=wire_rows,
     )
     if not saved:
         return None
     summary.articles = len(new_ids)
+    summary.aliases = len(pending)
     summary.links = len(links)
-    summary.merges = merged
-    summary.seconds = time.perf_counter() - start
     return summary
+
+
+def _with_history(s: Story, merged: Iterable[str]) -> Story:
+    old = sorted({*s.merged, *merged} - {s.id})
+    return s if not old else Story(s.id, s.root, s.hidden_source, s.members, s.edges, tuple(old))

@@ -14,7 +14,7 @@ from types import TracebackType
 
 from copydesk.config import IndexConfig
 from copydesk.model import Article, BodyLayout, Fingerprints, IndexedArticle, Link, Story
-from copydesk.store.records import I64, U64, AddResult, MemberNode, StoreStats, StoryHead, StoryPatch
+from copydesk.store.records import I64, U64, AddResult, MemberNode, StoreStats, StoryHead
 
 
 class Store(ABC):
@@ -121,8 +121,8 @@ class Store(ABC):
         """Every stored id, in insertion order (streamed)."""
 
     @abstractmethod
-    def ids_on_dates(self, dates: Sequence[dt.date]) -> list[str]:
-        """The ids of the stored articles dated one of ``dates``, in insertion order."""
+    def article_keys(self) -> list[tuple[str, dt.date | None]]:
+        """(id, date) of every stored article (aliases left out), in insertion order."""
 
     # -- stories (see `copydesk.store.stories` for the tables) -----------------------------------------------
 
@@ -149,13 +149,12 @@ class Store(ABC):
         fingerprints, their owners), owners numbering ``ids`` from 0 (for bulk candidate generation)."""
 
     @abstractmethod
-    def candidates_of(
-        self, ids: Sequence[str], *, max_postings: int, min_shared: int, min_share: float, limit: int
-    ) -> dict[str, list[str]]:
-        """For each stored article of ``ids``, in one pass: the stored articles its fingerprints propose, as
-        `band_candidates` + `passage_candidates` would one by one (passage candidates sharing at least
-        ``max(min_shared, min_share * the passage fingerprints of the smaller of the two)``), its ``limit``
-        strongest (shared keys, then id), itself left out."""
+    def link_ends(self) -> Iterator[list[tuple[str, str, int]]]:
+        """Every stored link's (a, b, via bits), a page at a time."""
+
+    @abstractmethod
+    def wire_ids(self, keys: Sequence[str]) -> list[str]:
+        """The ids stored as parts of the wire stories ``keys`` (see `save_stories`)."""
 
     @abstractmethod
     def links_of(self, ids: Sequence[str]) -> list[Link]:
@@ -164,9 +163,6 @@ class Store(ABC):
     @abstractmethod
     def story_of(self, ids: Sequence[str]) -> dict[str, str]:
         """article id -> story id, for those of ``ids`` in a story."""
-
-    @abstractmethod
-    def next_story_seq(self) -> int: ...
 
     @abstractmethod
     def story_nodes(self, stories: Sequence[str]) -> list[MemberNode]:
@@ -184,19 +180,22 @@ class Store(ABC):
     def save_stories(
         self,
         *,
-        mark: int,
-        new_mark: int,
-        links: Sequence[Link],
-        stories: Sequence[tuple[Story, int]],
+        marks: tuple[int, int],
+        alias_marks: tuple[int, int],
+        links: Sequence[tuple[Link, int]],
+        dropped: Sequence[tuple[str, str]],
+        via: Sequence[tuple[str, str, int]],
+        stories: Sequence[tuple[Story, str]],
+        replaced: Sequence[str],
         own_names: Mapping[str, frozenset[str]],
-        merged: Mapping[str, str],
-        patches: Sequence[StoryPatch] = (),
-        alias_marks: tuple[int, int] | None = None,
+        retired: Mapping[str, str],
+        wire: Sequence[tuple[str, str]],
     ) -> bool:
-        """In one transaction: add ``links``, store ``stories`` (each with its sequence number) replacing what
-        was stored for them, apply ``patches``, retire the ``merged`` stories (id -> the story they went
-        into), and move the mark from ``mark`` to ``new_mark`` (and the aliases' mark from
-        ``alias_marks[0]`` to ``alias_marks[1]``); True. False, with nothing stored, when a mark moved
+        """In one transaction: drop the links ``dropped``, add ``links`` (each with its via bits), set the
+        via bits of stored links (``via``: a, b, bits), replace the stories ``replaced`` by ``stories``
+        (each with its founder key), retire story ids (``retired``: old id -> the story holding its founder
+        now), record the ``wire`` parts (key, id), and move the marks from ``marks[0]`` to ``marks[1]`` and
+        from ``alias_marks[0]`` to ``alias_marks[1]``; True. False, with nothing stored, when a mark moved
         meanwhile (another process updated the stories: start again from the new marks)."""
 
     @abstractmethod
@@ -205,7 +204,7 @@ class Store(ABC):
 
     @abstractmethod
     def story_listing(self, *, min_size: int = 1, limit: int | None = None, offset: int = 0) -> list[str]:
-        """Story ids with at least ``min_size`` members, biggest first, then oldest."""
+        """Story ids with at least ``min_size`` members, biggest first, then by founder (date, then id)."""
 
     @abstractmethod
     def story_counts(self) -> dict[str, int]:

@@ -6,14 +6,20 @@ original text (``Article.text``, compared in full, so a hash collision cannot dr
 came earlier in the batch under another id; otherwise it is added. An id kept as an alias counts as stored.
 
 A ``duplicate_text`` item is kept as an alias of the article holding its text (table ``aliases``, see
-`schema`): its id and record, not its text or fingerprints. The first id met holds the text.
+`schema`): its id and record, not its text or fingerprints. The id holding a text is the first of its ids by
+the global key (date, undated last, then id), whatever came first (issue 18): when an id with an earlier key
+comes, the two swap records (the article row keeps its doc, text, layout and fingerprints; the id that held
+the text becomes an alias), and the doc is queued in ``stories_redo`` so that the next stories update
+places the text under its new id.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import sqlite3
+from typing import Any
 
 from copydesk.store import postings
 from copydesk.store.codec import EncodedItem, pack_text, unpack_text
@@ -22,6 +28,12 @@ from copydesk.store.records import AddOutcome, AddResult, Conflict
 
 def now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
+
+
+def _key(id_: str, record: tuple[Any, ...]) -> tuple[bool, str, str]:
+    """The global key of a record (title, date, url, outlet, body_start, meta): date (undated last), id."""
+    date = record[1]
+    return (date is None, date or "", id_)
 
 
 # Ids per look-up statement (SQLite allows 32,766 bound parameters; each id is bound twice).
@@ -96,6 +108,35 @@ def add(con: sqlite3.Connection, items: list[EncodedItem], started: str) -> AddR
         batch_texts.setdefault(item.content_hash, []).append((item.id, first + len(new), item.text))
         outcomes.append(AddOutcome(item.id, "added"))
         new.append(item)
+
+    # the id holding each text: the first by the global key, whatever came first
+    holder_of: dict[int, tuple[str, tuple[Any, ...]]] = {}  # stored doc -> its holder now (id, record)
+    stored_holders = sorted({d for _, d in aliases if d < first})
+    for doc, id_, title, date, url, outlet, body_start, meta in con.execute(
+        "SELECT doc, id, title, date, url, outlet, body_start, meta FROM articles "
+        "WHERE doc IN (SELECT value FROM json_each(?))",
+        (json.dumps(stored_holders),),
+    ):
+        holder_of[doc] = (id_, (title, date, url, outlet, body_start, meta))
+    was = dict(holder_of)
+    for k, (item, doc) in enumerate(aliases):
+        if doc >= first:
+            h = new[doc - first]
+            if _key(item.id, item.article) < _key(h.id, h.article):
+                new[doc - first] = dataclasses.replace(h, id=item.id, article=item.article)
+                aliases[k] = (dataclasses.replace(item, id=h.id, article=h.article), doc)
+        else:
+            hid, record = holder_of[doc]
+            if _key(item.id, item.article) < _key(hid, record):
+                holder_of[doc] = (item.id, item.article)
+                aliases[k] = (dataclasses.replace(item, id=hid, article=record), doc)
+    swapped = [(doc, *holder_of[doc]) for doc in stored_holders if holder_of[doc] != was[doc]]
+    con.executemany(
+        "UPDATE articles SET id = ?, title = ?, date = ?, url = ?, outlet = ?, body_start = ?, meta = ? "
+        "WHERE doc = ?",
+        ((id_, *record, doc) for doc, id_, record in swapped),
+    )
+    con.executemany("INSERT OR IGNORE INTO stories_redo VALUES (?)", ((doc,) for doc, _, _ in swapped))
 
     docs = list(range(first, first + len(new)))
     con.executemany(

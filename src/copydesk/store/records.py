@@ -12,8 +12,6 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 
-from copydesk.model import StoryEdge, StoryMember
-
 U64 = npt.NDArray[np.uint64]
 I64 = npt.NDArray[np.int64]
 AddStatus = Literal["added", "duplicate_id", "duplicate_text"]
@@ -122,27 +120,12 @@ class MemberNode:
 
 @dataclass(frozen=True, slots=True)
 class StoryHead:
-    """A stored story without its members: root (None under a hidden source), size, creation sequence,
-    stories merged into it."""
+    """A stored story without its members: root (None under a hidden source), size, founder key
+    (`copydesk.engine.stages.keys.founder_key`), story ids retired into it."""
 
     story: str
     root: str | None
     hidden_source: bool
     size: int
-    seq: int
+    founder: str
     merged: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class StoryPatch:
-    """Changes to a big stored story, instead of storing it whole (see `Store.save_stories`).
-
-    head: its new root, size and merges (``hidden_source`` unchanged). members: new or changed members, with
-    ``edges`` replacing the changed members' edges. absorbed: stories merged into it now: their members and
-    edges are relabelled as this story's.
-    """
-
-    head: StoryHead
-    members: tuple[StoryMember, ...]
-    edges: tuple[StoryEdge, ...]
-    absorbed: tuple[str, ...] = ()

@@ -43,9 +43,9 @@ from copydesk.config import IndexConfig
 from copydesk.errors import StoreError
 from copydesk.store import postings, stories
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 # Versions this code opens: older ones are upgraded in place (`upgrade`) when opened for writing.
-UPGRADABLE = frozenset({1, 2, 3, 4})
+UPGRADABLE = frozenset({1, 2, 3, 4, 5})
 UPGRADED = frozenset(str(v) for v in UPGRADABLE)  # as stored in meta
 # 'CPDK' in the SQLite header (PRAGMA application_id), so `file` and other tools can tell what the file is.
 APPLICATION_ID = 0x4350444B
@@ -159,8 +159,21 @@ def version(con: sqlite3.Connection) -> str | None:
     return None if row is None else str(row[0])
 
 
+def _restart_stories(con: sqlite3.Connection) -> None:
+    """Drop the story tables and make them again, empty, with the marks: the next `stories` builds them
+    from all the articles (version 6 stores other story tables, and stories that are a function of the set
+    of articles: those of an older version cannot be carried over)."""
+    for table in stories.TABLES:
+        con.execute(f"DROP TABLE IF EXISTS {table}")
+    for statement in stories.DDL.split(";"):
+        if statement.strip():
+            con.execute(statement)
+    con.execute("DELETE FROM meta WHERE key IN ('stories_mark', 'aliases_mark')")
+
+
 def upgrade(con: sqlite3.Connection) -> None:
-    """Bring a version 1 to 4 index to version 5 (inside the caller's transaction).
+    """Bring a version 1 to 5 index to version 6 (inside the caller's transaction). The stories of
+    versions 1 to 5 are dropped: the next `copydesk stories` builds them again (`_restart_stories`).
 
     From 1: add the story tables, and the articles' layout columns when the file predates them (its articles
     then have no stored layout, and `find` analyses them when it verifies them). From 1 and 2: move the
@@ -174,7 +187,8 @@ def upgrade(con: sqlite3.Connection) -> None:
     for statement in ALIASES_DDL.split(";"):
         if statement.strip():
             con.execute(statement)
-    if found in ("3", "4"):
+    _restart_stories(con)
+    if found in ("3", "4", "5"):
         con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),))
         return
     if found == "1":
@@ -182,9 +196,6 @@ def upgrade(con: sqlite3.Connection) -> None:
         for column, kind in (("skip", "BLOB"), ("credits", "TEXT")):
             if column not in columns:
                 con.execute(f"ALTER TABLE articles ADD COLUMN {column} {kind}")
-        for statement in stories.DDL.split(";"):
-            if statement.strip():
-                con.execute(statement)
     tables = {row[0] for row in con.execute("SELECT name FROM sqlite_schema WHERE type = 'table'")}
     for name in ("band_blocks", "passage_blocks"):
         if name not in tables:

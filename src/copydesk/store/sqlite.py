@@ -11,8 +11,6 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from copydesk.config import IndexConfig
 from copydesk.errors import ArticleNotFound, StoreError
 from copydesk.model import Article, BodyLayout, Fingerprints, IndexedArticle, Link, Story
@@ -30,7 +28,7 @@ from copydesk.store.codec import (
     unpack_layout,
 )
 from copydesk.store.file import WRITE_TIMEOUT, SqliteFile
-from copydesk.store.records import I64, U64, AddResult, MemberNode, StoreStats, StoryHead, StoryPatch
+from copydesk.store.records import I64, U64, AddResult, MemberNode, StoreStats, StoryHead
 
 _PAGE = 10_000  # rows per page when streaming ids
 
@@ -270,15 +268,10 @@ class SqliteStore(SqliteFile, Store):
             yield from (id_ for _, id_ in rows)
             last = rows[-1][0]
 
-    def ids_on_dates(self, dates: Sequence[dt.date]) -> list[str]:
-        if not dates:
-            return []
+    def article_keys(self) -> list[tuple[str, dt.date | None]]:
         with self._read() as con:
-            rows = con.execute(
-                "SELECT id FROM articles WHERE date IN (SELECT value FROM json_each(?)) ORDER BY doc",
-                (json.dumps(sorted({d.isoformat() for d in dates})),),
-            ).fetchall()
-        return [id_ for (id_,) in rows]
+            rows = con.execute("SELECT id, date FROM articles ORDER BY doc").fetchall()
+            return [(id_, _stored_date(con, d)) for id_, d in rows]
 
     # -- stories -------------------------------------------------------------------------------------------
 
@@ -300,26 +293,13 @@ class SqliteStore(SqliteFile, Store):
         with self._read() as con:
             return lookup.fingerprint_table(con, ids)
 
-    def candidates_of(
-        self, ids: Sequence[str], *, max_postings: int, min_shared: int, min_share: float, limit: int
-    ) -> dict[str, list[str]]:
-        table = self.fingerprint_table(ids)
-        with self._read() as con:  # the reads; the counting after it, leaving the store to other threads
-            own_doc, bands, passages = lookup.candidate_postings(con, ids, table, max_postings=max_postings)
-
-        def counts(docs: I64) -> I64:
-            with self._read() as con:
-                return lookup.fingerprint_counts(con, docs)
-
-        owner, doc, total = lookup.shared_counts(
-            table, own_doc, bands, passages, min_shared=min_shared, min_share=min_share, counts=counts
-        )
+    def link_ends(self) -> Iterator[list[tuple[str, str, int]]]:
         with self._read() as con:
-            names = postings.doc_ids(con, np.unique(doc).tolist())
-        out: dict[str, list[tuple[int, str]]] = {i: [] for i in ids}
-        for o, d, t in zip(owner.tolist(), doc.tolist(), total.tolist(), strict=True):
-            out[ids[o]].append((-t, names[d]))
-        return {i: [name for _, name in sorted(found)[:limit]] for i, found in out.items()}
+            yield from story_queries.link_ends(con)
+
+    def wire_ids(self, keys: Sequence[str]) -> list[str]:
+        with self._read() as con:
+            return story_queries.wire_ids(con, list(keys))
 
     def links_of(self, ids: Sequence[str]) -> list[Link]:
         with self._read() as con:
@@ -328,10 +308,6 @@ class SqliteStore(SqliteFile, Store):
     def story_of(self, ids: Sequence[str]) -> dict[str, str]:
         with self._read() as con:
             return story_queries.story_of(con, list(ids))
-
-    def next_story_seq(self) -> int:
-        with self._read() as con:
-            return story_queries.next_seq(con)
 
     def story_nodes(self, story_ids: Sequence[str]) -> list[MemberNode]:
         with self._read() as con:
@@ -348,47 +324,36 @@ class SqliteStore(SqliteFile, Store):
     def save_stories(
         self,
         *,
-        mark: int,
-        new_mark: int,
-        links: Sequence[Link],
-        stories: Sequence[tuple[Story, int]],
+        marks: tuple[int, int],
+        alias_marks: tuple[int, int],
+        links: Sequence[tuple[Link, int]],
+        dropped: Sequence[tuple[str, str]],
+        via: Sequence[tuple[str, str, int]],
+        stories: Sequence[tuple[Story, str]],
+        replaced: Sequence[str],
         own_names: Mapping[str, frozenset[str]],
-        merged: Mapping[str, str],
-        patches: Sequence[StoryPatch] = (),
-        alias_marks: tuple[int, int] | None = None,
+        retired: Mapping[str, str],
+        wire: Sequence[tuple[str, str]],
     ) -> bool:
         from copydesk.store import stories as tables
 
         def work(con: sqlite3.Connection) -> bool:
-            if tables.mark(con) != mark or (
-                alias_marks is not None and tables.alias_mark(con) != alias_marks[0]
-            ):
+            if tables.mark(con) != marks[0] or tables.alias_mark(con) != alias_marks[0]:
                 return False  # another process stored an update meanwhile
-            now = ingest.now()
-            for p in patches:  # before `write`, which drops what is left of the absorbed stories
-                tables.patch(
-                    con,
-                    story=p.head.story,
-                    root=p.head.root,
-                    size=p.head.size,
-                    merged=p.head.merged,
-                    members=p.members,
-                    edges=p.edges,
-                    absorbed=p.absorbed,
-                    own_names=own_names,
-                    now=now,
-                )
             tables.write(
                 con,
-                new_mark=new_mark,
+                new_mark=marks[1],
                 links=links,
+                dropped=dropped,
+                via=via,
                 stories=stories,
+                replaced=replaced,
                 own_names=own_names,
-                merged=merged,
+                retired=retired,
+                wire=wire,
                 now=ingest.now(),
             )
-            if alias_marks is not None:
-                tables.set_alias_mark(con, alias_marks[1])
+            tables.set_alias_mark(con, alias_marks[1])
             return True
 
         return self._write(f"storing {len(stories)} stories", work)

@@ -1,17 +1,23 @@
 """Stories in the SQLite index: verified links, stories, their members and provenance edges, merges.
 
-Tables (schema version 2, see `schema`):
+Tables (schema version 6, see `schema`):
 
-``links(a, b, containment_a, containment_b, shared_words, verdict, confidence, evidence)``
+``links(a, b, containment_a, containment_b, shared_words, verdict, confidence, evidence, via)``
     one verified pair per row, ``a < b`` (article ids); evidence is a JSON list of
-    ``[kind, favours, weight, detail]``.
-``stories(story, seq, root, hidden, size, earliest, latest, created, updated, merged)``
-    ``seq`` orders stories by creation (a merge keeps the lower one); ``merged`` a JSON list of story ids.
+    ``[kind, favours, weight, detail]``; ``via`` the bits of the candidate rules that propose the pair
+    (`VIA_KEYS`, `VIA_SHINGLES`, `VIA_WIRE`): an update retracts a link none of them proposes any more.
+``stories(story, founder, root, hidden, size, earliest, latest, created, updated, merged)``
+    ``founder`` the founder's global key (`copydesk.engine.stages.keys.founder_key`): stories of one size
+    are listed in its order; ``merged`` a JSON list of story ids.
 ``story_members(id, story, role, parent, confidence, containment, credits, own_names, credits_source,
 uncredited)``
     one row per article (or alias) in a story; credits and own_names are JSON lists.
 ``story_edges(story, source, copy, confidence, containment, is_primary, evidence)``
-``story_merges(merged, into, at)``: every merge, by story id.
+``story_merges(merged, into, at)``: every story id retired (its story merged into another, split, or
+founded by an earlier member), and the story that holds its founder now: old ids lead to their story.
+``wire_parts(key, id)``: the articles that carry a wire transmission header, by story key.
+``stories_redo(doc)``: stored articles whose text changed holder (see `copydesk.store.ingest`): the next
+update places them again, under their new id.
 ``meta.stories_mark``: the last article (internal ``doc``) the stories cover; ``meta.aliases_mark``: the
 last alias (``aliases.seq``, see `copydesk.store.schema`) they cover (version 5).
 
@@ -25,7 +31,6 @@ This module creates the tables and writes them; `copydesk.store.story_queries` r
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
@@ -47,12 +52,13 @@ CREATE TABLE links (
     verdict TEXT NOT NULL,
     confidence REAL NOT NULL,
     evidence TEXT NOT NULL,
+    via INTEGER NOT NULL,
     PRIMARY KEY (a, b)
 ) WITHOUT ROWID;
 CREATE INDEX links_b ON links (b);
 CREATE TABLE stories (
     story TEXT PRIMARY KEY,
-    seq INTEGER NOT NULL UNIQUE,
+    founder TEXT NOT NULL,
     root TEXT,
     hidden INTEGER NOT NULL,
     size INTEGER NOT NULL,
@@ -62,7 +68,7 @@ CREATE TABLE stories (
     updated TEXT NOT NULL,
     merged TEXT NOT NULL
 );
-CREATE INDEX stories_size ON stories (size DESC, seq);
+CREATE INDEX stories_size ON stories (size DESC, founder);
 CREATE TABLE story_members (
     id TEXT PRIMARY KEY,
     story TEXT NOT NULL,
@@ -91,7 +97,20 @@ CREATE TABLE story_merges (
     into_story TEXT NOT NULL,
     at TEXT NOT NULL
 ) WITHOUT ROWID;
+CREATE TABLE stories_redo (doc INTEGER PRIMARY KEY);
+CREATE TABLE wire_parts (
+    key TEXT NOT NULL,
+    id TEXT NOT NULL,
+    PRIMARY KEY (key, id)
+) WITHOUT ROWID;
 """
+
+TABLES = ("links", "stories", "story_members", "story_edges", "story_merges", "wire_parts", "stories_redo")
+
+# A link's `via` bits: the candidate rules that proposed its pair (see `copydesk.engine.stages.candidates`).
+VIA_KEYS = 1  # shared band keys or passage fingerprints
+VIA_SHINGLES = 2  # rare shared shingles
+VIA_WIRE = 4  # parts of one wire story
 
 CHUNK = 20_000
 
@@ -113,9 +132,14 @@ def mark(con: sqlite3.Connection) -> int:
 
 
 def added_since(con: sqlite3.Connection, after: int) -> tuple[int, list[str]]:
-    """The ids of articles stored after ``after`` in insertion order, and the new mark."""
+    """The ids of articles stored after ``after`` in insertion order, and the new mark; first those of
+    ``stories_redo``."""
+    redo = con.execute(
+        "SELECT a.id FROM stories_redo AS r JOIN articles AS a USING (doc) WHERE a.doc <= ? ORDER BY a.doc",
+        (after,),
+    ).fetchall()
     rows = con.execute("SELECT doc, id FROM articles WHERE doc > ? ORDER BY doc", (after,)).fetchall()
-    return (rows[-1][0] if rows else after), [id_ for _, id_ in rows]
+    return (rows[-1][0] if rows else after), [id_ for (id_,) in redo] + [id_ for _, id_ in rows]
 
 
 def alias_mark(con: sqlite3.Connection) -> int:
@@ -157,130 +181,83 @@ def _edge_row(story: str, e: StoryEdge) -> tuple[Any, ...]:
     return (story, e.source, e.copy, e.confidence, e.containment, int(e.primary), _evidence_json(e.evidence))
 
 
-def patch(
-    con: sqlite3.Connection,
-    *,
-    story: str,
-    root: str | None,
-    size: int,
-    merged: Sequence[str],
-    members: Sequence[StoryMember],
-    edges: Sequence[StoryEdge],
-    absorbed: Sequence[str],
-    own_names: Mapping[str, frozenset[str]],
-    now: str,
-) -> None:
-    """Apply a `StoryPatch` (see `copydesk.store.records`) inside the caller's transaction."""
-    for old in absorbed:
-        con.execute("UPDATE story_members SET story = ? WHERE story = ?", (story, old))
-        con.execute("UPDATE story_edges SET story = ? WHERE story = ?", (story, old))
-    changed = ids_json(m.id for m in members)
-    con.execute(
-        "DELETE FROM story_edges WHERE story = ? AND copy IN (SELECT value FROM json_each(?))",
-        (story, changed),
+def _link_row(ln: Link, via: int) -> tuple[Any, ...]:
+    return (
+        ln.a,
+        ln.b,
+        ln.containment_a,
+        ln.containment_b,
+        ln.shared_words,
+        ln.verdict,
+        ln.confidence,
+        _evidence_json(ln.evidence),
+        via,
     )
-    con.executemany(
-        "INSERT OR REPLACE INTO story_members VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (_member_row(story, m, own_names.get(m.id, frozenset())) for m in members),
-    )
-    con.executemany(
-        "INSERT OR REPLACE INTO story_edges VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (_edge_row(story, e) for e in edges),
-    )
-    dates = [m.date for m in members if m.date is not None]
-    row = con.execute("SELECT earliest, latest FROM stories WHERE story = ?", (story,)).fetchone()
-    with reading("stories", f"story {story!r}"):
-        old_dates = [dt.date.fromisoformat(x) for x in row if x is not None] if row else []
-    span = dates + old_dates
-    for old in absorbed:
-        with reading("stories", f"story {old!r}"):
-            span += [
-                dt.date.fromisoformat(x)
-                for x in con.execute(
-                    "SELECT earliest, latest FROM stories WHERE story = ?", (old,)
-                ).fetchone()
-                or ()
-                if x is not None
-            ]
-    con.execute(
-        "UPDATE stories SET root = ?, size = ?, earliest = ?, latest = ?, updated = ?, merged = ? WHERE story = ?",
-        (
-            root,
-            size,
-            min(span).isoformat() if span else None,
-            max(span).isoformat() if span else None,
-            now,
-            json.dumps(list(merged)),
-            story,
-        ),
-    )
+
+
+def _delete(con: sqlite3.Connection, table: str, column: str, keys: Sequence[str]) -> None:
+    for start in range(0, len(keys), CHUNK):
+        con.execute(
+            f"DELETE FROM {table} WHERE {column} IN (SELECT value FROM json_each(?))",
+            (ids_json(keys[start : start + CHUNK]),),
+        )
 
 
 def write(
     con: sqlite3.Connection,
     *,
     new_mark: int,
-    links: Sequence[Link],
-    stories: Sequence[tuple[Story, int]],
+    links: Sequence[tuple[Link, int]],
+    dropped: Sequence[tuple[str, str]],
+    via: Sequence[tuple[str, str, int]],
+    stories: Sequence[tuple[Story, str]],
+    replaced: Sequence[str],
     own_names: Mapping[str, frozenset[str]],
-    merged: Mapping[str, str],
+    retired: Mapping[str, str],
+    wire: Sequence[tuple[str, str]],
     now: str,
 ) -> None:
-    """Store new links and the given stories (replacing what was stored for them), retire ``merged``
-    (story -> the story it went into), and move the mark; inside the caller's transaction.
+    """Inside the caller's transaction: drop the links ``dropped`` (pairs) and the stories ``replaced``
+    (their rows, members and edges), store the new ``links`` (each with its `via` bits), set the bits
+    ``via`` of stored links, store ``stories`` (each with its founder key), record the ``retired`` story
+    ids (old id -> the story holding its founder now), the ``wire`` parts (key, id), and move the mark.
 
     Links are written in key order (each page of the table is filled once); when they are many next to
     those stored (a first build), the index on ``b`` is dropped and built again after them, which is
     several times faster than keeping it up to date row by row (all of it inside the transaction).
     """
-    rows = sorted(
-        (
-            ln.a,
-            ln.b,
-            ln.containment_a,
-            ln.containment_b,
-            ln.shared_words,
-            ln.verdict,
-            ln.confidence,
-            _evidence_json(ln.evidence),
-        )
-        for ln in links
-    )
+    con.executemany("DELETE FROM links WHERE a = ? AND b = ?", dropped)
+    con.executemany("UPDATE links SET via = ? WHERE a = ? AND b = ?", ((v, a, b) for a, b, v in via))
+    rows = sorted(_link_row(ln, v) for ln, v in links)
     bulk = len(rows) >= _BULK_LINKS and len(rows) >= con.execute("SELECT count(*) FROM links").fetchone()[0]
     if bulk:
         con.execute("DROP INDEX links_b")
-    con.executemany("INSERT OR REPLACE INTO links VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    con.executemany("INSERT OR REPLACE INTO links VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
     if bulk:
         con.execute("CREATE INDEX links_b ON links (b)")
-    gone = list(merged)
-    for start in range(0, len(gone), CHUNK):
-        chunk = ids_json(gone[start : start + CHUNK])
-        for table in ("stories", "story_edges"):
-            con.execute(f"DELETE FROM {table} WHERE story IN (SELECT value FROM json_each(?))", (chunk,))
-    con.executemany(
-        "INSERT OR REPLACE INTO story_merges VALUES (?, ?, ?)", ((m, into, now) for m, into in merged.items())
-    )
     created = dict(
         con.execute(
             "SELECT story, created FROM stories WHERE story IN (SELECT value FROM json_each(?))",
             (ids_json(s.id for s, _ in stories),),
         ).fetchall()
     )
-    ids = [s.id for s, _ in stories]
-    for start in range(0, len(ids), CHUNK):
-        con.execute(
-            "DELETE FROM story_edges WHERE story IN (SELECT value FROM json_each(?))",
-            (ids_json(ids[start : start + CHUNK]),),
-        )
+    for table in ("stories", "story_members", "story_edges"):
+        _delete(con, table, "story", list(replaced))
+    con.executemany(
+        "INSERT OR REPLACE INTO story_merges VALUES (?, ?, ?)",
+        ((m, into, now) for m, into in retired.items()),
+    )
+    # an id in use again is no longer retired
+    _delete(con, "story_merges", "merged", [s.id for s, _ in stories])
     story_rows = []
     member_rows_: list[tuple[Any, ...]] = []
     edge_rows: list[tuple[Any, ...]] = []
-    for story, seq in stories:
+    for story, founder in stories:
         first, last = story.span
         story_rows.append(
             (
                 story.id,
-                seq,
+                founder,
                 story.root,
                 int(story.hidden_source),
                 story.size,
@@ -298,4 +275,13 @@ def write(
         "INSERT OR REPLACE INTO story_members VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", member_rows_
     )
     con.executemany("INSERT OR REPLACE INTO story_edges VALUES (?, ?, ?, ?, ?, ?, ?)", edge_rows)
+    con.executemany("INSERT OR IGNORE INTO wire_parts VALUES (?, ?)", wire)
+    if con.execute("SELECT 1 FROM stories_redo LIMIT 1").fetchone():  # those placed now are done
+        placed = [m.id for s, _ in stories for m in s.members]
+        for start in range(0, len(placed), CHUNK):
+            con.execute(
+                "DELETE FROM stories_redo WHERE doc IN (SELECT doc FROM articles WHERE id IN "
+                "(SELECT value FROM json_each(?)))",
+                (ids_json(placed[start : start + CHUNK]),),
+            )
     con.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('stories_mark', ?)", (str(new_mark),))

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any, cast
 
 from copydesk.model import Evidence, Link, Role, Story, StoryEdge, StoryMember, Verdict
@@ -72,12 +72,31 @@ def story_of(con: sqlite3.Connection, ids: Sequence[str]) -> dict[str, str]:
     return out
 
 
-def next_seq(con: sqlite3.Connection) -> int:
-    (seq,) = con.execute("SELECT coalesce(max(seq), 0) + 1 FROM stories").fetchone()
-    with reading("stories", "of the highest seq"):
-        if type(seq) is not int:
-            raise TypeError(f"seq must be an integer, got {seq!r}")
-        return seq
+def link_ends(con: sqlite3.Connection, *, page: int = 200_000) -> Iterator[list[tuple[str, str, int]]]:
+    """Every stored link's (a, b, via bits), ``page`` at a time, in key order."""
+    last: tuple[str, str] | None = None
+    while True:
+        if last is None:
+            rows = con.execute("SELECT a, b, via FROM links ORDER BY a, b LIMIT ?", (page,)).fetchall()
+        else:
+            rows = con.execute(
+                "SELECT a, b, via FROM links WHERE (a, b) > (?, ?) ORDER BY a, b LIMIT ?", (*last, page)
+            ).fetchall()
+        if not rows:
+            return
+        yield rows
+        last = (rows[-1][0], rows[-1][1])
+
+
+def wire_ids(con: sqlite3.Connection, keys: Sequence[str]) -> list[str]:
+    """The ids stored as parts of the wire stories ``keys``."""
+    return [
+        id_
+        for (id_,) in con.execute(
+            "SELECT DISTINCT id FROM wire_parts WHERE key IN (SELECT value FROM json_each(?)) ORDER BY id",
+            (ids_json(keys),),
+        )
+    ]
 
 
 def member_nodes(con: sqlite3.Connection, keys: Sequence[str], *, by: str = "story") -> list[MemberNode]:
@@ -116,15 +135,16 @@ def member_nodes(con: sqlite3.Connection, keys: Sequence[str], *, by: str = "sto
 def heads(con: sqlite3.Connection, stories: Sequence[str]) -> dict[str, StoryHead]:
     """The stored heads of ``stories`` (unknown ids left out)."""
     rows = con.execute(
-        "SELECT story, root, hidden, size, seq, merged FROM stories WHERE story IN (SELECT value FROM json_each(?))",
+        "SELECT story, root, hidden, size, founder, merged FROM stories "
+        "WHERE story IN (SELECT value FROM json_each(?))",
         (ids_json(stories),),
     ).fetchall()
     out = {}
-    for s, root, hidden, size, seq, merged in rows:
+    for s, root, hidden, size, founder, merged in rows:
         with reading("stories", f"story {s!r}"):
-            if type(size) is not int or type(seq) is not int:
-                raise TypeError(f"size and seq must be integers, got {size!r} and {seq!r}")
-            out[s] = StoryHead(s, root, bool(hidden), size, seq, tuple(json.loads(merged)))
+            if type(size) is not int or type(founder) is not str:
+                raise TypeError(f"size must be an integer and founder a string, got {size!r} and {founder!r}")
+            out[s] = StoryHead(s, root, bool(hidden), size, founder, tuple(json.loads(merged)))
     return out
 
 
@@ -191,11 +211,11 @@ def load(con: sqlite3.Connection, stories: Sequence[str]) -> list[Story]:
 
 
 def listing(con: sqlite3.Connection, *, min_size: int, limit: int | None, offset: int = 0) -> list[str]:
-    """Story ids, biggest first (then oldest), with at least ``min_size`` members."""
+    """Story ids, biggest first (then by founder: date, then id), with at least ``min_size`` members."""
     return [
         s
         for (s,) in con.execute(
-            "SELECT story FROM stories WHERE size >= ? ORDER BY size DESC, seq LIMIT ? OFFSET ?",
+            "SELECT story FROM stories WHERE size >= ? ORDER BY size DESC, founder LIMIT ? OFFSET ?",
             (min_size, -1 if limit is None else limit, offset),
         )
     ]

@@ -34,6 +34,8 @@ from copydesk.sketch.pairs import grouped_pairs, shared_shingle_pairs
 U64 = npt.NDArray[np.uint64]
 I64 = npt.NDArray[np.int64]
 
+# Share of the smaller article's passage fingerprints a passage pair must share (`find` asks the same).
+MIN_FP_SHARE = 0.04
 # Keys taken at once by `key_pairs`: more are cut into parts by the keys' top bits (a key, so all its
 # holders, falls in one part), so that a sort never copies more than this many.
 PART = 1 << 24
@@ -45,7 +47,7 @@ class Rules:
 
     max_postings: int = 1000
     min_shared_fingerprints: int = 2
-    min_fp_share: float = 0.04
+    min_fp_share: float = MIN_FP_SHARE
     min_shared_shingles: int = 5
     max_shingle_df: int = 20
     related_containment: float = 0.2

@@ -14,8 +14,8 @@ import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 
 from copydesk.config import StoryConfig
-from copydesk.engine.stages.keys import founder_key, order_key, story_id
-from copydesk.model import Link, Story, StoryMember
+from copydesk.engine.stages.keys import FAR, founder_key, order_key, story_id
+from copydesk.model import HIDDEN, Link, Story, StoryMember
 from copydesk.provenance.story import EvidenceOf, Node, alias_member, cluster, provenance
 
 
@@ -53,7 +53,10 @@ def story(
         for n in sorted(aliases.get(m.id, ()), key=lambda n: order_key(n.date, n.id))
     ]
     first = founder([*nodes.values(), *(n for m in held for n in aliases.get(m.id, ()))])
+    # in the order a stored story is read back: the root, then by date and id; primary edges first
+    members = sorted((*held, *more), key=lambda m: (m.id != prov.root, m.date or FAR, m.id))
+    edges = sorted(prov.edges, key=lambda e: (not e.primary, e.source != HIDDEN, e.source, e.copy))
     return (
-        Story(story_id(first.id), prov.root, prov.hidden_source, (*held, *more), prov.edges, ()),
+        Story(story_id(first.id), prov.root, prov.hidden_source, tuple(members), tuple(edges), ()),
         founder_key(first.date, first.id),
     )
