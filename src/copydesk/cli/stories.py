@@ -48,8 +48,9 @@ def update(index: Index, *, quiet: bool = False, note: bool | None = None) -> St
             done = index.update_stories(progress=lambda n, total: bar.update(task, completed=n, total=total))
     if done.articles and (not quiet if note is None else note):
         err.print(
-            f"stories updated: {done.articles:,} new articles, {done.links:,} links, {done.created:,} new "
-            f"stories, {done.grown:,} grown, {done.merged:,} merged ({done.seconds:.1f} s)",
+            f"stories updated: {done.articles:,} new articles, {done.links:,} new links, {done.retracted:,} "
+            f"retracted, {done.created:,} new stories, {done.grown:,} rebuilt, {done.merged:,} ids retired "
+            f"({done.seconds:.1f} s)",
             highlight=False,
             soft_wrap=True,
         )
@@ -115,7 +116,7 @@ def stories_cmd(db: Path, min_size: int, limit: int | None, fmt: str, quiet: boo
     con.print(table)
     con.print(
         f"{_n(counts['stories'], 'story', 'stories')} in all ({counts['stories_of_two_or_more']:,} of two or "
-        f"more), {_n(counts['links'], 'verified link')}, {_n(counts['merges'], 'merge')}. uncredited: share of copies that do not "
+        f"more), {_n(counts['links'], 'verified link')}, {_n(counts['merges'], 'retired story id')}. uncredited: share of copies that do not "
         "credit their source and take at least half their words from it. One story: copydesk story ID"
     )
 

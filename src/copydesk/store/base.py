@@ -169,10 +169,6 @@ class Store(ABC):
         """The members of ``stories``."""
 
     @abstractmethod
-    def member_nodes(self, ids: Sequence[str]) -> list[MemberNode]:
-        """Those of ``ids`` that are in a story."""
-
-    @abstractmethod
     def story_heads(self, stories: Sequence[str]) -> dict[str, StoryHead]:
         """The stored heads of ``stories`` (unknown ids left out)."""
 

@@ -313,10 +313,6 @@ class SqliteStore(SqliteFile, Store):
         with self._read() as con:
             return story_queries.member_nodes(con, list(story_ids))
 
-    def member_nodes(self, ids: Sequence[str]) -> list[MemberNode]:
-        with self._read() as con:
-            return story_queries.member_nodes(con, list(ids), by="id")
-
     def story_heads(self, story_ids: Sequence[str]) -> dict[str, StoryHead]:
         with self._read() as con:
             return story_queries.heads(con, list(story_ids))

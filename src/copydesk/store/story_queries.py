@@ -99,16 +99,16 @@ def wire_ids(con: sqlite3.Connection, keys: Sequence[str]) -> list[str]:
     ]
 
 
-def member_nodes(con: sqlite3.Connection, keys: Sequence[str], *, by: str = "story") -> list[MemberNode]:
-    """Every member of the stories ``keys`` (``by="story"``) or the members ``keys`` (``by="id"``), with what
-    rebuilding their story's provenance needs; aliases left out."""
+def member_nodes(con: sqlite3.Connection, keys: Sequence[str]) -> list[MemberNode]:
+    """Every member of the stories ``keys``, with what rebuilding their story's provenance needs; aliases
+    left out."""
     rows: list[tuple[Any, ...]] = []
     for start in range(0, len(keys), CHUNK):
         rows += con.execute(
             "SELECT m.story, m.id, a.title, a.date, a.outlet, m.credits, m.own_names, m.parent, "
             "m.credits_source, m.uncredited "
             "FROM story_members AS m JOIN articles AS a ON a.id = m.id "
-            f"WHERE m.{'story' if by == 'story' else 'id'} IN (SELECT value FROM json_each(?))",
+            "WHERE m.story IN (SELECT value FROM json_each(?))",
             (ids_json(keys[start : start + CHUNK]),),
         ).fetchall()
     out = []
