@@ -213,6 +213,15 @@ def update(
             return done
 
 
+def _among(values: I64, sorted_keys: I64) -> npt.NDArray[np.bool_]:
+    """Which of ``values`` are in ``sorted_keys`` (sorted, distinct): a binary search each, where `np.isin`
+    would sort the big array again for every page of stored links."""
+    if not len(sorted_keys):
+        return np.zeros(len(values), dtype=bool)
+    at = np.minimum(np.searchsorted(sorted_keys, values), len(sorted_keys) - 1)
+    return np.asarray(sorted_keys[at] == values, dtype=bool)
+
+
 def _pair_window(mi: I64, mj: I64) -> I64:
     """The rare-shingle window of each pair of articles of months ``mi`` and ``mj`` (-2: none)."""
     both_undated = (mi == UNDATED) & (mj == UNDATED)
@@ -284,23 +293,25 @@ def _update_once(
     pi, pj = codes // span, codes % span
     fresh = is_new[pi] | is_new[pj]
     codes, pi, pj = codes[fresh], pi[fresh], pj[fresh]
-    via_new = np.where(np.isin(codes, by_keys), VIA_KEYS, 0) | np.where(
-        np.isin(codes, by_shingles), VIA_SHINGLES, 0
+    via_new = np.where(_among(codes, by_keys), VIA_KEYS, 0) | np.where(
+        _among(codes, by_shingles), VIA_SHINGLES, 0
     )
-    via_of: dict[tuple[str, str], int] = {}
     tasks: list[tuple[str, list[str]]] = []
     cut = np.flatnonzero(np.diff(pi)) + 1
     for first, rest in zip(np.split(pi, cut), np.split(pj, cut), strict=True):
         if len(first):
             tasks.append((ids[int(first[0])], [ids[j] for j in rest.tolist()]))
     summary.pairs_verified = len(codes)
-    links: dict[tuple[str, str], Link] = {}
-    bits = dict(zip(codes.tolist(), via_new.tolist(), strict=True))
-    for ln in _verify_all(tasks, cache, compare_config):
-        links[(ln.a, ln.b)] = ln
-        ra, rb = sorted((rank[ln.a], rank[ln.b]))
-        via_of[(ln.a, ln.b)] = bits[ra * span + rb]
-    del tasks, bits, codes, pi, pj, via_new
+    links: dict[tuple[str, str], Link] = {
+        (ln.a, ln.b): ln for ln in _verify_all(tasks, cache, compare_config)
+    }
+    del tasks
+    # each link's via bits, looked up in bulk (a dict of every candidate pair would hold millions)
+    ra = np.fromiter((rank[a] for a, _ in links), dtype=np.int64, count=len(links))
+    rb = np.fromiter((rank[b] for _, b in links), dtype=np.int64, count=len(links))
+    at = np.searchsorted(codes, np.minimum(ra, rb) * span + np.maximum(ra, rb))
+    via_of = dict(zip(links, via_new[at].tolist(), strict=True))
+    del codes, pi, pj, via_new, ra, rb, at
 
     # the parts of the new articles' wire stories: every two of them, whether or not they share text
     if wired:
@@ -331,12 +342,12 @@ def _update_once(
         low, high = np.minimum(at_a, at_b), np.maximum(at_a, at_b)
         code = low * span + high
         gone |= is_new[low] | is_new[high]  # an id stored again (its text's holder changed): verified afresh
-        keys_bit = np.where(np.isin(code, by_keys), VIA_KEYS, 0)
+        keys_bit = np.where(_among(code, by_keys), VIA_KEYS, 0)
         win = _pair_window(months[low], months[high])
         recheck = np.isin(win, np.asarray(touched, dtype=np.int64))
         shingle_bit = np.where(
             (before & VIA_SHINGLES) != 0,
-            np.where(recheck, np.where(np.isin(code, by_shingles), VIA_SHINGLES, 0), VIA_SHINGLES),
+            np.where(recheck, np.where(_among(code, by_shingles), VIA_SHINGLES, 0), VIA_SHINGLES),
             0,
         )
         after = np.where(gone, 0, keys_bit | shingle_bit | (before & VIA_WIRE))
