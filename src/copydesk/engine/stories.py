@@ -65,10 +65,11 @@ class StoriesUpdate:
     """What one stories update did.
 
     articles: new articles placed. aliases: new aliases placed. links: new links verified. retracted:
-    stored links no rule proposes any more. created: stories with a new id (singles included). rebuilt:
+    stored links no rule proposes any more. created: stories with a new id (singles included). grown:
     stored stories rebuilt under their own id. merged: story ids retired (merged into another, split off,
     or founded by an earlier member now; ``merges`` maps each to the story holding its founder).
-    pairs_verified: candidate pairs checked on their shingles. seconds: wall time.
+    pairs_verified: candidate pairs checked on their shingles. seconds: wall time; stage_seconds: per stage
+    (candidates, read, rare_shingles, verify, retract, rebuild, save).
     """
 
     articles: int = 0
@@ -81,6 +82,7 @@ class StoriesUpdate:
     pairs_verified: int = 0
     seconds: float = 0.0
     merges: dict[str, str] = field(default_factory=dict)
+    stage_seconds: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -94,7 +96,21 @@ class StoriesUpdate:
             "pairs_verified": self.pairs_verified,
             "seconds": round(self.seconds, 3),
             "merges": dict(self.merges),
+            "stage_seconds": {k: round(v, 3) for k, v in self.stage_seconds.items()},
         }
+
+
+class _Clock:
+    """Wall time per stage of an update, into ``into`` (stage -> seconds)."""
+
+    def __init__(self, into: dict[str, float]) -> None:
+        self.into, self.name, self.since = into, "", time.perf_counter()
+
+    def start(self, name: str) -> None:
+        now = time.perf_counter()
+        if self.name:
+            self.into[self.name] = self.into.get(self.name, 0.0) + now - self.since
+        self.name, self.since = name, now
 
 
 class _Items:
@@ -238,6 +254,7 @@ def _update_once(
 ) -> StoriesUpdate | None:
     """One try of `update`: None, with nothing stored, when another update was stored meanwhile."""
     summary = StoriesUpdate()
+    clock = _Clock(summary.stage_seconds)
     alias_mark, new_alias_mark, pending = store.aliases_pending()
     mark, new_mark, new_ids = store.stories_pending()
     if not new_ids and not pending:
@@ -245,6 +262,7 @@ def _update_once(
     rules = candidates.Rules.of(store.config, compare_config, config)
     cache = _Items(store, compare_config.shingle_size)
 
+    clock.start("candidates")
     # 1. the whole index in the global order, and its candidate pairs from the fingerprints
     keyed = sorted(store.article_keys(), key=lambda k: order_key(k[1], k[0]))
     ids = [i for i, _ in keyed]
@@ -259,6 +277,7 @@ def _update_once(
     by_keys = fi * span + fj  # sorted
     del fi, fj
 
+    clock.start("read")
     # the new articles read once: their nodes, names, and wire headers
     nodes: dict[str, Node] = {}
     own: dict[str, frozenset[str]] = {}
@@ -273,6 +292,7 @@ def _update_once(
         if progress is not None:
             progress(min(lo + _CHUNK, len(new_ids)), len(new_ids))
 
+    clock.start("rare_shingles")
     # 2. rare shingles, in the windows the new articles fall in (each window's articles read at once)
     touched = candidates.windows(months[is_new]) if new_ids else []
     rare_parts: list[I64] = []
@@ -288,6 +308,7 @@ def _update_once(
         rare_parts.append(members[ri] * span + members[rj])
     by_shingles = np.unique(np.concatenate(rare_parts)) if rare_parts else np.zeros(0, dtype=np.int64)
 
+    clock.start("verify")
     # 3. the candidate pairs with a new article, verified; the via bits of each
     codes = np.union1d(by_keys, by_shingles)
     pi, pj = codes // span, codes % span
@@ -329,6 +350,7 @@ def _update_once(
             links[(ln.a, ln.b)] = ln
             via_of[(ln.a, ln.b)] = VIA_WIRE
 
+    clock.start("retract")
     # 4. the stored links: those no rule proposes any more are retracted, the others keep the bits of the
     # rules that still propose them
     dropped: list[tuple[str, str]] = []
@@ -360,6 +382,7 @@ def _update_once(
     summary.retracted = len(dropped)
     del by_keys, by_shingles
 
+    clock.start("rebuild")
     # 5. the stories touched, rebuilt whole
     affected = {*new_ids, *(x for ln in links for x in ln), *(x for p in dropped for x in p)}
     affected |= {x for pair in pending for x in pair}  # an alias may have held its text before
@@ -422,6 +445,7 @@ def _update_once(
     summary.merges = retired
 
     wire_rows = [(it.wire.story_key, it.article.id or "") for it in wired if it.wire is not None]
+    clock.start("save")
     saved = store.save_stories(
         marks=(mark, new_mark),
         alias_marks=(alias_mark, new_alias_mark),
@@ -434,6 +458,7 @@ def _update_once(
         retired=retired,
         wire=wire_rows,
     )
+    clock.start("")
     if not saved:
         return None
     summary.articles = len(new_ids)
