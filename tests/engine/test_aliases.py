@@ -13,6 +13,7 @@ import pytest
 from copydesk.config import StoryConfig
 from copydesk.engine.export import export_dedup, export_stories
 from copydesk.engine.index import Index
+from copydesk.engine.stages.keys import story_id
 from copydesk.io.write import Row, RowWriter
 
 from .test_stories import OTHER, WIRE, art, corpus, membership
@@ -224,3 +225,29 @@ def test_aliases_read_a_few_at_a_time_give_the_same_stories(
     with Index(tmp_path / "b.db") as ix:
         ix.add(corpus() + outlets())
         assert [s.to_dict() for s in ix.stories()] == want
+
+
+def test_an_earlier_id_of_a_stored_text_takes_it_over_and_the_stories_follow(tmp_path: Path) -> None:
+    # "times" stores the wire's text on day 2 and its stories are built; then "early" brings the very same
+    # text dated day 1: it holds the text from then on, "times" becomes its alias, the links of "times" are
+    # retracted and verified again under "early", and the stories equal those of both added at once
+    first = [art("times", WIRE, 2, "Times"), art("copy1", WIRE[:10], 3, "Post")]
+    early = art("early", WIRE, 1, "Early")
+    with Index(tmp_path / "a.db") as ix:
+        ix.add(first)
+        ix.update_stories()
+        assert ix.story_of("copy1").root == "times"
+        added = ix.add([early])
+        assert added.duplicate_text == 1
+        done = ix.update_stories()
+        assert done.retracted == 1 and done.links == 1
+        assert ix.store.aliases_of(["early"]) == {"early": ["times"]}
+        story = ix.story_of("copy1")
+        roles = {m.id: (m.role, m.parent) for m in story.members}
+        assert roles == {"early": ("source", None), "times": ("alias", "early"), "copy1": ("copy", "early")}
+        assert ix.get("times").text == ix.get("early").text and ix.get("times").outlet == "Times"
+        after = [{**s.to_dict(), "merged": []} for s in ix.stories(update=False)]
+        assert ix.story(story_id("times")) == story  # the story's old id leads to it
+    with Index(tmp_path / "b.db") as ix:
+        ix.add([*first, early])
+        assert [s.to_dict() for s in ix.stories()] == after
