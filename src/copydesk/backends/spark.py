@@ -26,9 +26,11 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from copydesk.backends import partitions as part
@@ -59,13 +61,14 @@ def require_pyspark() -> None:
 
 
 def session(master: str = "local[2]", *, partitions: int = 8, app: str = "copydesk") -> SparkSession:
-    """A Spark session for ``master`` with ``partitions`` shuffle partitions. For a local master, the
-    workers run this Python (``PYSPARK_PYTHON`` when set is kept)."""
+    """A Spark session for ``master`` with ``partitions`` shuffle partitions (the active session when there
+    is one: Spark has one per process). For a local master, the workers run this Python
+    (``PYSPARK_PYTHON`` when set is kept) and import this copydesk."""
     require_pyspark()
     from pyspark.sql import SparkSession
 
     if master.startswith("local"):
-        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+        local_workers()
     return (
         SparkSession.builder.master(master)
         .appName(app)
@@ -73,6 +76,34 @@ def session(master: str = "local[2]", *, partitions: int = 8, app: str = "copyde
         .config("spark.ui.showConsoleProgress", "false")
         .getOrCreate()
     )
+
+
+@contextmanager
+def session_of(master: str = "local[2]", *, partitions: int = 8) -> Iterator[SparkSession]:
+    """`session` as a context: the session is stopped on exit when it was started here (not when the
+    process already had one, as a test or a notebook does)."""
+    require_pyspark()
+    from pyspark.sql import SparkSession
+
+    started = SparkSession.getActiveSession() is None
+    spark = session(master, partitions=partitions)
+    try:
+        yield spark
+    finally:
+        if started:
+            spark.stop()
+
+
+def local_workers() -> None:
+    """Make the Python workers of a local master run this interpreter and import this copydesk (a source
+    checkout that is not installed too): ``PYSPARK_PYTHON`` (unless set) and ``PYTHONPATH``."""
+    import copydesk
+
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    here = str(Path(copydesk.__file__).resolve().parents[1])
+    paths = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+    if here not in paths:
+        os.environ["PYTHONPATH"] = os.pathsep.join([here, *paths])
 
 
 class SparkStories(NamedTuple):

@@ -106,9 +106,8 @@ def stories_cmd(
         what = "already done" if resumed else f"done at {time.perf_counter() - start:.1f} s"
         click.echo(f"stage {name}: {what}", err=True)
 
-    spark = backend.session(master, partitions=partitions)
-    spark.sparkContext.setLogLevel("ERROR")
-    try:
+    with backend.session_of(master, partitions=partitions) as spark:
+        spark.sparkContext.setLogLevel("ERROR")
         found = backend.run(
             spark,
             spark.read.parquet(str(run_folder.input_path(output))),
@@ -120,8 +119,6 @@ def stories_cmd(
             if not run_folder.table_done(output, name):
                 table.write.mode("overwrite").parquet(str(output / name))
         counts = [table.count() for table in found.tables]
-    finally:
-        spark.stop()
     click.echo(
         f"wrote {counts[0]:,} articles in {counts[2]:,} stories and {counts[1]:,} links to {clean(output)} "
         f"(articles/, links/, stories/; {time.perf_counter() - start:.1f} s)",
