@@ -56,14 +56,19 @@ def _small_star(edges: DataFrame) -> DataFrame:
 
 
 def _stars(edges: DataFrame) -> bool:
-    """Whether ``edges`` (each from a vertex to a smaller one) are disjoint stars."""
+    """Whether ``edges`` (each from a vertex to a smaller one) are disjoint stars: no vertex has two
+    smaller neighbours, and none with a smaller neighbour is another's smaller neighbour (one job)."""
     from pyspark.sql import functions as F
 
-    two_centres = edges.groupBy("u").agg(F.count("v").alias("n")).where(F.col("n") > 1).limit(1).count()
-    if two_centres:
-        return False
-    centres = edges.select(F.col("v").alias("c")).distinct()
-    return centres.join(edges.select("u"), F.col("c") == F.col("u")).limit(1).count() == 0
+    ends = edges.select(F.col("u").alias("x"), F.lit(1).alias("leaf"), F.lit(0).alias("centre")).union(
+        edges.select(F.col("v").alias("x"), F.lit(0).alias("leaf"), F.lit(1).alias("centre"))
+    )
+    bad = (
+        ends.groupBy("x")
+        .agg(F.sum("leaf").alias("leaf"), F.max("centre").alias("centre"))
+        .where((F.col("leaf") > 1) | ((F.col("leaf") == 1) & (F.col("centre") == 1)))
+    )
+    return bad.limit(1).count() == 0
 
 
 def components(vertices: DataFrame, edges: DataFrame) -> DataFrame:
