@@ -10,7 +10,7 @@ BIN := $(VENV)/bin
 $(BIN)/copydesk: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[web,parquet,bench,dev]'
+	$(BIN)/python -m pip install --quiet -e '.[web,parquet,bench,spark,dev]'
 	touch $@
 
 demo: $(BIN)/copydesk

@@ -3,7 +3,11 @@ with a clear reason when absent)."""
 
 from __future__ import annotations
 
+import os
+import shutil
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -39,3 +43,29 @@ def weekly_path() -> Path:
 @pytest.fixture
 def seeds() -> tuple[Path, Path]:
     return shared_file("seeds", "000_fb9d13d9a774a7f3.txt"), shared_file("seeds", "001_7526ad3678308fd2.txt")
+
+
+@pytest.fixture(scope="session")
+def spark() -> Iterator[Any]:
+    """One local Spark session for the whole run (starting one costs seconds): ``local[2]``, four shuffle
+    partitions, no web UI. Skips with the reason when pyspark, its Arrow dependencies or Java are missing."""
+    for module in ("pyspark", "pyarrow", "pandas"):
+        pytest.importorskip(module, reason=f"{module} is not installed (pip install -e '.[spark]')")
+    if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
+        pytest.skip("Java is not installed: Spark needs a JVM (Java 17)")
+    from pyspark.sql import SparkSession
+
+    from copydesk.backends.spark import local_workers
+
+    local_workers()
+    session = (
+        SparkSession.builder.master("local[2]")
+        .appName("copydesk-tests")
+        .config("spark.sql.shuffle.partitions", "4")
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .getOrCreate()
+    )
+    session.sparkContext.setLogLevel("ERROR")
+    yield session
+    session.stop()

@@ -102,6 +102,14 @@ def key_pairs(
     return pair // span, pair % span, count
 
 
+def passage_kept(shared: I64, held_i: I64, held_j: I64, *, rules: Rules) -> npt.NDArray[np.bool_]:
+    """Which passage pairs are candidates: proposed through ``shared`` fingerprints, at least
+    ``min_shared_fingerprints`` and `Rules.min_fp_share` of the smaller article's (``held_*``: each side's
+    number of passage fingerprints)."""
+    floor = np.maximum(rules.min_shared_fingerprints, rules.min_fp_share * np.minimum(held_i, held_j))
+    return np.asarray(shared >= floor, dtype=bool)
+
+
 def fingerprint_pairs(
     band_keys: U64, band_owners: I64, passages: U64, passage_owners: I64, count: int, *, rules: Rules
 ) -> tuple[I64, I64]:
@@ -110,8 +118,7 @@ def fingerprint_pairs(
     bi, bj, _ = key_pairs(band_keys, band_owners, rules=rules, max_group=max(count, 2))
     qi, qj, qn = key_pairs(passages, passage_owners, rules=rules, max_group=rules.max_postings)
     held = np.bincount(passage_owners, minlength=count) if len(passage_owners) else np.zeros(count, np.int64)
-    floor = np.maximum(rules.min_shared_fingerprints, rules.min_fp_share * np.minimum(held[qi], held[qj]))
-    keep = qn >= floor
+    keep = passage_kept(qn, held[qi], held[qj], rules=rules)
     span = max(count, 1)
     pair = np.unique(np.concatenate((bi * span + bj, qi[keep] * span + qj[keep])))
     i, j = pair // span, pair % span
