@@ -13,6 +13,7 @@ from copydesk.cli.app import cli
 from copydesk.cli.render import print_comparison
 from copydesk.cli.show import PIPED_WIDTH, clean
 from copydesk.config import CompareConfig
+from copydesk.engine import shapes
 from copydesk.engine.compare import compare
 from copydesk.io.one import read_one
 from copydesk.io.write import write_text_file
@@ -62,7 +63,7 @@ def compare_cmd(a: str, b: str, fmt: str, output: Path | None, shingle_size: int
         print_comparison(result, min_passage_words=config.min_passage_words)
         return
     if fmt == "json":
-        body = json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n"
+        body = json.dumps(shapes.comparison(result), ensure_ascii=False, indent=2) + "\n"
     elif fmt == "html":
         from copydesk.io.html import render_compare_html
 

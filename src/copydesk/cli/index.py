@@ -21,6 +21,7 @@ from copydesk.cli.app import cli
 from copydesk.cli.compare import load_article
 from copydesk.cli.render import print_comparison
 from copydesk.cli.show import Elided, clean, data_table, make_console, plain
+from copydesk.engine import shapes
 from copydesk.engine.index import AddSummary, Hit, Index
 from copydesk.engine.layouts import auto_workers
 from copydesk.errors import InputError
@@ -146,7 +147,7 @@ def add_cmd(
         stats = index.stats()
     if fmt == "json":
         click.echo(
-            json.dumps({**summary.to_dict(), "index_articles": stats.articles, "db": str(db)}, indent=2)
+            json.dumps({**shapes.summary(summary, index_articles=stats.articles), "db": str(db)}, indent=2)
         )
     else:
         for s in summary.skipped:
@@ -245,14 +246,16 @@ def find_cmd(
         if explain is not None:
             result = index.explain(query, explain)
             if fmt == "json":
-                click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+                click.echo(json.dumps(shapes.comparison(result), ensure_ascii=False, indent=2))
             else:
                 print_comparison(result, min_passage_words=index.compare_config.min_passage_words)
             return
         hits = index.find(query, min_containment=min_containment, limit=limit)
     if fmt == "json":
         click.echo(
-            json.dumps({"query": article, "hits": [h.to_dict() for h in hits]}, ensure_ascii=False, indent=2)
+            json.dumps(
+                {"query": article, "hits": [shapes.hit(h) for h in hits]}, ensure_ascii=False, indent=2
+            )
         )
     else:
         _print_hits(article, hits)

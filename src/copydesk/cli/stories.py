@@ -14,13 +14,13 @@ from rich.tree import Tree
 from copydesk.cli.app import cli
 from copydesk.cli.index import DB_OPTION, tell_wait
 from copydesk.cli.show import CountColumn, Elided, clean, data_table, make_console, plain
+from copydesk.engine import shapes
 from copydesk.engine.index import Index
 from copydesk.engine.stories import StoriesUpdate
-from copydesk.errors import ArticleNotFound
-from copydesk.io.story_html import EDIT_SCRIPT_CAP, render_story_html
+from copydesk.engine.view import story_view
+from copydesk.io.story_html import render_story_html
 from copydesk.io.write import write_text_file
-from copydesk.model import HIDDEN, Comparison, Story, StoryEdge, StoryMember
-from copydesk.provenance.story import prune
+from copydesk.model import HIDDEN, Story, StoryEdge, StoryMember
 
 
 def _need(db: Path) -> None:
@@ -89,7 +89,7 @@ def stories_cmd(db: Path, min_size: int, limit: int | None, fmt: str, quiet: boo
         found = index.stories(min_size=min_size, limit=limit, update=False)
         counts = index.store.story_counts()
     if fmt == "json":
-        click.echo(json.dumps([s.to_dict() for s in found], ensure_ascii=False, indent=2))
+        click.echo(json.dumps([shapes.story(s) for s in found], ensure_ascii=False, indent=2))
         return
     con = make_console()
     if not found:
@@ -203,18 +203,6 @@ def print_story(story: Story) -> None:
     con.print("Each edge in full: --format json (evidence) or --format html (edit scripts).", highlight=False)
 
 
-def _comparisons(index: Index, story: Story) -> dict[tuple[str, str], Comparison]:
-    """The compare report of each edge between two articles, tree order, the first `EDIT_SCRIPT_CAP`."""
-    out: dict[tuple[str, str], Comparison] = {}
-    for e in story.edges:
-        if e.source == HIDDEN:
-            continue
-        if len(out) >= EDIT_SCRIPT_CAP:
-            break
-        out[(e.source, e.copy)] = index.explain(e.source, e.copy)
-    return out
-
-
 @cli.command("story")
 @click.argument("story_id", metavar="ID")
 @DB_OPTION
@@ -240,23 +228,19 @@ def story_cmd(story_id: str, db: Path, fmt: str, output: Path | None, max_member
     _need(db)
     with Index(db, on_wait=tell_wait) as index:
         update(index, quiet=True)
-        focus = None
-        try:
-            story = index.story(story_id)
-        except ArticleNotFound:
-            story, focus = index.story_of(story_id), story_id
-        shown = story if fmt == "json" or not max_members else prune(story, limit=max_members, focus=focus)
+        view = story_view(
+            index, story_id, max_members=None if fmt == "json" else max_members, scripts=fmt == "html"
+        )
+        story, shown = view.story, view.shown
         cut = (
             f" (showing {shown.size:,} of its {story.size:,} articles: --max-members 0 for all)"
-            if shown.size < story.size
+            if view.cut
             else ""
         )
         if fmt == "html":
-            text = render_story_html(
-                shown, _comparisons(index, shown), title=f"copydesk: story {story.id}{cut}"
-            )
+            text = render_story_html(shown, view.comparisons, title=f"copydesk: story {story.id}{cut}")
         elif fmt == "json":
-            text = json.dumps(story.to_dict(), ensure_ascii=False, indent=2)
+            text = json.dumps(shapes.story(story), ensure_ascii=False, indent=2)
         else:
             text = ""
     if fmt == "text":

@@ -36,7 +36,7 @@ from copydesk.model import Article, BodyLayout, Comparison, Fingerprints, Indexe
 from copydesk.provenance.verdict import SideSignals, verdict
 from copydesk.sketch.batch import fingerprint_batch
 from copydesk.sketch.shingle import word_hashes
-from copydesk.store import Store, StoreStats, open_store
+from copydesk.store import OutletRow, Store, StoreStats, StoryPage, StoryQuery, open_store
 from copydesk.text.layout import body_layout
 
 Direction = Literal["source", "copy", "sibling", "same"]
@@ -388,6 +388,21 @@ class Index:
             self.store.story_listing(min_size=min_size, limit=limit, offset=offset)
         )
 
+    def search_stories(self, query: StoryQuery | None = None) -> tuple[list[Story], StoryPage]:
+        """One page of the stories ``query`` selects (default: stories of two or more, biggest first), with
+        the total and facet counts (see `StoryQuery`); reads only, as the stories stand."""
+        page = self.store.search_stories(query or StoryQuery())
+        return self.store.load_stories(list(page.ids)), page
+
+    def outlets(self, *, name: str | None = None, top: int = 5) -> list[OutletRow]:
+        """Per outlet (or only ``name``) the articles, stories run, copies, uncredited copies and the outlets
+        it takes copy from (see `OutletRow`); reads only."""
+        return self.store.outlet_table(name=name, top=top)
+
+    def stories_pending(self) -> int:
+        """Articles added since the stories were last brought up to date (0: they are); reads only."""
+        return len(self.store.stories_pending()[2])
+
     def story(self, id: str) -> Story:
         """One story by its id (a retired id leads to the story it was merged into), or ArticleNotFound."""
         found = self.store.load_stories([id])
@@ -401,9 +416,11 @@ class Index:
             )
         return found[0]
 
-    def story_of(self, article_id: str) -> Story:
-        """The story holding the article ``article_id`` (stories brought up to date first)."""
-        self.update_stories()
+    def story_of(self, article_id: str, *, update: bool = True) -> Story:
+        """The story holding the article ``article_id`` (stories brought up to date first unless ``update``
+        is False or the index is read-only)."""
+        if update:
+            self.update_stories()
         sid = self.store.story_of([article_id]).get(article_id)
         if sid is None:
             self.store.get(article_id)  # ArticleNotFound when it is not in the index at all

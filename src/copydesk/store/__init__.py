@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from copydesk.store.base import Store
 from copydesk.store.factory import DEFAULT_PATH, open_store
-from copydesk.store.records import AddOutcome, AddResult, AddStatus, StoreStats
+from copydesk.store.records import (
+    AddOutcome,
+    AddResult,
+    AddStatus,
+    OutletRow,
+    StoreStats,
+    StoryPage,
+    StoryQuery,
+)
 from copydesk.store.schema import SCHEMA_VERSION
 from copydesk.store.sqlite import SqliteStore
 
@@ -14,8 +22,11 @@ __all__ = [
     "AddOutcome",
     "AddResult",
     "AddStatus",
+    "OutletRow",
     "SqliteStore",
     "Store",
     "StoreStats",
+    "StoryPage",
+    "StoryQuery",
     "open_store",
 ]

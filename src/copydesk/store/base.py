@@ -14,7 +14,17 @@ from types import TracebackType
 
 from copydesk.config import IndexConfig
 from copydesk.model import Article, BodyLayout, Fingerprints, IndexedArticle, Link, Story
-from copydesk.store.records import I64, U64, AddResult, MemberNode, StoreStats, StoryHead
+from copydesk.store.records import (
+    I64,
+    U64,
+    AddResult,
+    MemberNode,
+    OutletRow,
+    StoreStats,
+    StoryHead,
+    StoryPage,
+    StoryQuery,
+)
 
 
 class Store(ABC):
@@ -201,6 +211,15 @@ class Store(ABC):
     @abstractmethod
     def story_listing(self, *, min_size: int = 1, limit: int | None = None, offset: int = 0) -> list[str]:
         """Story ids with at least ``min_size`` members, biggest first, then by founder (date, then id)."""
+
+    @abstractmethod
+    def search_stories(self, query: StoryQuery) -> StoryPage:
+        """One page of the stories ``query`` selects, their total and facet counts (see `StoryQuery`)."""
+
+    @abstractmethod
+    def outlet_table(self, *, name: str | None = None, top: int = 5) -> list[OutletRow]:
+        """Per outlet (or only the outlet ``name``; None as a name: articles with no outlet), who runs whose
+        copy (see `OutletRow`), most articles first."""
 
     @abstractmethod
     def story_counts(self) -> dict[str, int]:

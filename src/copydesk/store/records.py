@@ -129,3 +129,62 @@ class StoryHead:
     size: int
     founder: str
     merged: tuple[str, ...]
+
+
+StoryOrder = Literal["size", "newest"]
+
+
+@dataclass(frozen=True, slots=True)
+class StoryQuery:
+    """Which stories a listing holds (`Store.search_stories`), every filter optional.
+
+    outlet: stories with a member of this outlet (exact name). since / until: stories whose date span meets
+        ``[since, until]`` (ISO dates, both ends included). uncredited: stories with at least one uncredited
+        copy. min_size: stories of at least this many members. q: a text found (case-insensitive, as a
+        substring) in a member's title or id. order: ``size`` (biggest first, then by founder) or
+        ``newest`` (latest date first). offset / limit: the page.
+    """
+
+    outlet: str | None = None
+    since: dt.date | None = None
+    until: dt.date | None = None
+    uncredited: bool = False
+    min_size: int = 2
+    q: str | None = None
+    order: StoryOrder = "size"
+    offset: int = 0
+    limit: int = 20
+
+
+@dataclass(frozen=True, slots=True)
+class StoryPage:
+    """One page of a story listing: the story ids in order, how many match in all, and facet counts over
+    every match (outlet -> stories with a member of it, the most first; role -> members of that role)."""
+
+    ids: tuple[str, ...]
+    total: int
+    outlets: tuple[tuple[str, int], ...]
+    roles: tuple[tuple[str, int], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class OutletRow:
+    """Who runs whose copy, for one outlet (None: articles with no outlet).
+
+    articles: its articles (aliases included). stories: stories of two or more members it runs a member
+    of. copies: its members that derive from another (role ``copy``, or an alias of a copy is not counted).
+    uncredited: its copies flagged uncredited. sources: outlet -> how many of its copies derive from an
+    article of that outlet (``hidden source`` for a parent not in the corpus), the most first.
+    """
+
+    outlet: str | None
+    articles: int
+    stories: int
+    copies: int
+    uncredited: int
+    sources: tuple[tuple[str, int], ...]
+
+    @property
+    def uncredited_share(self) -> float:
+        """Share of its copies flagged uncredited, in [0, 1]; 0 without copies."""
+        return self.uncredited / self.copies if self.copies else 0.0

@@ -14,7 +14,7 @@ from typing import Any
 from copydesk.config import IndexConfig
 from copydesk.errors import ArticleNotFound, StoreError
 from copydesk.model import Article, BodyLayout, Fingerprints, IndexedArticle, Link, Story
-from copydesk.store import ingest, lookup, postings, schema, stories, story_queries
+from copydesk.store import ingest, lookup, postings, schema, stories, story_queries, story_search
 from copydesk.store.base import Store
 from copydesk.store.codec import (
     ARTICLE_COLUMNS,
@@ -28,7 +28,17 @@ from copydesk.store.codec import (
     unpack_layout,
 )
 from copydesk.store.file import WRITE_TIMEOUT, SqliteFile
-from copydesk.store.records import I64, U64, AddResult, MemberNode, StoreStats, StoryHead
+from copydesk.store.records import (
+    I64,
+    U64,
+    AddResult,
+    MemberNode,
+    OutletRow,
+    StoreStats,
+    StoryHead,
+    StoryPage,
+    StoryQuery,
+)
 
 _PAGE = 10_000  # rows per page when streaming ids
 
@@ -361,6 +371,14 @@ class SqliteStore(SqliteFile, Store):
     def story_listing(self, *, min_size: int = 1, limit: int | None = None, offset: int = 0) -> list[str]:
         with self._read() as con:
             return story_queries.listing(con, min_size=min_size, limit=limit, offset=offset)
+
+    def search_stories(self, query: StoryQuery) -> StoryPage:
+        with self._read() as con:
+            return story_search.search(con, query)
+
+    def outlet_table(self, *, name: str | None = None, top: int = 5) -> list[OutletRow]:
+        with self._read() as con:
+            return story_search.outlets(con, name=name, top=top)
 
     def story_counts(self) -> dict[str, int]:
         with self._read() as con:
