@@ -10,7 +10,7 @@ BIN := $(VENV)/bin
 $(BIN)/copydesk: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[web,parquet,bench,spark,dev]'
+	$(BIN)/python -m pip install --quiet -e '.[web,parquet,bench,spark,serve,dev]'
 	touch $@
 
 demo: $(BIN)/copydesk
@@ -26,6 +26,7 @@ demo: $(BIN)/copydesk
 	$(BIN)/copydesk story wire.txt --db out/examples.db --format html -o out/story.html
 	$(BIN)/copydesk export stories --db out/examples.db -o out/stories.csv
 	$(BIN)/copydesk export dedup --db out/examples.db -o out/dedup.jsonl
+	@echo "Serve the example index (web pages and API at http://127.0.0.1:8000/):  $(BIN)/copydesk serve --db out/examples.db"
 
 # Debian's Chromium for the browser tests; they skip with a reason where it cannot be installed.
 browser:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from copydesk.cli import bench, compare, export, index, spark, stories  # noqa: F401  (each module registers its commands)
+from copydesk.cli import bench, compare, export, index, serve, spark, stories  # noqa: F401  (each module registers its commands)
 from copydesk.cli.app import cli
 
 

@@ -265,7 +265,12 @@ def _edge_section(
 
 
 def render_story_html(
-    story: Story, comparisons: Mapping[tuple[str, str], Comparison], *, title: str | None = None
+    story: Story,
+    comparisons: Mapping[tuple[str, str], Comparison],
+    *,
+    title: str | None = None,
+    before: str = "",
+    after: str = "",
 ) -> str:
     """The story as one self-contained HTML page (UTF-8 text, no external references).
 
@@ -274,6 +279,8 @@ def render_story_html(
         those from the hidden source) are shown without one. Only the first `EDIT_SCRIPT_CAP` edges in tree
         order show theirs in full.
     title: the page title; by default ``copydesk: story <id>``.
+    before, after: HTML put as it is (not escaped: the caller escapes what it takes from data) at the top
+        of the page and after the edge sections: the server's navigation, members table and timeline.
     """
     page_title = title or f"copydesk: story {story.id}"
     members = {m.id: m for m in story.members}
@@ -291,10 +298,12 @@ def render_story_html(
         f"<title>{_e(page_title)}</title>",
         f"<style>{_template('compare.css')}\n{_template('story.css')}</style></head>",
         f'<body class="story-page" data-edges="{len(layout.edges)}" data-members="{story.size}"><main>',
+        before,
         _header(story, page_title, members),
         _graph(story, layout),
         _index(layout, members, comparisons),
         sections,
+        after,
         f"</main><script>{_template('story.js')}</script></body></html>\n",
     )
     return "\n".join(parts)

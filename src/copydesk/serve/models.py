@@ -1,0 +1,68 @@
+"""The request bodies of the API (pydantic), as the OpenAPI document at /openapi.json describes them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from copydesk.model import Article
+
+
+class Query(BaseModel):
+    """An article given by its text (and optional record), or by the id of an indexed article."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str | None = Field(None, description="an article in the index (instead of text)")
+    text: str | None = Field(None, description="the article's text")
+    url: str | None = Field(
+        None, description="a page to fetch for its main text (only when the server runs with --fetch-urls)"
+    )
+    title: str | None = None
+    date: dt.date | None = None
+    outlet: str | None = None
+
+    @model_validator(mode="after")
+    def _one_source(self) -> Query:
+        given = [name for name in ("id", "text", "url") if getattr(self, name) is not None]
+        if len(given) != 1:
+            raise ValueError(f"give exactly one of id, text or url, got {given or 'none'}")
+        return self
+
+    def article(self) -> Article:
+        """The article of a query by text (not by id or url)."""
+        assert self.text is not None
+        return Article(text=self.text, title=self.title, date=self.date, outlet=self.outlet)
+
+
+class FindIn(Query):
+    limit: int = Field(20, ge=1, le=200, description="most hits returned")
+    min_containment: float | None = Field(
+        None, ge=0, le=1, description="keep hits whose larger containment reaches this (default 0.2)"
+    )
+
+
+class CompareIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    a: Query
+    b: Query
+
+
+class ArticleIn(BaseModel):
+    """One article as `copydesk add` reads it from JSON Lines: ``text`` and optional fields; other keys
+    are kept as metadata."""
+
+    model_config = ConfigDict(extra="allow")
+
+    text: str = Field(description="the original text")
+    id: str | None = Field(None, description="its id (default: a hash of the text)")
+    title: str | None = None
+    date: str | None = Field(None, description="publication date, ISO 8601")
+    url: str | None = None
+    outlet: str | None = None
+
+    def record(self) -> dict[str, Any]:
+        return {k: v for k, v in self.model_dump().items() if v is not None}
