@@ -11,7 +11,6 @@ from copydesk.cli.app import cli
 from copydesk.cli.index import DB_OPTION
 from copydesk.errors import MissingDependency
 
-
 _NEEDED = {"fastapi": "fastapi", "uvicorn": "uvicorn", "jinja2": "jinja2", "multipart": "python-multipart"}
 
 

@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import Field
 
 from copydesk.engine import shapes
 from copydesk.engine.compare import compare
@@ -43,7 +44,7 @@ _ERROR = {
         }
     },
 }
-ERRORS: dict[int | str, dict[str, Any]] = {s: _ERROR for s in (400, 404, 413, 422, 503)}
+ERRORS: dict[int | str, dict[str, Any]] = {s: _ERROR for s in (400, 403, 404, 413, 422, 503)}
 WRITE_ERRORS: dict[int | str, dict[str, Any]] = {**ERRORS, 401: _ERROR, 403: _ERROR}
 PER_PAGE = 20
 
@@ -84,6 +85,22 @@ def writer(
     return svc
 
 
+def DateQuery(description: str) -> Any:
+    """A date query parameter, YYYY-MM-DD (a lax parser would take numbers as timestamps)."""
+    return Query(
+        pattern=r"^\d{4}-\d{2}-\d{2}$", description=description, json_schema_extra={"format": "date"}
+    )
+
+
+def _date(name: str, value: str | None) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise ApiError(422, f"{name}: not a date (YYYY-MM-DD), got {value!r}") from exc
+
+
 def paged(rows: list[Any], *, page: int, per_page: int, total: int, **extra: Any) -> dict[str, Any]:
     return {
         "ok": True,
@@ -103,7 +120,7 @@ def query_article(svc: Service, index: Index, q: ArticleQuery) -> Article | str:
     if q.url is not None:
         if not svc.config.fetch_urls:
             raise ApiError(
-                400, "this server does not fetch URLs (start it with --fetch-urls): send the text instead"
+                403, "fetching URLs is disabled on this server (start it with --fetch-urls): send the text"
             )
         return fetch_article(
             q.url, allow_private=svc.config.fetch_allow_private, max_bytes=svc.config.max_body
@@ -175,10 +192,8 @@ def stories_get(
     page: Page = 1,
     per_page: PerPage = PER_PAGE,
     outlet: Annotated[str | None, Query(description="stories with a member of this outlet")] = None,
-    since: Annotated[dt.date | None, Query(description="stories with a member on or after this date")] = None,
-    until: Annotated[
-        dt.date | None, Query(description="stories with a member on or before this date")
-    ] = None,
+    since: Annotated[str | None, DateQuery("stories with a member on or after this date")] = None,
+    until: Annotated[str | None, DateQuery("stories with a member on or before this date")] = None,
     uncredited: Annotated[bool, Query(description="only stories with an uncredited copy")] = False,
     min_size: Annotated[int, Query(ge=1, le=1_000_000)] = 2,
     q: Annotated[str | None, Query(max_length=200, description="text in a member's title or id")] = None,
@@ -186,8 +201,8 @@ def stories_get(
 ) -> dict[str, Any]:
     query = StoryQuery(
         outlet=outlet or None,
-        since=since,
-        until=until,
+        since=_date("since", since),
+        until=_date("until", until),
         uncredited=uncredited,
         min_size=min_size,
         q=q or None,
@@ -234,11 +249,10 @@ def outlets_get(svc: Svc, page: Page = 1, per_page: PerPage = 50) -> dict[str, A
     summary="Add one article or a list (needs the token); answers with a job",
 )
 def articles_post(
-    body: ArticleIn | list[ArticleIn], svc: Annotated[Service, Depends(writer)]
+    body: ArticleIn | Annotated[list[ArticleIn], Field(min_length=1)],
+    svc: Annotated[Service, Depends(writer)],
 ) -> JSONResponse:
     items = body if isinstance(body, list) else [body]
-    if not items:
-        raise ApiError(400, "no article given: send one article object or a non-empty list")
     job = svc.submit([a.record() for a in items])
     return JSONResponse(
         {"ok": True, "job": job.id, "state": job.state, "articles": job.count},

@@ -48,7 +48,12 @@ def status_of(exc: CopydeskError) -> int:
 
 
 def _field(loc: tuple[Any, ...]) -> str:
-    parts = [str(p) for p in loc if p not in ("body", "query", "path")]
+    # a union's branches appear by their type names (ArticleIn, list[ArticleIn]): not fields
+    parts = [
+        str(p)
+        for p in loc
+        if p not in ("body", "query", "path") and not (isinstance(p, str) and (p[:1].isupper() or "[" in p))
+    ]
     return ".".join(parts) or "the request body"
 
 
@@ -62,6 +67,16 @@ def validation_message(exc: RequestValidationError) -> str:
     if first.get("type") == "json_invalid":
         return f"the body is not valid JSON: {msg}{more}"
     return f"{_field(tuple(first.get('loc', ())))}: {msg}{more}"
+
+
+def _allowed(request: Request) -> list[str]:
+    """Every method some route serves at the request's path (Starlette names only the first route's)."""
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        regex = getattr(route, "path_regex", None)
+        if regex is not None and regex.match(request.url.path):
+            methods |= set(getattr(route, "methods", None) or ())
+    return sorted(methods - {"HEAD"})
 
 
 PageRenderer = Callable[[Request, int, str], HTMLResponse]
@@ -101,7 +116,9 @@ def install(app: FastAPI, page: PageRenderer) -> None:
         if exc.status_code == 404:
             message = f"nothing at {request.method} {request.url.path}: the API is described at /docs"
         elif exc.status_code == 405:
-            message = f"{request.method} is not allowed on {request.url.path}: see /docs for its methods"
+            allowed = _allowed(request)
+            message = f"{request.method} is not allowed on {request.url.path}: use {', '.join(allowed)}"
+            return answer(request, 405, message, {"Allow": ", ".join(allowed)})
         else:
             message = str(exc.detail)
         return answer(request, exc.status_code, message, dict(exc.headers or {}) or None)

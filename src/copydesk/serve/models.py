@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic.json_schema import SkipJsonSchema
 
 from copydesk.model import Article
 
@@ -13,11 +15,15 @@ from copydesk.model import Article
 class Query(BaseModel):
     """An article given by its text (and optional record), or by the id of an indexed article."""
 
-    model_config = ConfigDict(extra="forbid")
+    # exactly one of id, text and url, each a string when given (no nulls: the schema can then say so)
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"oneOf": [{"required": ["id"]}, {"required": ["text"]}, {"required": ["url"]}]},
+    )
 
-    id: str | None = Field(None, description="an article in the index (instead of text)")
-    text: str | None = Field(None, description="the article's text")
-    url: str | None = Field(
+    id: str | SkipJsonSchema[None] = Field(None, description="an article in the index (instead of text)")
+    text: str | SkipJsonSchema[None] = Field(None, description="the article's text")
+    url: str | SkipJsonSchema[None] = Field(
         None, description="a page to fetch for its main text (only when the server runs with --fetch-urls)"
     )
     title: str | None = None
@@ -58,11 +64,17 @@ class ArticleIn(BaseModel):
     model_config = ConfigDict(extra="allow")
 
     text: str = Field(description="the original text")
-    id: str | None = Field(None, description="its id (default: a hash of the text)")
+    id: str | None = Field(None, description="its id (default: sha256: and the hash of its text)")
     title: str | None = None
     date: str | None = Field(None, description="publication date, ISO 8601")
     url: str | None = None
     outlet: str | None = None
 
     def record(self) -> dict[str, Any]:
-        return {k: v for k, v in self.model_dump().items() if v is not None}
+        """The article as a mapping for `Index.add`; without an id, it is named by its text's hash."""
+        out = {k: v for k, v in self.model_dump().items() if v is not None}
+        if not self.id:
+            out["id"] = (
+                "sha256:" + hashlib.sha256(self.text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+            )
+        return out

@@ -184,11 +184,14 @@ def stories(
     outlet: str = "",
     since: str = "",
     until: str = "",
-    uncredited: bool = False,
-    min_size: Annotated[int, Query(ge=1, le=1_000_000)] = 2,
+    uncredited: str = "",
+    min_size: str = "2",
     q: Annotated[str, Query(max_length=200)] = "",
     order: Literal["size", "newest"] = "size",
 ) -> HTMLResponse:
+    # a form sends empty fields: read them leniently, as the form means them
+    smallest = int(min_size) if min_size.strip().isdigit() and int(min_size) >= 1 else 2
+    flagged = uncredited.lower() in ("1", "true", "on", "yes")
     dates = {}
     for name, value in (("since", since), ("until", until)):
         try:
@@ -199,8 +202,8 @@ def stories(
         outlet=outlet or None,
         since=dates["since"],
         until=dates["until"],
-        uncredited=uncredited,
-        min_size=min_size,
+        uncredited=flagged,
+        min_size=smallest,
         q=q or None,
         order=order,
         offset=(page - 1) * PER_PAGE,
@@ -212,8 +215,8 @@ def stories(
         "outlet": outlet,
         "since": since,
         "until": until,
-        "uncredited": "1" if uncredited else "",
-        "min_size": str(min_size),
+        "uncredited": "1" if flagged else "",
+        "min_size": str(smallest),
         "q": q,
         "order": order,
     }
