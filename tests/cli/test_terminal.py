@@ -20,6 +20,8 @@ def _demo_commands() -> list[list[str]]:
     for line in lines:
         if not line.startswith("\t"):
             break
+        if line.strip().startswith("@echo"):
+            continue  # a message to the reader (the command that serves the index), nothing to run
         commands.append(shlex.split(line.strip()))
     return commands
 
