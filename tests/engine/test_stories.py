@@ -343,3 +343,20 @@ def test_related_many_is_related_elementwise() -> None:
     want = [related(float(a), float(b), int(s), cfg) for a, b, s in zip(ca, cb, shared, strict=True)]
     assert related_many(ca, cb, shared, cfg).tolist() == want
     assert want == [False, True, True, False, False, True]
+
+
+def test_the_evidence_of_an_edge_is_kept_with_its_link_and_read_back_the_same(tmp_path: Path) -> None:
+    # computed once when the link becomes an edge, then read from the link by every later rebuild of its
+    # story (no article is read again for it), and equal to what a fresh build computes
+    items = corpus()
+    with Index(tmp_path / "a.db") as ix:
+        ix.add(items[:2])
+        ix.update_stories()
+        stored = {(ln.a, ln.b): ln.evidence for ln in ix.store.links_of(["wire", "copy1"])}
+        assert stored and all(stored.values())
+        ix.add(items[2:])
+        ix.update_stories()
+        later = [s.to_dict() for s in ix.stories(update=False)]
+    with Index(tmp_path / "b.db") as ix:
+        ix.add(items)
+        assert [s.to_dict() for s in ix.stories()] == later

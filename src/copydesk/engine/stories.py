@@ -401,14 +401,32 @@ def _update_once(
         if ln.a in nodes and ln.b in nodes and (ln.a, ln.b) not in gone_pairs
     }
     inside.update(links)
-    alias_nodes = aliases.nodes(store, cache.fetch, aliases.pairs_of(store, region, new_alias_mark), own)
+    # the aliases of the region: those placed before as they were placed (their node is a function of
+    # their record and their text), the others read with the text they share
+    placed = {m.id: m for m in store.alias_nodes(replaced)}
+    fresh_aliases = {a for a, _ in pending}
+    alias_nodes: dict[str, list[Node]] = {}
+    to_read: list[tuple[str, str]] = []
+    for a, h in aliases.pairs_of(store, region, new_alias_mark):
+        known = placed.get(a)
+        if known is not None and a not in fresh_aliases and known.parent == h:
+            alias_nodes.setdefault(h, []).append(stored_node(known))
+            own[a] = known.own_names
+        else:
+            to_read.append((a, h))
+    for h, found in aliases.nodes(store, cache.fetch, to_read, own).items():
+        alias_nodes.setdefault(h, []).extend(found)
+    computed: dict[tuple[str, str], tuple[Evidence, ...]] = {}
 
     def evidence_of(ln: Link) -> tuple[Evidence, ...]:
-        """The evidence of a link that becomes an edge (links are verified and stored without it)."""
+        """The evidence of a link that becomes an edge: stored with the link once computed (links are
+        verified and stored without it; it follows from the link's figures and the two articles)."""
         if ln.evidence:
             return ln.evidence
         got = cache.fetch([ln.a, ln.b])
-        return link.evidence(got[ln.a], got[ln.b], ln, config=compare_config)
+        found = link.evidence(got[ln.a], got[ln.b], ln, config=compare_config)
+        computed[(ln.a, ln.b)] = found
+        return found
 
     by_member: dict[str, list[Link]] = {}
     for ln in inside.values():
@@ -450,6 +468,7 @@ def _update_once(
         marks=(mark, new_mark),
         alias_marks=(alias_mark, new_alias_mark),
         links=[(ln, via_of[key]) for key, ln in links.items()],
+        evidence=computed,
         dropped=dropped,
         via=via_changed,
         stories=out,

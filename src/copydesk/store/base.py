@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from types import TracebackType
 
 from copydesk.config import IndexConfig
-from copydesk.model import Article, BodyLayout, Fingerprints, IndexedArticle, Link, Story
+from copydesk.model import Article, BodyLayout, Evidence, Fingerprints, IndexedArticle, Link, Story
 from copydesk.store.records import (
     I64,
     U64,
@@ -179,6 +179,10 @@ class Store(ABC):
         """The members of ``stories``."""
 
     @abstractmethod
+    def alias_nodes(self, stories: Sequence[str]) -> list[MemberNode]:
+        """The aliases placed in ``stories``, their ``parent`` the id holding their text now."""
+
+    @abstractmethod
     def story_heads(self, stories: Sequence[str]) -> dict[str, StoryHead]:
         """The stored heads of ``stories`` (unknown ids left out)."""
 
@@ -189,6 +193,7 @@ class Store(ABC):
         marks: tuple[int, int],
         alias_marks: tuple[int, int],
         links: Sequence[tuple[Link, int]],
+        evidence: Mapping[tuple[str, str], tuple[Evidence, ...]],
         dropped: Sequence[tuple[str, str]],
         via: Sequence[tuple[str, str, int]],
         stories: Sequence[tuple[Story, str]],
@@ -197,8 +202,9 @@ class Store(ABC):
         retired: Mapping[str, str],
         wire: Sequence[tuple[str, str]],
     ) -> bool:
-        """In one transaction: drop the links ``dropped``, add ``links`` (each with its via bits), set the
-        via bits of stored links (``via``: a, b, bits), replace the stories ``replaced`` by ``stories``
+        """In one transaction: drop the links ``dropped``, add ``links`` (each with its via bits), keep the
+        ``evidence`` computed for links (by (a, b): a later rebuild reads it instead of computing it again),
+        set the via bits of stored links (``via``: a, b, bits), replace the stories ``replaced`` by ``stories``
         (each with its founder key), retire story ids (``retired``: old id -> the story holding its founder
         now), record the ``wire`` parts (key, id), and move the marks from ``marks[0]`` to ``marks[1]`` and
         from ``alias_marks[0]`` to ``alias_marks[1]``; True. False, with nothing stored, when a mark moved

@@ -13,7 +13,7 @@ from typing import Any
 
 from copydesk.config import IndexConfig
 from copydesk.errors import ArticleNotFound, StoreError
-from copydesk.model import Article, BodyLayout, Fingerprints, IndexedArticle, Link, Story
+from copydesk.model import Article, BodyLayout, Evidence, Fingerprints, IndexedArticle, Link, Story
 from copydesk.store import ingest, lookup, postings, schema, stories, story_queries, story_search
 from copydesk.store.base import Store
 from copydesk.store.codec import (
@@ -323,6 +323,10 @@ class SqliteStore(SqliteFile, Store):
         with self._read() as con:
             return story_queries.member_nodes(con, list(story_ids))
 
+    def alias_nodes(self, stories: Sequence[str]) -> list[MemberNode]:
+        with self._read() as con:
+            return story_queries.alias_nodes(con, list(stories))
+
     def story_heads(self, story_ids: Sequence[str]) -> dict[str, StoryHead]:
         with self._read() as con:
             return story_queries.heads(con, list(story_ids))
@@ -333,6 +337,7 @@ class SqliteStore(SqliteFile, Store):
         marks: tuple[int, int],
         alias_marks: tuple[int, int],
         links: Sequence[tuple[Link, int]],
+        evidence: Mapping[tuple[str, str], tuple[Evidence, ...]],
         dropped: Sequence[tuple[str, str]],
         via: Sequence[tuple[str, str, int]],
         stories: Sequence[tuple[Story, str]],
@@ -350,6 +355,7 @@ class SqliteStore(SqliteFile, Store):
                 con,
                 new_mark=marks[1],
                 links=links,
+                evidence=evidence,
                 dropped=dropped,
                 via=via,
                 stories=stories,

@@ -208,6 +208,7 @@ def write(
     *,
     new_mark: int,
     links: Sequence[tuple[Link, int]],
+    evidence: Mapping[tuple[str, str], tuple[Evidence, ...]],
     dropped: Sequence[tuple[str, str]],
     via: Sequence[tuple[str, str, int]],
     stories: Sequence[tuple[Story, str]],
@@ -218,7 +219,8 @@ def write(
     now: str,
 ) -> None:
     """Inside the caller's transaction: drop the links ``dropped`` (pairs) and the stories ``replaced``
-    (their rows, members and edges), store the new ``links`` (each with its `via` bits), set the bits
+    (their rows, members and edges), store the new ``links`` (each with its `via` bits) and the
+    ``evidence`` computed for links (by pair), set the bits
     ``via`` of stored links, store ``stories`` (each with its founder key), record the ``retired`` story
     ids (old id -> the story holding its founder now), the ``wire`` parts (key, id), and move the mark.
 
@@ -235,6 +237,10 @@ def write(
     con.executemany("INSERT OR REPLACE INTO links VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
     if bulk:
         con.execute("CREATE INDEX links_b ON links (b)")
+    con.executemany(
+        "UPDATE links SET evidence = ? WHERE a = ? AND b = ?",
+        sorted((_evidence_json(ev), a, b) for (a, b), ev in evidence.items()),
+    )
     created = dict(
         con.execute(
             "SELECT story, created FROM stories WHERE story IN (SELECT value FROM json_each(?))",

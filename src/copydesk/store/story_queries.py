@@ -132,6 +132,37 @@ def member_nodes(con: sqlite3.Connection, keys: Sequence[str]) -> list[MemberNod
     return out
 
 
+def alias_nodes(con: sqlite3.Connection, stories: Sequence[str]) -> list[MemberNode]:
+    """The aliases placed in ``stories``, each as a `MemberNode` whose ``parent`` is the id holding its
+    text now (its record from ``aliases``, its credits and names as placed)."""
+    rows: list[tuple[Any, ...]] = []
+    for start in range(0, len(stories), CHUNK):
+        rows += con.execute(
+            "SELECT m.story, m.id, al.title, al.date, al.outlet, m.credits, m.own_names, a.id "
+            "FROM story_members AS m JOIN aliases AS al ON al.id = m.id JOIN articles AS a ON a.doc = al.doc "
+            "WHERE m.role = 'alias' AND m.story IN (SELECT value FROM json_each(?))",
+            (ids_json(stories[start : start + CHUNK]),),
+        ).fetchall()
+    out = []
+    for story, id_, title, date, outlet, credits, own, holder in rows:
+        try:
+            out.append(
+                MemberNode(
+                    story=story,
+                    id=id_,
+                    title=title,
+                    date=None if date is None else dt.date.fromisoformat(date),
+                    outlet=outlet,
+                    credits=tuple(json.loads(credits)),
+                    own_names=frozenset(json.loads(own)),
+                    parent=holder,
+                )
+            )
+        except DECODE_ERRORS as exc:
+            raise as_malformed("story_members", f"id {id_!r}", exc) from exc
+    return out
+
+
 def heads(con: sqlite3.Connection, stories: Sequence[str]) -> dict[str, StoryHead]:
     """The stored heads of ``stories`` (unknown ids left out)."""
     rows = con.execute(
