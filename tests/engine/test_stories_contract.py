@@ -230,3 +230,21 @@ def test_one_build_of_a_big_group_does_not_depend_on_input_order(tmp_path: Path)
         order = list(items)
         random.Random(seed).shuffle(order)
         assert build(tmp_path / f"shuffled{seed}.db", [order]) == once
+
+
+def test_updates_of_a_big_group_retract_the_pairs_that_leave_its_windows(tmp_path: Path) -> None:
+    # 40 copies of one text share its band keys: past `clique` articles, a group pairs each with the few
+    # before it by the global key, so articles arriving later (with earlier dates too) push pairs out of the
+    # windows; the updates retract their links and give the stories and links of one build
+    src = sentences(4343, 14)
+    items = [_art(f"c{n:02d}", f"Edition {n}\n\n" + "\n\n".join(src), n % 7, f"P{n}") for n in range(40)]
+    once = build(tmp_path / "once.db", [items])
+    assert once == definition(items)
+    for seed in range(2):
+        with Index(tmp_path / f"parts{seed}.db") as ix:
+            retracted = 0
+            for part in cut(items, 3, random.Random(seed)):
+                ix.add(part, workers=0)
+                retracted += ix.update_stories().retracted
+            assert view(ix) == once
+        assert retracted > 0  # pairs did leave the windows
