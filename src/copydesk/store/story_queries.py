@@ -17,6 +17,8 @@ from copydesk.store.stories import CHUNK, ids_json
 
 
 def _evidence(text: str) -> tuple[Evidence, ...]:
+    if text == "[]":  # most links: their evidence is computed only when they become an edge
+        return ()
     return tuple(Evidence(k, f, w, d) for k, f, w, d in json.loads(text))
 
 
@@ -99,68 +101,58 @@ def wire_ids(con: sqlite3.Connection, keys: Sequence[str]) -> list[str]:
     ]
 
 
+def _nodes(con: sqlite3.Connection, sql: str, stories: Sequence[str]) -> list[MemberNode]:
+    """`MemberNode` of each row of ``sql`` (its one parameter: a chunk of ``stories`` as JSON), whose
+    columns are story, id, title, date, outlet, credits, own_names, parent, credits_source, uncredited."""
+    out = []
+    for start in range(0, len(stories), CHUNK):
+        for story, id_, title, date, outlet, credits, own, parent, credits_source, uncredited in con.execute(
+            sql, (ids_json(stories[start : start + CHUNK]),)
+        ):
+            try:
+                out.append(
+                    MemberNode(
+                        story=story,
+                        id=id_,
+                        title=title,
+                        date=None if date is None else dt.date.fromisoformat(date),
+                        outlet=outlet,
+                        credits=tuple(json.loads(credits)),
+                        own_names=frozenset(json.loads(own)),
+                        parent=parent,
+                        credits_source=bool(credits_source),
+                        uncredited=bool(uncredited),
+                    )
+                )
+            except DECODE_ERRORS as exc:
+                raise as_malformed("story_members", f"id {id_!r}", exc) from exc
+    return out
+
+
 def member_nodes(con: sqlite3.Connection, keys: Sequence[str]) -> list[MemberNode]:
     """Every member of the stories ``keys``, with what rebuilding their story's provenance needs; aliases
     left out."""
-    rows: list[tuple[Any, ...]] = []
-    for start in range(0, len(keys), CHUNK):
-        rows += con.execute(
-            "SELECT m.story, m.id, a.title, a.date, a.outlet, m.credits, m.own_names, m.parent, "
-            "m.credits_source, m.uncredited "
-            "FROM story_members AS m JOIN articles AS a ON a.id = m.id "
-            "WHERE m.story IN (SELECT value FROM json_each(?))",
-            (ids_json(keys[start : start + CHUNK]),),
-        ).fetchall()
-    out = []
-    for story, id_, title, date, outlet, credits, own, parent, credits_source, uncredited in rows:
-        try:
-            node = MemberNode(
-                story=story,
-                id=id_,
-                title=title,
-                date=None if date is None else dt.date.fromisoformat(date),
-                outlet=outlet,
-                credits=tuple(json.loads(credits)),
-                own_names=frozenset(json.loads(own)),
-                parent=parent,
-                credits_source=bool(credits_source),
-                uncredited=bool(uncredited),
-            )
-        except DECODE_ERRORS as exc:
-            raise as_malformed("story_members", f"id {id_!r}", exc) from exc
-        out.append(node)
-    return out
+    return _nodes(
+        con,
+        "SELECT m.story, m.id, a.title, a.date, a.outlet, m.credits, m.own_names, m.parent, "
+        "m.credits_source, m.uncredited "
+        "FROM story_members AS m JOIN articles AS a ON a.id = m.id "
+        "WHERE m.story IN (SELECT value FROM json_each(?))",
+        keys,
+    )
 
 
 def alias_nodes(con: sqlite3.Connection, stories: Sequence[str]) -> list[MemberNode]:
     """The aliases placed in ``stories``, each as a `MemberNode` whose ``parent`` is the id holding its
     text now (its record from ``aliases``, its credits and names as placed)."""
-    rows: list[tuple[Any, ...]] = []
-    for start in range(0, len(stories), CHUNK):
-        rows += con.execute(
-            "SELECT m.story, m.id, al.title, al.date, al.outlet, m.credits, m.own_names, a.id "
-            "FROM story_members AS m JOIN aliases AS al ON al.id = m.id JOIN articles AS a ON a.doc = al.doc "
-            "WHERE m.role = 'alias' AND m.story IN (SELECT value FROM json_each(?))",
-            (ids_json(stories[start : start + CHUNK]),),
-        ).fetchall()
-    out = []
-    for story, id_, title, date, outlet, credits, own, holder in rows:
-        try:
-            out.append(
-                MemberNode(
-                    story=story,
-                    id=id_,
-                    title=title,
-                    date=None if date is None else dt.date.fromisoformat(date),
-                    outlet=outlet,
-                    credits=tuple(json.loads(credits)),
-                    own_names=frozenset(json.loads(own)),
-                    parent=holder,
-                )
-            )
-        except DECODE_ERRORS as exc:
-            raise as_malformed("story_members", f"id {id_!r}", exc) from exc
-    return out
+    return _nodes(
+        con,
+        "SELECT m.story, m.id, al.title, al.date, al.outlet, m.credits, m.own_names, a.id, "
+        "m.credits_source, m.uncredited "
+        "FROM story_members AS m JOIN aliases AS al ON al.id = m.id JOIN articles AS a ON a.doc = al.doc "
+        "WHERE m.role = 'alias' AND m.story IN (SELECT value FROM json_each(?))",
+        stories,
+    )
 
 
 def heads(con: sqlite3.Connection, stories: Sequence[str]) -> dict[str, StoryHead]:
