@@ -35,6 +35,21 @@ DB_OPTION = click.option(
     show_default=True,
     help="The index file.",
 )
+# The reading options of every verb that reads articles as `add` does.
+FIELD_OPTION = click.option(
+    "--field",
+    "fields",
+    multiple=True,
+    metavar="NAME=COLUMN",
+    help="Map an article field (id, text, title, date, url, outlet) to an input column, e.g. --field text=body.",
+)
+MAX_CHARS_OPTION = click.option(
+    "--max-chars",
+    type=click.IntRange(1),
+    default=5_000_000,
+    show_default=True,
+    help="Longer articles are skipped.",
+)
 
 
 def tell_wait(message: str) -> None:
@@ -57,13 +72,7 @@ def _plain_size(paths: tuple[str, ...]) -> int | None:
 @cli.command("add")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, allow_dash=True))
 @DB_OPTION
-@click.option(
-    "--field",
-    "fields",
-    multiple=True,
-    metavar="NAME=COLUMN",
-    help="Map an article field (id, text, title, date, url, outlet) to an input column, e.g. --field text=body.",
-)
+@FIELD_OPTION
 @click.option(
     "--batch-size",
     type=click.IntRange(1, 1_000_000),
@@ -71,13 +80,7 @@ def _plain_size(paths: tuple[str, ...]) -> int | None:
     show_default=True,
     help="Articles per transaction.",
 )
-@click.option(
-    "--max-chars",
-    type=click.IntRange(1),
-    default=5_000_000,
-    show_default=True,
-    help="Longer articles are skipped.",
-)
+@MAX_CHARS_OPTION
 @click.option(
     "--workers",
     type=click.IntRange(0, 64),

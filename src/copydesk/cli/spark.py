@@ -11,7 +11,7 @@ import click
 from rich.text import Text
 
 from copydesk.cli.app import cli
-from copydesk.cli.index import DB_OPTION, tell_wait
+from copydesk.cli.index import DB_OPTION, FIELD_OPTION, MAX_CHARS_OPTION, tell_wait
 from copydesk.cli.show import clean, make_console, plain
 from copydesk.engine.index import Index
 from copydesk.errors import InputError
@@ -38,23 +38,11 @@ def spark_group() -> None:
     show_default=True,
     help="The Spark master (local[N], spark://, yarn, k8s://).",
 )
-@click.option(
-    "--field",
-    "fields",
-    multiple=True,
-    metavar="NAME=COLUMN",
-    help="Map an article field (id, text, title, date, url, outlet) to an input column, e.g. --field text=body.",
-)
+@FIELD_OPTION
 @click.option(
     "--partitions", type=click.IntRange(1), default=8, show_default=True, help="Partitions of each shuffle."
 )
-@click.option(
-    "--max-chars",
-    type=click.IntRange(1),
-    default=5_000_000,
-    show_default=True,
-    help="Longer articles are skipped.",
-)
+@MAX_CHARS_OPTION
 def stories_cmd(
     paths: tuple[str, ...],
     output: Path,
