@@ -103,17 +103,26 @@ class StoryConfig:
     min_shared_shingles: pairs of articles of one two-month window sharing at least this many rare 3-word
         shingles are verified too, >= 1 (see `copydesk.engine.stages.candidates`).
     max_shingle_df: a shingle held by more articles of the window than this is not rare (not counted), >= 2.
+    bridge_words, bridge_containment: a link groups two articles into one story whatever else they are
+        linked to when it carries real shared text: at least ``bridge_words`` shared words (>= 1, about
+        two sentences), or at least ``bridge_containment`` (in [0, 1]) of the smaller side's words. A
+        thinner link only brings an article that has no such link into the story it shares most with, and
+        never joins two stories (see `copydesk.engine.stages.story.grouping`).
     """
 
     uncredited_containment: float = 0.5
     min_shared_shingles: int = 5
     max_shingle_df: int = 20
+    bridge_words: int = 40
+    bridge_containment: float = 0.5
 
     def __post_init__(self) -> None:
         _unit("uncredited_containment", self.uncredited_containment)
+        _unit("bridge_containment", self.bridge_containment)
         for name, low in (
             ("min_shared_shingles", 1),
             ("max_shingle_df", 2),
+            ("bridge_words", 1),
         ):
             value = getattr(self, name)
             if not isinstance(value, int) or value < low:

@@ -1,13 +1,12 @@
 """The contract of issue 18: the stories are a function of the set of articles and the settings only.
 
-A random corpus with copies of every kind (verbatim, edited, an excerpt inside another text, a merge of
-two, the same text under two ids, the takes of one wire story, short items and the digest quoting them),
-built from the project's examples and the fixtures' sentence generator, must give the same stories
-(members, roots, parents, edges, figures, story ids) and the same links whatever the input order and however
-it is cut into updates, and the stories and links `copydesk.engine.batch.stories` (the definition, the
-stages run once over the whole set) gives. See ``docs/stories-contract.md`` for the rules and how each was
-made exact.
-"""
+A random corpus with copies of every kind (verbatim, edited, an excerpt inside another text, a merge of two,
+the same text under two ids, the takes of one wire story, short items and the digest quoting them, a brief
+weakly linked to two stories), built from the project's examples and the fixtures' sentence generator, must
+give the same stories (members, roots, parents, edges, figures, story ids) and the same links whatever the
+input order and however it is cut into updates, and the stories and links `copydesk.engine.batch.stories`
+(the definition, the stages run once over the whole set) gives. See ``docs/stories-contract.md`` for the
+rules and how each was made exact."""
 
 from __future__ import annotations
 
@@ -108,6 +107,10 @@ def corpus(seed: int, *, same_text: bool = True, spread: int = 6) -> list[Record
         )
         out.append({"id": tid, "text": text, "date": wire_day, "outlet": "PA"})
     out.append(_art("takecopy", "\n\n".join(t2[:6]), 3, "Ledger"))
+    # a brief with one sentence of the first source and one of the first take: weak links to both (a
+    # dozen shared words), which must not join their stories (`stages.story.grouping`)
+    first = sentences(1000 * seed, 14)
+    out.append(_art("bridge", "\n\n".join([first[3], t1[2], *sentences(9800 + seed, 2)]), day(), "Briefs"))
     if not same_text:
         out = [r for r in out if not r["id"].startswith("same")]
     return out

@@ -37,7 +37,7 @@ from copydesk.engine.export import STORY_COLUMNS, story_rows
 from copydesk.engine.stages import candidates, link, prepare
 from copydesk.engine.stages.items import Item, node_of
 from copydesk.engine.stages.keys import month_of
-from copydesk.engine.stages.story import story
+from copydesk.engine.stages.story import story, strong
 from copydesk.model import Evidence, Link
 from copydesk.provenance.story import Node
 
@@ -98,6 +98,17 @@ LINKS = Schema(
         ("verdict", "str"),
         ("confidence", "float"),
         ("evidence", "str"),
+    ]
+)
+ENDS = Schema(
+    [
+        ("me", "str"),
+        ("other", "str"),
+        ("a", "str"),
+        ("b", "str"),
+        ("strong", "bool"),
+        ("shared", "int"),
+        ("closeness", "float"),
     ]
 )
 MEMBERS = Schema(
@@ -296,6 +307,25 @@ def wire_links(batches: Batches, *, compare_config: CompareConfig) -> Iterator[p
         if batch.num_rows:
             pairs = list(zip(_side(batch, "a"), _side(batch, "b"), strict=True))
             yield LINKS.rows([link_row(ln) for ln in link.wire_links(pairs, config=compare_config)])
+
+
+def link_ends(batches: Batches, *, story_config: StoryConfig) -> Iterator[pa.RecordBatch]:
+    """Each link (`LINKS` rows) seen from both its ends, as `copydesk.engine.stages.story.grouping` ranks
+    them: ``strong`` (`story.strong`), and for a weak one how close it is (``shared`` words, then the
+    higher containment, ``closeness``)."""
+    for batch in batches:
+        rows = []
+        for r in batch.to_pylist():
+            ln = row_link(r)
+            firm = strong(ln, story_config)
+            close = max(ln.containment_a, ln.containment_b)
+            for me, other in ((ln.a, ln.b), (ln.b, ln.a)):
+                rows.append(
+                    {"me": me, "other": other, "a": ln.a, "b": ln.b, "strong": firm}
+                    | {"shared": ln.shared_words, "closeness": close}
+                )
+        if rows:
+            yield ENDS.rows(rows)
 
 
 # -- 4. and 5. stories ------------------------------------------------------------------------------------

@@ -16,7 +16,9 @@ kept by a `StageStore` (``FOLDER/_stages/<name>/`` with a folder, so a rerun res
    window of two months (`candidates.rare_pairs` on one window's articles at a time);
 5. ``verify``: each pair joined with both sides' items and verified in batches (`link.verify_many`);
 6. ``wire``: the parts of each wire story (`link.wire_pairs`) not linked yet, linked (`link.wire_links`);
-7. ``components``: connected components of the links (`copydesk.backends.graph`, large-star / small-star);
+7. ``components``: connected components of the links that group articles (`story.grouping`: the strong
+   links, and each article without one its closest weak link, by a window over its links), by
+   large-star / small-star (`copydesk.backends.graph`);
 8. ``stories``: each component's members, links and aliases in one task (`story.story`).
 
 pyspark is imported here only, and only when a function runs (``pip install 'copydesk[spark]'``).
@@ -196,6 +198,7 @@ def run(
     (default ``spark.sql.shuffle.partitions``). on_stage(name, resumed): told as each stage is done.
     """
     require_pyspark()
+    from pyspark.sql import Window
     from pyspark.sql import functions as F
 
     cfg, ccfg, scfg = (
@@ -297,8 +300,18 @@ def run(
     rank_of = prepared.select("id", "rank")
 
     def edges() -> DataFrame:
+        ends = links.mapInArrow(partial(part.link_ends, story_config=scfg), part.ENDS.ddl)
+        firm = ends.where(F.col("strong"))
+        closest = Window.partitionBy("me").orderBy(F.desc("shared"), F.desc("closeness"), F.asc("other"))
+        chosen = (
+            ends.where(~F.col("strong"))
+            .join(firm.select("me").distinct(), "me", "left_anti")
+            .withColumn("place", F.row_number().over(closest))
+            .where(F.col("place") == 1)
+        )
+        grouped = firm.select("a", "b").unionByName(chosen.select("a", "b")).distinct()
         return (
-            links.join(rank_of.select(F.col("id").alias("a"), F.col("rank").alias("u")), "a")
+            grouped.join(rank_of.select(F.col("id").alias("a"), F.col("rank").alias("u")), "a")
             .join(rank_of.select(F.col("id").alias("b"), F.col("rank").alias("v")), "b")
             .select("u", "v")
         )

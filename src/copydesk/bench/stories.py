@@ -220,6 +220,14 @@ def score_stories(
     gold_size = Counter(truth)
     split = sorted(t for t, ps in parts.items() if len(ps) > 1)
     mixing = sorted(p for p, ms in members_of.items() if len({joined[m] for m in ms}) > 1)
+    folders = {joined[i] for i, lab in gold.label.items() if lab != "non-derived"} | {
+        joined[s] for srcs in gold.sources.values() for s in srcs
+    }
+    mixing_folders = [p for p in mixing if len({joined[m] for m in members_of[p]} & folders) > 1]
+    spans = [
+        (s.span[1] - s.span[0], s.id) for s in stories if s.span[0] is not None and s.span[1] is not None
+    ]
+    longest = max(spans, default=None)
     non_derived_joined = sorted(
         c
         for c, lab in gold.label.items()
@@ -250,6 +258,9 @@ def score_stories(
         "gold_stories_joined_by_identical_text": len(set(gold.story.values())) - len(gold_size),
         "gold_stories_split": len(split),
         "stories_mixing_gold_stories": len(mixing),
+        "stories_mixing_gold_folders": len(mixing_folders),
+        "longest_story_days": longest[0].days if longest else None,
+        "longest_story": longest[1] if longest else None,
         "non_derived_in_a_story": len(non_derived_joined),
         "derived_copies": len(outcome),
         "derived_alone": sum(1 for o in outcome.values() if o in ("alone", "unplaced")),

@@ -16,7 +16,7 @@ from copydesk.engine.compare import side_signals
 from copydesk.engine.stages import candidates, link, prepare
 from copydesk.engine.stages.items import Item, node_of
 from copydesk.engine.stages.keys import month_of, order_key
-from copydesk.engine.stages.story import components, story
+from copydesk.engine.stages.story import components, grouping, story
 from copydesk.model import Article, Evidence, Link, Story
 from copydesk.provenance.story import Node
 
@@ -110,7 +110,7 @@ def stories(
     for ln in found.values():
         by_member.setdefault(ln.a, []).append(ln)
     out: list[tuple[Story, str]] = []
-    for group in components(by_id, found):
+    for group in components(by_id, grouping(found.values(), config=scfg)):
         members = {i: nodes[i] for i in group}
         inside = [ln for i in group for ln in by_member.get(i, ())]
         out.append(story(members, inside, alias_nodes, config=scfg, evidence=evidence_of))

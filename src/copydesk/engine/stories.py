@@ -42,13 +42,13 @@ from copydesk.engine.overlap import prepare
 from copydesk.engine.stages import candidates, link
 from copydesk.engine.stages.items import Item, item_of, node_of
 from copydesk.engine.stages.keys import UNDATED, month_of, order_key
-from copydesk.engine.stages.story import components, story
+from copydesk.engine.stages.story import components, grouping, story
 from copydesk.engine.verify import Body, bodies
 from copydesk.model import Article, BodyLayout, Evidence, Link, Story
 from copydesk.provenance.story import Node
 from copydesk.sketch.shingle import word_hashes
 from copydesk.store import Store
-from copydesk.store.records import MemberNode
+from copydesk.store.records import MemberNode, StoryHead
 from copydesk.store.stories import VIA_KEYS, VIA_SHINGLES, VIA_WIRE
 
 _CHUNK = 2_000
@@ -386,21 +386,35 @@ def _update_once(
     # 5. the stories touched, rebuilt whole
     affected = {*new_ids, *(x for ln in links for x in ln), *(x for p in dropped for x in p)}
     affected |= {x for pair in pending for x in pair}  # an alias may have held its text before
-    old_story = store.story_of(sorted(affected))
-    replaced = sorted(set(old_story.values()))
-    heads = store.story_heads(replaced)
-    stored = [m for m in store.story_nodes(replaced) if m.id in rank and m.id not in nodes]
-    for m in stored:
-        nodes[m.id] = stored_node(m)
-        own[m.id] = m.own_names
-    region = sorted(nodes)
     gone_pairs = set(dropped)
-    inside = {
-        (ln.a, ln.b): ln
-        for ln in store.links_of([m.id for m in stored])
-        if ln.a in nodes and ln.b in nodes and (ln.a, ln.b) not in gone_pairs
-    }
-    inside.update(links)
+    replaced_set: set[str] = set()
+    heads: dict[str, StoryHead] = {}
+    stored: list[MemberNode] = []
+    touching: dict[tuple[str, str], Link] = {}
+    wanted = set(store.story_of(sorted(affected)).values())
+    while True:
+        # the stories to rebuild, and every link of their members; an article of them whose best weak
+        # link now leads to another story (its strong or best link retracted) brings that story in too
+        more = sorted(wanted - replaced_set)
+        replaced_set.update(more)
+        heads.update(store.story_heads(more))
+        fresh = [m for m in store.story_nodes(more) if m.id in rank and m.id not in nodes]
+        for m in fresh:
+            nodes[m.id] = stored_node(m)
+            own[m.id] = m.own_names
+        stored += fresh
+        for ln in store.links_of([m.id for m in fresh]):
+            if ln.a in rank and ln.b in rank and (ln.a, ln.b) not in gone_pairs:
+                touching[(ln.a, ln.b)] = ln
+        touching.update(links)
+        grouped = grouping(touching.values(), config=config, among=nodes)
+        outside = sorted({x for pair in grouped for x in pair if x not in nodes})
+        wanted = set(store.story_of(outside).values()) - replaced_set
+        if not wanted:
+            break
+    replaced = sorted(replaced_set)
+    region = sorted(nodes)
+    inside = {key: ln for key, ln in touching.items() if key[0] in nodes and key[1] in nodes}
     # the aliases of the region: those placed before as they were placed (their node is a function of
     # their record and their text), the others read with the text they share
     placed = {m.id: m for m in store.alias_nodes(replaced)}
@@ -433,7 +447,7 @@ def _update_once(
         by_member.setdefault(ln.a, []).append(ln)
     out: list[tuple[Story, str]] = []
     story_of_member: dict[str, str] = {}
-    for group in components(region, inside):
+    for group in components(region, [(x, y) for x, y in grouped if x in nodes and y in nodes]):
         group_nodes = {i: nodes[i] for i in group}
         mine = [ln for i in group for ln in by_member.get(i, ())]
         built, founder = story(group_nodes, mine, alias_nodes, config=config, evidence=evidence_of)
