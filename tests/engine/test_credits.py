@@ -97,3 +97,20 @@ def test_a_version_6_index_builds_its_stories_again(tmp_path: Path) -> None:
     with Index(path) as ix:
         assert ix.stats().schema_version == SCHEMA_VERSION == 7
         assert ix.stories() == [want]
+
+
+def test_the_reference_pair_flags_the_daily_mail_version_not_the_papers(
+    tmp_path: Path, seeds: tuple[Path, Path]
+) -> None:
+    """The hidden source is AFP (the paper's version credits it); the Daily Mail's version, which credits
+    only www.dailymail.co.uk, runs AFP's text without AFP's credit."""
+    mail, paper = seeds
+    db = str(tmp_path / "s.db")
+    piped("add", str(mail.parent), "--db", db, "-q", cwd=tmp_path).ok()
+    text = piped("story", paper.name, "--db", db, cwd=tmp_path).ok().text
+    assert "hidden source (AFP, credited by 1 of 2 copies" in text, text
+    assert "1 of 2 copies uncredited" in text
+    with Index(db, readonly=True) as ix:
+        story = ix.story_of(paper.name, update=False)
+    flagged = {m.id: m.uncredited for m in story.members}
+    assert flagged == {mail.name: True, paper.name: False}
