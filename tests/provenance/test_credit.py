@@ -62,6 +62,8 @@ def test_credits_line_and_same_publisher() -> None:
         ["Reuters"], ["Reuters"], frozenset(), unnamed=True
     )  # unnamed hidden source: any agency
     assert same_publisher(frozenset({"courier"}), line) and not same_publisher(frozenset({"digest"}), line)
+    assert same_publisher(frozenset({"aap"}), frozenset(), unnamed=True, wire="AAP")
+    assert not same_publisher(frozenset({"aap"}), frozenset(), unnamed=False, wire="AAP")
 
 
 def test_a_hidden_source_is_named_after_its_copies_credits_and_the_copy_without_it_is_uncredited() -> None:
@@ -135,3 +137,23 @@ def test_crediting_the_original_agency_is_enough_through_a_paper_in_between() ->
     assert m["reprint"].parent == "paper" and m["reprint"].credits_source and not m["reprint"].uncredited
     # credits an agency, but not one of its line: uncredited
     assert m["other"].parent == "paper" and m["other"].uncredited and not m["other"].credits_source
+
+
+def test_under_a_hidden_source_two_agencies_name_alike_an_agencys_copy_is_not_flagged() -> None:
+    take = node("take", outlet="AAP", wire="AAP", own_names=frozenset({"aap"}))
+    paper = node(
+        "paper", outlet="Courier", credits=("CPA",), agencies=("CPA",), own_names=frozenset({"courier"})
+    )
+    silent = node("silent", outlet="Globe", own_names=frozenset({"globe"}))
+    p = provenance(
+        {n.id: n for n in (take, paper, silent)},
+        [
+            link("paper", "take", "common_source", ca=0.7, cb=0.7),
+            link("silent", "take", "common_source", ca=0.7, cb=0.7),
+        ],
+        uncredited_containment=0.5,
+    )
+    assert p.hidden_source and p.hidden_agency is None  # AAP (the agency it is) and CPA (credited), alike
+    m = {x.id: x for x in p.members}
+    assert not m["take"].uncredited and not m["paper"].uncredited
+    assert m["silent"].uncredited

@@ -16,7 +16,8 @@ names (outlets, agencies, sites) and none about a country's press:
    should have named), a footer never does.
 3. **Not reuse** (`same_publisher`). A copy that goes by a name of its line (the same outlet as an article
    above it, or the agency the line's text is: an agency's own takes, substitutes and versions of one story)
-   republishes its own publisher's text, and is never flagged.
+   republishes its own publisher's text, and is never flagged. Under a hidden source no credit names, neither
+   is an agency's copy (it may be that agency's own version).
 4. **Uncredited**: any other copy that does not credit its source, whatever else it credits, when at least
    the threshold share of its words is found in its parent (`copydesk.config.StoryConfig`).
 
@@ -86,6 +87,10 @@ def credits_line(
     return any(c.lower() in line for c in credits) or (unnamed and any(True for _ in agencies))
 
 
-def same_publisher(own_names: frozenset[str], line: frozenset[str]) -> bool:
-    """Whether a copy goes by a name of its line (rule 3): its publisher's own text, not reuse."""
-    return not own_names.isdisjoint(line)
+def same_publisher(
+    own_names: frozenset[str], line: frozenset[str], *, unnamed: bool = False, wire: str | None = None
+) -> bool:
+    """Whether a copy goes by a name of its line (rule 3): its publisher's own text, not reuse. Under a hidden
+    source no credit names (``unnamed``; its copies name two agencies alike), an agency's copy (``wire``, the
+    agency it is) may be that agency's own version: it is not flagged either."""
+    return not own_names.isdisjoint(line) or (unnamed and wire is not None)

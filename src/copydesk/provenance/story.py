@@ -368,7 +368,9 @@ def _member(
     credited = parent is not None and credits_line(
         node.credits, node.agencies, line.names, unnamed=line.unnamed
     )
-    own = parent is not None and same_publisher(node.own_names, line.names)
+    own = parent is not None and same_publisher(
+        node.own_names, line.names, unnamed=line.unnamed, wire=node.wire
+    )
     return StoryMember(
         id=node.id,
         role="copy" if role == "copy" else "single" if role == "single" else "source",
