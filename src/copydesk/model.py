@@ -429,9 +429,12 @@ class StoryMember:
     parent: the article it derives from, `HIDDEN`, or None (a source, a single). confidence in [0, 1] (of
         the edge to the parent; 0 without one). containment: share of its body words found in the parent.
     credits: the names it credits (agencies, "originally published by" sites), as written.
-    credits_source: it credits its source (the parent's outlet or agency, or for a hidden parent any agency).
-    uncredited: a copy with no credit at all whose containment in its parent reaches the threshold
-        (`StoryConfig.uncredited_containment`).
+    credits_source: it credits its source: the outlet, agency or site of an article above it in the tree, or
+        the hidden source's agency (under a hidden source no credit names, any agency).
+    uncredited: a copy that does not credit its source, whatever else it credits, and is not its source's
+        publisher's own text (same outlet, or the same agency's take), whose containment in its parent
+        reaches the threshold (`StoryConfig.uncredited_containment`). The rules:
+        `copydesk.provenance.credit`.
     """
 
     id: str
@@ -470,6 +473,8 @@ class Story:
     root: the source article, or None with ``hidden_source`` when the members share a parent not in the corpus.
     members: every article of the story, the root first, then by date and id. edges: the provenance tree,
         one edge per member that has a parent. merged: ids of stories merged into this one.
+    hidden_agency: the agency the copies of the hidden source name (their credits, or the agency they are),
+        as written; None when they name none, or name two alike, or without a hidden source.
     """
 
     id: str
@@ -478,6 +483,7 @@ class Story:
     members: tuple[StoryMember, ...]
     edges: tuple[StoryEdge, ...]
     merged: tuple[str, ...] = ()
+    hidden_agency: str | None = None
 
     @property
     def size(self) -> int:
@@ -497,17 +503,29 @@ class Story:
         return (min(dates), max(dates)) if dates else (None, None)
 
     @property
-    def uncredited_share(self) -> float:
-        """Share of the copies (members with a parent) flagged uncredited, in [0, 1]; 0 without copies. An
-        alias counts as a copy when the article whose text it runs is one (an alias of a source is that
-        source's text under another id)."""
+    def copies(self) -> tuple[StoryMember, ...]:
+        """The members with a parent. An alias counts as a copy when the article whose text it runs is one
+        (an alias of a source is that source's text under another id)."""
         parent = {m.id: m.parent for m in self.members}
-        copies = [
+        return tuple(
             m
             for m in self.members
             if m.parent is not None and (m.role != "alias" or parent.get(m.parent) is not None)
-        ]
+        )
+
+    @property
+    def uncredited_share(self) -> float:
+        """Share of the copies (`copies`) flagged uncredited, in [0, 1]; 0 without copies."""
+        copies = self.copies
         return sum(m.uncredited for m in copies) / len(copies) if copies else 0.0
+
+    @property
+    def agency_credited(self) -> int:
+        """How many copies (`copies`) credit the hidden source's agency; 0 without one."""
+        if self.hidden_agency is None:
+            return 0
+        name = self.hidden_agency.lower()
+        return sum(any(c.lower() == name for c in m.credits) for m in self.copies)
 
     def to_dict(self) -> dict[str, Any]:
         first, last = self.span
@@ -516,6 +534,8 @@ class Story:
             "size": self.size,
             "root": self.root,
             "hidden_source": self.hidden_source,
+            "hidden_agency": self.hidden_agency,
+            "hidden_agency_credited": self.agency_credited,
             "members": [m.id for m in self.members],
             "outlets": list(self.outlets),
             "earliest": None if first is None else first.isoformat(),

@@ -106,6 +106,7 @@ def assert_conforms(spark: Any, articles: list[Article], where: Path) -> None:
             "size": s.size,
             "root": s.root,
             "hidden_source": s.hidden_source,
+            "hidden_agency": s.hidden_agency,
             "outlets": list(s.outlets),
             "earliest": s.span[0],
             "latest": s.span[1],

@@ -67,6 +67,7 @@ STORY_KEYS = [
     "story_size",
     "root",
     "hidden_source",
+    "hidden_agency",
     "outlet",
     "date",
     "title",

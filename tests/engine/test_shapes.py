@@ -23,12 +23,12 @@ HIT_KEYS = {
     "direction", "confidence", "passage_count", "passages",
 }  # fmt: skip
 STORY_KEYS = {
-    "id", "size", "root", "hidden_source", "members", "outlets", "earliest", "latest", "edges", "uncredited",
-    "uncredited_share", "merged", "articles",
+    "id", "size", "root", "hidden_source", "hidden_agency", "hidden_agency_credited", "members", "outlets",
+    "earliest", "latest", "edges", "uncredited", "uncredited_share", "merged", "articles",
 }  # fmt: skip
 ROW_KEYS = {
-    "id", "size", "root", "hidden_source", "title", "outlets", "earliest", "latest", "uncredited",
-    "uncredited_share",
+    "id", "size", "root", "hidden_source", "hidden_agency", "hidden_agency_credited", "title", "outlets",
+    "earliest", "latest", "uncredited", "uncredited_share",
 }  # fmt: skip
 SUMMARY_KEYS = {
     "added", "already_present_same_id", "already_present_same_text", "skipped", "skipped_reasons", "notes",

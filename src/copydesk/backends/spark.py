@@ -48,7 +48,17 @@ from copydesk.errors import ConfigError, MissingDependency
 if TYPE_CHECKING:
     from pyspark.sql import Column, DataFrame, SparkSession
 
-STORIES_COLUMNS = ("id", "size", "root", "hidden_source", "outlets", "earliest", "latest", "uncredited_share")
+STORIES_COLUMNS = (
+    "id",
+    "size",
+    "root",
+    "hidden_source",
+    "hidden_agency",
+    "outlets",
+    "earliest",
+    "latest",
+    "uncredited_share",
+)
 """Columns of the ``stories`` table: one row per story, biggest first, then by founder."""
 
 STAGE_NAMES = ("holders", "ranks", "prepare", "candidates", "verify", "wire", "components", "stories")

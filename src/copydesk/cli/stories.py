@@ -105,7 +105,8 @@ def stories_cmd(db: Path, min_size: int, limit: int | None, fmt: str, quiet: boo
     for s in found:
         outlets = s.outlets
         shown = ", ".join(outlets[:4]) + (f" +{len(outlets) - 4}" if len(outlets) > 4 else "")
-        source = Text("hidden source", style="magenta") if s.root is None else Elided(s.root)
+        hidden = "hidden source" if s.hidden_agency is None else f"hidden source: {clean(s.hidden_agency)}"
+        source = Text(hidden, style="magenta") if s.root is None else Elided(s.root)
         table.add_row(
             plain(s.id),
             str(s.size),
@@ -117,14 +118,26 @@ def stories_cmd(db: Path, min_size: int, limit: int | None, fmt: str, quiet: boo
     con.print(
         f"{_n(counts['stories'], 'story', 'stories')} in all ({counts['stories_of_two_or_more']:,} of two or "
         f"more), {_n(counts['links'], 'verified link')}, {_n(counts['merges'], 'retired story id')}. uncredited: share of copies that do not "
-        "credit their source and take at least half their words from it. One story: copydesk story ID"
+        "credit their source (an article above them, or the agency their copies name as the hidden source's), "
+        "take at least half their words from it, and are not its publisher's own version. "
+        "One story: copydesk story ID"
     )
 
 
-def _label(m: StoryMember | None, key: str) -> Text:
+def hidden_note(story: Story) -> str:
+    """What the hidden source's copies say of it: its agency and how many copies credit it."""
+    if story.hidden_agency is None:
+        return "a parent not in the corpus, named by no credit of its copies"
+    return (
+        f"{clean(story.hidden_agency)}, credited by {story.agency_credited} of {len(story.copies)} copies; "
+        "a parent not in the corpus"
+    )
+
+
+def _label(m: StoryMember | None, key: str, story: Story) -> Text:
     if m is None:
         if key == HIDDEN:
-            return Text.assemble(("hidden source", "bold magenta"), " (a parent not in the corpus)")
+            return Text.assemble(("hidden source", "bold magenta"), f" ({hidden_note(story)})")
         return plain(key)
     label = plain(m.id, "bold")
     where = ", ".join(clean(x) for x in (m.outlet, None if m.date is None else m.date.isoformat()) if x)
@@ -142,7 +155,9 @@ def _edge_note(m: StoryMember, edge: StoryEdge | None = None) -> Text:
             style="dim",
         )
     credit = (
-        Text("UNCREDITED", style="red")
+        Text(f"UNCREDITED (credits {clean(', '.join(m.credits))}, not its source)", style="red")
+        if m.uncredited and m.credits
+        else Text("UNCREDITED", style="red")
         if m.uncredited
         else Text(f"credits {clean(', '.join(m.credits))}")
         if m.credits
@@ -171,7 +186,7 @@ def print_story(story: Story) -> None:
     top = HIDDEN if story.hidden_source else story.root or ""
     head = Text(
         f"story {clean(story.id)}: {story.size} articles, {len(story.outlets)} outlets, {_span(story)}, "
-        f"{100 * story.uncredited_share:.0f}% of copies uncredited"
+        f"{len(story.uncredited)} of {len(story.copies)} copies uncredited"
     )
     tree = Tree(head)
     others = sorted(m.id for m in story.members if m.parent is None and m.id != top and m.role == "source")
@@ -186,10 +201,10 @@ def print_story(story: Story) -> None:
             if child in seen:
                 continue
             note = _edge_note(members[child], edge_of.get(child))
-            grow(node.add(Text.assemble(_label(members[child], child), "  ", note)), child)
+            grow(node.add(Text.assemble(_label(members[child], child, story), "  ", note)), child)
 
     for r in roots:
-        grow(tree.add(_label(members.get(r), r)), r)
+        grow(tree.add(_label(members.get(r), r, story)), r)
     con = make_console()
     con.print(tree, highlight=False)
     extra = [e for e in story.edges if not e.primary]

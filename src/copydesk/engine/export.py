@@ -26,6 +26,7 @@ STORY_COLUMNS = (
     Column("story_size", "int"),
     Column("root"),
     Column("hidden_source", "bool"),
+    Column("hidden_agency"),
     Column("outlet"),
     Column("date", "date"),
     Column("title"),
@@ -74,7 +75,7 @@ def story_rows(story: Story) -> list[dict[str, Any]]:
 
     parent: the article the member derives from, ``"hidden"`` for a parent not in the corpus, None for a
     source or a single, for an alias (role ``alias``) the article whose text it runs; root: None for a
-    hidden-source story. confidence and containment in [0, 1],
+    hidden-source story; hidden_agency: the agency the hidden source's copies name (None when none). confidence and containment in [0, 1],
     rounded to 4 places.
     """
     return [
@@ -88,6 +89,7 @@ def story_rows(story: Story) -> list[dict[str, Any]]:
             "story_size": story.size,
             "root": story.root,
             "hidden_source": story.hidden_source,
+            "hidden_agency": story.hidden_agency,
             "outlet": m.outlet,
             "date": m.date,
             "title": m.title,

@@ -47,6 +47,8 @@ def story_row(s: Story) -> dict[str, Any]:
         "size": s.size,
         "root": s.root,
         "hidden_source": s.hidden_source,
+        "hidden_agency": s.hidden_agency,
+        "hidden_agency_credited": s.agency_credited,
         "title": _title(s),
         "outlets": list(s.outlets),
         "earliest": None if first is None else first.isoformat(),

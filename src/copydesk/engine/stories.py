@@ -24,6 +24,7 @@ Everything is stored in one transaction at the end.
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
 from collections import OrderedDict
@@ -40,7 +41,7 @@ from copydesk.config import CompareConfig, StoryConfig
 from copydesk.engine import aliases
 from copydesk.engine.overlap import prepare
 from copydesk.engine.stages import candidates, link
-from copydesk.engine.stages.items import Item, item_of, node_of
+from copydesk.engine.stages.items import Item, item_of, node, node_of
 from copydesk.engine.stages.keys import UNDATED, month_of, order_key
 from copydesk.engine.stages.story import components, grouping, story
 from copydesk.engine.verify import Body, bodies
@@ -163,7 +164,7 @@ def _analysed(article: Article, n: int) -> Body:
 
 
 def stored_node(m: MemberNode) -> Node:
-    return Node(m.id, m.date, m.title, m.outlet, m.credits, m.own_names)
+    return node(m.id, m.date, m.title, m.outlet, m.credits, m.own_names)
 
 
 def _verify_all(
@@ -502,4 +503,4 @@ def _update_once(
 
 def _with_history(s: Story, merged: Iterable[str]) -> Story:
     old = sorted({*s.merged, *merged} - {s.id})
-    return s if not old else Story(s.id, s.root, s.hidden_source, s.members, s.edges, tuple(old))
+    return s if not old else dataclasses.replace(s, merged=tuple(old))

@@ -143,7 +143,9 @@ def _node_lines(key: str, m: StoryMember | None, story: Story) -> tuple[str, str
     if key == HIDDEN:
         copies = sum(e.source == HIDDEN for e in story.edges)
         return (
-            "hidden source",
+            "hidden source"
+            if story.hidden_agency is None
+            else f"hidden source: {_clip(story.hidden_agency, 20)}",
             "not in the corpus",
             f"{copies} cop{'y' if copies == 1 else 'ies'} under it",
             "",

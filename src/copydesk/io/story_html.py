@@ -70,6 +70,10 @@ def _name(key: str, members: Mapping[str, StoryMember]) -> str:
 def _credit_badge(m: StoryMember | None) -> str:
     if m is None or m.parent is None:
         return ""
+    if m.uncredited and m.credits:
+        return (
+            f'<span class="badge bad">uncredited: credits {_e(", ".join(m.credits))}, not its source</span>'
+        )
     if m.uncredited:
         return '<span class="badge bad">uncredited</span>'
     if m.credits:
@@ -89,7 +93,7 @@ def _span(story: Story) -> str:
 
 
 def _header(story: Story, title: str, members: Mapping[str, StoryMember]) -> str:
-    copies = sum(m.parent is not None for m in story.members)
+    copies = len(story.copies)
     uncredited = len(story.uncredited)
     if story.root is not None:
         source = _e(_name(story.root, members))
@@ -99,6 +103,14 @@ def _header(story: Story, title: str, members: Mapping[str, StoryMember]) -> str
         source = '<span class="hid">hidden source</span>'
         headline = f"{story.size} article{'s' if story.size != 1 else ''} from a hidden source"
         note = "The copies share a parent that is not in the corpus."
+        if story.hidden_agency is not None:
+            agency = _e(story.hidden_agency)
+            source += f": {agency}, credited by {story.agency_credited} of {copies} copies"
+            headline = f"{story.size} article{'s' if story.size != 1 else ''} from a hidden {agency} source"
+            note = (
+                f"The copies share a parent that is not in the corpus, which their credits name as {agency}'s: "
+                f"a copy that does not credit {agency} is uncredited, whatever else it credits."
+            )
     outlets = story.outlets
     shown = ", ".join(_e(o) for o in outlets[:_MAX_OUTLETS]) or '<span class="none">none known</span>'
     if len(outlets) > _MAX_OUTLETS:
@@ -117,7 +129,9 @@ def _header(story: Story, title: str, members: Mapping[str, StoryMember]) -> str
     if story.merged:
         facts.append(("merged", ", ".join(_e(m) for m in story.merged)))
     rows = "".join(f"<div><dt>{name}</dt><dd>{value}</dd></div>" for name, value in facts)
-    share = _bar("Uncredited copies", story.uncredited_share, "copies with no credit", cls="big bad")
+    share = _bar(
+        "Uncredited copies", story.uncredited_share, "copies that do not credit their source", cls="big bad"
+    )
     return (
         f'<header class="top"><div class="brand">copydesk · story<span>{_e(title)}</span></div>'
         f'<div class="verdict-row"><div><h1 class="verdict">{headline}</h1><p class="vnote">{note}</p></div>'

@@ -13,7 +13,9 @@ decision). Inside a story the provenance is built from the pairwise verdicts:
 3. members left without a parent are the roots of the trees. One root: it is the story's source. Roots
    whose trees are tied by ``common_source`` links share a parent that is not in the corpus: they hang under
    one `HIDDEN` node (the reference pair is exactly that). Trees tied only by a directed link (an article
-   that merges two texts) keep their roots as sources, and that link is kept as a second, non-primary edge.
+   that merges two texts) keep their roots as sources, and that link is kept as a second, non-primary edge;
+4. the hidden source is named after the agency its copies name, and each copy is judged against its line of
+   sources: credited, its own publisher's text, or uncredited (the rules: `copydesk.provenance.credit`).
 
 Everything here is pure: the engine gives the nodes and links, and stores what comes out.
 """
@@ -27,6 +29,7 @@ from dataclasses import dataclass
 from operator import attrgetter
 
 from copydesk.model import HIDDEN, Evidence, Link, Story, StoryEdge, StoryMember
+from copydesk.provenance.credit import credits_line, hidden_agency, line_names, same_publisher
 
 # The evidence of a link's verdict (see `provenance`).
 EvidenceOf = Callable[[Link], tuple[Evidence, ...]]
@@ -45,6 +48,8 @@ class Node:
 
     credits: names it credits as written (agencies, "originally published by" sites), not its own name.
     own_names: names it goes by, lower case (outlet, its agency, its site, its dateline agency).
+    agencies: the credits that name an agency (wire, photo, "contributed", dateline credits), not the sites
+        of "originally published by" footers. wire: the agency it is (its outlet is a wire agency), or None.
     """
 
     id: str
@@ -53,16 +58,21 @@ class Node:
     outlet: str | None = None
     credits: tuple[str, ...] = ()
     own_names: frozenset[str] = frozenset()
+    agencies: tuple[str, ...] = ()
+    wire: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Provenance:
-    """The provenance of one story: its root (None when ``hidden_source``), members and edges."""
+    """The provenance of one story: its root (None when ``hidden_source``), members and edges, and the
+    hidden source's agency (`copydesk.provenance.credit.hidden_agency`; None when it has none, or no hidden
+    source)."""
 
     root: str | None
     hidden_source: bool
     members: tuple[StoryMember, ...]
     edges: tuple[StoryEdge, ...]
+    hidden_agency: str | None = None
 
 
 class _Forest:
@@ -110,15 +120,6 @@ def _directed(link: Link) -> tuple[str, str, float] | None:
     return None
 
 
-def _credits_source(node: Node, parent: Node | None) -> bool:
-    """The copy names its source: the parent's outlet, agency or site; for a hidden parent, anyone."""
-    if not node.credits:
-        return False
-    if parent is None:
-        return True
-    return any(c.lower() in parent.own_names for c in node.credits)
-
-
 def _wire_story(link: Link) -> bool:
     """A link between parts of one wire story (its headers say so; see `copydesk.text.wire`)."""
     return any(e.kind == "wire_story" for e in link.evidence)
@@ -141,16 +142,17 @@ def provenance(
 ) -> Provenance:
     """The provenance of one story: ``nodes`` are its members, ``links`` the verified links among them.
 
-    uncredited_containment: a copy that does not credit its source is flagged uncredited when at least this
-    share of its body words, in [0, 1], is found in its parent. evidence: the evidence of a link's verdict
-    (links may come without it: it is asked for the links that become edges only).
+    uncredited_containment: a copy that does not credit its source (`copydesk.provenance.credit`) is flagged
+    uncredited when at least this share of its body words, in [0, 1], is found in its parent. evidence: the
+    evidence of a link's verdict (links may come without it: it is asked for the links that become edges
+    only).
     """
     ids = sorted(nodes)
     if not ids:
         return Provenance(None, False, (), ())
     if len(ids) == 1:
         only = nodes[ids[0]]
-        return Provenance(ids[0], False, (_member(only, "single", None, 0.0, 0.0, None, 0.0),), ())
+        return Provenance(ids[0], False, (_member(only, "single", None, 0.0, 0.0, _SOURCE, 0.0),), ())
     inside = sorted(
         (ln for ln in links if ln.a in nodes and ln.b in nodes and ln.a != ln.b), key=attrgetter("a", "b")
     )
@@ -293,24 +295,32 @@ def provenance(
         size = Counter(tree.values())
         root = min(roots, key=lambda r: (-size[r], *order(r)))
 
+    # the hidden source's agency, as its copies name it; then each copy judged against its line of sources
+    up = {**parent, **dict.fromkeys(hidden, HIDDEN)}
+    under = [nodes[k] for k in ids if tree[k] in hidden]
+    agency = hidden_agency((*n.agencies, *((n.wire,) if n.wire else ())) for n in under) if hidden else None
+    named = frozenset({agency.lower()}) if agency else frozenset()
+    lines = line_names(up, {k: nodes[k].own_names for k in ids}, top=named)
+
+    def line(k: str) -> _Line:
+        return _Line(lines[k], agency is None and tree[k] in hidden)
+
     members: list[StoryMember] = []
     for k in ids:
         node = nodes[k]
         if k in parent:
             conf, cont, _ = via[k]
-            members.append(
-                _member(node, "copy", parent[k], conf, cont, nodes[parent[k]], uncredited_containment)
-            )
+            members.append(_member(node, "copy", parent[k], conf, cont, line(k), uncredited_containment))
         elif k in hidden:
             conf = hidden[k][0]
             members.append(
-                _member(node, "copy", HIDDEN, conf, best_share.get(k, 0.0), None, uncredited_containment)
+                _member(node, "copy", HIDDEN, conf, best_share.get(k, 0.0), line(k), uncredited_containment)
             )
         else:
-            members.append(_member(node, "source", None, 0.0, 0.0, None, uncredited_containment))
+            members.append(_member(node, "source", None, 0.0, 0.0, _SOURCE, uncredited_containment))
     first = [m for m in members if m.id == root]
     rest = sorted((m for m in members if m.id != root), key=lambda m: order(m.id))
-    return Provenance(root, bool(hidden), tuple(first + rest), tuple(edges))
+    return Provenance(root, bool(hidden), tuple(first + rest), tuple(edges), agency)
 
 
 def alias_member(node: Node, holder: str, *, credits_source: bool, uncredited: bool) -> StoryMember:
@@ -334,16 +344,33 @@ def alias_member(node: Node, holder: str, *, credits_source: bool, uncredited: b
     )
 
 
+@dataclass(frozen=True, slots=True)
+class _Line:
+    """What a member is judged against: the names its line of sources goes by (lower case), and whether
+    that line ends at a hidden source that no credit names (`copydesk.provenance.credit`)."""
+
+    names: frozenset[str]
+    unnamed: bool = False
+
+
+_SOURCE = _Line(frozenset())  # a source or a single: nothing above it
+
+
 def _member(
     node: Node,
     role: str,
     parent: str | None,
     confidence: float,
     containment: float,
-    parent_node: Node | None,
+    line: _Line,
     threshold: float,
 ) -> StoryMember:
-    credited = parent is not None and _credits_source(node, parent_node)
+    credited = parent is not None and credits_line(
+        node.credits, node.agencies, line.names, unnamed=line.unnamed
+    )
+    own = parent is not None and same_publisher(
+        node.own_names, line.names, unnamed=line.unnamed, wire=node.wire
+    )
     return StoryMember(
         id=node.id,
         role="copy" if role == "copy" else "single" if role == "single" else "source",
@@ -355,7 +382,7 @@ def _member(
         outlet=node.outlet,
         credits=node.credits,
         credits_source=credited,
-        uncredited=parent is not None and not credited and containment >= threshold,
+        uncredited=parent is not None and not credited and not own and containment >= threshold,
     )
 
 
@@ -387,7 +414,9 @@ def attach(
     ``nodes``. Each new article takes its strongest directed link from a placed member as its parent (new
     articles placed first can be parents of later ones); one that the current root derives from becomes
     the new root; one tied only as a sibling (``common_source``) to a member goes under that member's
-    parent (the hidden source included); any other is a further source of the story.
+    parent (the hidden source included); any other is a further source of the story. A new copy's credit is
+    judged against its parent alone (the rest of its line is not in ``nodes``), an unknown parent's as an
+    unnamed hidden source's.
     """
     fresh = sorted(new, key=lambda k: (nodes[k].date or _FAR, k))
     is_new = set(fresh)
@@ -446,10 +475,12 @@ def attach(
     for k in [*fresh, *touched]:
         up = parent.get(k)
         if up is None:
-            members.append(_member(nodes[k], "source", None, 0.0, 0.0, None, uncredited_containment))
+            members.append(_member(nodes[k], "source", None, 0.0, 0.0, _SOURCE, uncredited_containment))
             continue
         conf, cont, ln = via[k]
-        members.append(_member(nodes[k], "copy", up, conf, cont, nodes.get(up), uncredited_containment))
+        above = nodes.get(up)
+        line = _Line(above.own_names) if above is not None else _Line(frozenset(), unnamed=True)
+        members.append(_member(nodes[k], "copy", up, conf, cont, line, uncredited_containment))
         edges.append(StoryEdge(up, k, conf, cont, evidence(ln)))
     return Attachment(new_root, tuple(members), tuple(edges))
 
@@ -488,4 +519,4 @@ def prune(story: Story, *, limit: int, focus: str | None = None) -> Story:
         queue = nxt
     members = tuple(m for m in story.members if m.id in keep)
     edges = tuple(e for e in story.edges if e.copy in keep and (e.source == HIDDEN or e.source in keep))
-    return Story(story.id, story.root, story.hidden_source, members, edges, story.merged)
+    return Story(story.id, story.root, story.hidden_source, members, edges, story.merged, story.hidden_agency)

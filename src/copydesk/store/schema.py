@@ -1,11 +1,12 @@
 """The SQLite schema of the index file, and the checks made when one is opened.
 
-Schema version 5 (``meta.schema_version``). Older files are upgraded in place when opened for writing
+Schema version 7 (``meta.schema_version``). Older files are upgraded in place when opened for writing
 (`upgrade`): version 1 had no story tables, versions 1 and 2 kept one row per posting (tables ``bands`` and
 ``passages``), moved into blocks by the upgrade; versions 1 to 3 compressed the texts with zlib, which
 version 4 still reads (new texts are written with Zstandard, and without their MinHash signature: see
 `codec`), so the upgrade from 3 rewrites nothing; versions 1 to 4 had no ``aliases`` table (the ids of
-texts already stored were dropped, and stay lost: the upgrade only adds the empty table).
+texts already stored were dropped, and stay lost: the upgrade only adds the empty table); versions 1 to 6
+judged credits by older rules and kept no hidden source's agency (their stories are built again).
 
 ``meta(key TEXT PRIMARY KEY, value TEXT)``
     ``schema_version``, ``config`` (the `IndexConfig` as a JSON object), ``created`` (ISO 8601 UTC).
@@ -43,9 +44,9 @@ from copydesk.config import IndexConfig
 from copydesk.errors import StoreError
 from copydesk.store import postings, stories
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 # Versions this code opens: older ones are upgraded in place (`upgrade`) when opened for writing.
-UPGRADABLE = frozenset({1, 2, 3, 4, 5})
+UPGRADABLE = frozenset({1, 2, 3, 4, 5, 6})
 UPGRADED = frozenset(str(v) for v in UPGRADABLE)  # as stored in meta
 # 'CPDK' in the SQLite header (PRAGMA application_id), so `file` and other tools can tell what the file is.
 APPLICATION_ID = 0x4350444B
@@ -162,7 +163,8 @@ def version(con: sqlite3.Connection) -> str | None:
 def _restart_stories(con: sqlite3.Connection) -> None:
     """Drop the story tables and make them again, empty, with the marks: the next `stories` builds them
     from all the articles (version 6 stores other story tables, and stories that are a function of the set
-    of articles: those of an older version cannot be carried over)."""
+    of articles: those of an older version cannot be carried over; version 7 names the hidden source's agency
+    and flags uncredited copies by other rules, `copydesk.provenance.credit`)."""
     for table in stories.TABLES:
         con.execute(f"DROP TABLE IF EXISTS {table}")
     for statement in stories.DDL.split(";"):
@@ -172,8 +174,8 @@ def _restart_stories(con: sqlite3.Connection) -> None:
 
 
 def upgrade(con: sqlite3.Connection) -> None:
-    """Bring a version 1 to 5 index to version 6 (inside the caller's transaction). The stories of
-    versions 1 to 5 are dropped: the next `copydesk stories` builds them again (`_restart_stories`).
+    """Bring a version 1 to 6 index to version 7 (inside the caller's transaction). The stories of
+    versions 1 to 6 are dropped: the next `copydesk stories` builds them again (`_restart_stories`).
 
     From 1: add the story tables, and the articles' layout columns when the file predates them (its articles
     then have no stored layout, and `find` analyses them when it verifies them). From 1 and 2: move the
@@ -188,7 +190,7 @@ def upgrade(con: sqlite3.Connection) -> None:
         if statement.strip():
             con.execute(statement)
     _restart_stories(con)
-    if found in ("3", "4", "5"):
+    if found in ("3", "4", "5", "6"):
         con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),))
         return
     if found == "1":

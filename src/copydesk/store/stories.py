@@ -1,14 +1,15 @@
 """Stories in the SQLite index: verified links, stories, their members and provenance edges, merges.
 
-Tables (schema version 6, see `schema`):
+Tables (schema version 7, see `schema`):
 
 ``links(a, b, containment_a, containment_b, shared_words, verdict, confidence, evidence, via)``
     one verified pair per row, ``a < b`` (article ids); evidence is a JSON list of
     ``[kind, favours, weight, detail]``; ``via`` the bits of the candidate rules that propose the pair
     (`VIA_KEYS`, `VIA_SHINGLES`, `VIA_WIRE`): an update retracts a link none of them proposes any more.
-``stories(story, founder, root, hidden, size, earliest, latest, created, updated, merged)``
+``stories(story, founder, root, hidden, size, earliest, latest, created, updated, merged, hidden_agency)``
     ``founder`` the founder's global key (`copydesk.engine.stages.keys.founder_key`): stories of one size
-    are listed in its order; ``merged`` a JSON list of story ids.
+    are listed in its order; ``merged`` a JSON list of story ids; ``hidden_agency`` the agency the copies of
+    the hidden source name, or NULL (version 7).
 ``story_members(id, story, role, parent, confidence, containment, credits, own_names, credits_source,
 uncredited)``
     one row per article (or alias) in a story; credits and own_names are JSON lists.
@@ -66,7 +67,8 @@ CREATE TABLE stories (
     latest TEXT,
     created TEXT NOT NULL,
     updated TEXT NOT NULL,
-    merged TEXT NOT NULL
+    merged TEXT NOT NULL,
+    hidden_agency TEXT
 );
 CREATE INDEX stories_size ON stories (size DESC, founder);
 CREATE TABLE story_members (
@@ -272,11 +274,12 @@ def write(
                 created.get(story.id, now),
                 now,
                 json.dumps(list(story.merged)),
+                story.hidden_agency,
             )
         )
         member_rows_ += [_member_row(story.id, m, own_names.get(m.id, frozenset())) for m in story.members]
         edge_rows += [_edge_row(story.id, e) for e in story.edges]
-    con.executemany("INSERT OR REPLACE INTO stories VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", story_rows)
+    con.executemany("INSERT OR REPLACE INTO stories VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", story_rows)
     con.executemany(
         "INSERT OR REPLACE INTO story_members VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", member_rows_
     )

@@ -177,7 +177,8 @@ def load(con: sqlite3.Connection, stories: Sequence[str]) -> list[Story]:
     heads = {
         row[0]: row
         for row in con.execute(
-            "SELECT story, root, hidden, merged FROM stories WHERE story IN (SELECT value FROM json_each(?))",
+            "SELECT story, root, hidden, merged, hidden_agency FROM stories "
+            "WHERE story IN (SELECT value FROM json_each(?))",
             (marks,),
         )
     }
@@ -222,14 +223,16 @@ def load(con: sqlite3.Connection, stories: Sequence[str]) -> list[Story]:
     for s in stories:
         if s not in heads:
             continue
-        _, root, hidden, merged = heads[s]
+        _, root, hidden, merged, agency = heads[s]
         ms = members.get(s, [])
         far = dt.date.max
         ms.sort(key=lambda m: (m.id != root, m.date or far, m.id))
         es = sorted(edges.get(s, []), key=lambda e: (not e.primary, e.source != "hidden", e.source, e.copy))
         with reading("stories", f"story {s!r}"):
             history = tuple(json.loads(merged))
-        out.append(Story(s, root, bool(hidden), tuple(ms), tuple(es), history))
+            if agency is not None and type(agency) is not str:
+                raise TypeError(f"hidden_agency must be a string or NULL, got {agency!r}")
+        out.append(Story(s, root, bool(hidden), tuple(ms), tuple(es), history, agency))
     return out
 
 

@@ -108,6 +108,14 @@ def story(
     members = sorted((*held, *more), key=lambda m: (m.id != prov.root, m.date or FAR, m.id))
     edges = sorted(prov.edges, key=lambda e: (not e.primary, e.source != HIDDEN, e.source, e.copy))
     return (
-        Story(story_id(first.id), prov.root, prov.hidden_source, tuple(members), tuple(edges), ()),
+        Story(
+            story_id(first.id),
+            prov.root,
+            prov.hidden_source,
+            tuple(members),
+            tuple(edges),
+            (),
+            prov.hidden_agency,
+        ),
         founder_key(first.date, first.id),
     )
