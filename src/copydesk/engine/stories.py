@@ -50,6 +50,7 @@ from copydesk.sketch.shingle import word_hashes
 from copydesk.store import Store
 from copydesk.store.records import MemberNode
 from copydesk.store.stories import VIA_KEYS, VIA_SHINGLES, VIA_WIRE
+from copydesk.text.boilerplate import canonical_agency
 
 _CHUNK = 2_000
 # Candidate pairs verified together (`verify_many`), and threads verifying batches side by side.
@@ -163,7 +164,9 @@ def _analysed(article: Article, n: int) -> Body:
 
 
 def stored_node(m: MemberNode) -> Node:
-    return Node(m.id, m.date, m.title, m.outlet, m.credits, m.own_names)
+    return Node(
+        m.id, m.date, m.title, m.outlet, m.credits, m.own_names, wire=canonical_agency(m.outlet) is not None
+    )
 
 
 def _verify_all(

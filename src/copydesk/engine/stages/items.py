@@ -57,5 +57,6 @@ def node_of(b: Item) -> tuple[Node, frozenset[str]]:
         outlet=art.outlet,
         credits=tuple(credits),
         own_names=s.own_names,
+        wire=s.wire is not None,
     )
     return node, s.own_names
