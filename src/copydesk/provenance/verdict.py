@@ -15,9 +15,10 @@ The verdict weighs independent pieces of evidence, each favouring one verdict wi
 - material in both directions: when each side has text the other lacks, inside shared sentences as well as
   whole sentences, neither can be the plain source of the other.
 
-The winner is the verdict with the most weight; its confidence is its share of all the weight plus a fixed
-0.5 of doubt (so one weak piece of evidence alone is not a confident verdict), scaled down when the shared
-text is thin.
+The winner is the verdict with the most weight; its raw confidence is its share of all the weight plus a
+fixed 0.5 of doubt (so one weak piece of evidence alone is not a confident verdict), scaled down when the
+shared text is thin. The confidence given is that raw share mapped to a probability of being right
+(`copydesk.provenance.calibration`, fitted on labelled pairs), unless ``calibrated=False`` is asked.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ import numpy as np
 import numpy.typing as npt
 
 from copydesk.model import Evidence, Side, Verdict
+from copydesk.provenance.calibration import calibrate, calibrate_many
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,8 +131,10 @@ def verdict(
     shared_words: int,
     related_containment: float,
     min_shared_words: int,
+    calibrated: bool = True,
 ) -> tuple[Verdict, float, list[Evidence]]:
-    """The verdict, its confidence in [0, 1], and the evidence behind it (strongest first)."""
+    """The verdict, its confidence in [0, 1] (a probability of being right, or the raw share of the weight
+    with ``calibrated=False``), and the evidence behind it (strongest first)."""
     top = max(a.containment, b.containment)
     reuse = (
         f"{_pct(a.containment)} of A's words are found in B; {_pct(b.containment)} of B's words are found in A "
@@ -232,6 +236,8 @@ def verdict(
     strength = min(1.0, top / (2 * related_containment)) if related_containment else 1.0
     # `_DOUBT` is weight on no verdict: a lone weak piece of evidence is not a confident verdict.
     confidence = (weights[best] / (total + _DOUBT)) * (0.5 + 0.5 * strength)
+    if calibrated:
+        confidence = calibrate(best, confidence)
     evidence.sort(key=lambda e: -e.weight)
     # The shared text itself comes first: it is why the pair is related at all. It weighs nothing in the
     # choice between the three related verdicts.
@@ -260,6 +266,7 @@ def verdict_many(
     *,
     related_containment: float,
     min_shared_words: int,
+    calibrated: bool = True,
 ) -> tuple[list[Verdict], npt.NDArray[np.float64]]:
     """`verdict` for many pairs (``a[p]``, ``b[p]``, with the containments given here rather than the
     signals'): the verdicts and confidences, the same floats `verdict` computes, without the evidence (ask
@@ -312,6 +319,8 @@ def verdict_many(
         confidence = np.where(unrelated, np.minimum(1.0, 0.5 + 0.5 * np.maximum(margin, 0.0)), confidence)
         code[unrelated] = 3
     verdicts = [_VERDICTS[c] for c in code.tolist()]
+    if calibrated:
+        confidence = calibrate_many(verdicts, confidence)
     for p in range(count):
         x, y = a[p], b[p]
         if x.agencies or x.origins or y.agencies or y.origins or min(x.inserted_words, y.inserted_words) >= 3:
@@ -321,6 +330,7 @@ def verdict_many(
                 shared_words=int(shared[p]),
                 related_containment=rc,
                 min_shared_words=min_shared_words,
+                calibrated=calibrated,
             )
             verdicts[p] = v
             confidence[p] = conf
