@@ -28,6 +28,10 @@ class TestSeeds:
         assert 0.0 < result.confidence <= 1.0
         assert any(e.kind == "credit" and "AFP" in e.detail for e in result.evidence)
 
+    def test_the_right_verdict_is_no_coin_toss(self, result: Comparison) -> None:
+        # the calibrated confidence (copydesk.provenance.calibration): raw 0.44, a probability above a half
+        assert result.confidence > 0.6
+
     def test_air_defence_sentence_is_paired_and_edited(self, result: Comparison) -> None:
         a = by_text(result, "a", "Ukrainian air defence units in Kyiv were heard")
         assert a.label in ("edited", "rewritten")

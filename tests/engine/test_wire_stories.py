@@ -92,3 +92,40 @@ def test_a_first_take_sent_after_the_second_joins_it(tmp_path: Path) -> None:
         assert {m.id for m in story.members} == {"burstein1", "burstein2"}
         assert ix.story(sid) == story  # its id now comes from its founder; the old one leads to it
         assert ix.story_of("other").size == 1
+
+
+def timed_take(id_: str, time: str, body: list[str], slug: str) -> dict:
+    return {
+        "id": id_,
+        "text": pa(time, DAY.strftime("%d/%m/%y"), 1, slug, "\n".join(s + "<" for s in body)),
+        "date": DAY,
+        "outlet": "PA",
+    }
+
+
+def test_a_substitute_sent_later_derives_from_the_take_it_replaces(tmp_path: Path) -> None:
+    # the same day, nearly the same text: only the transmission times tell which came first; the id of the
+    # substitute sorts first, so nothing else (ids, input order) can give the answer
+    first = timed_take("b-take", "14:10", TAKE1, "COURTS Burstein")
+    sub = timed_take("a-sub", "18:55", TAKE1[:10] + sentences(27, 2), "COURTS Burstein Substitute")
+    with Index(tmp_path / "i.db") as ix:
+        ix.add([sub, first])
+        ix.update_stories()
+        parent = {m.id: m.parent for m in ix.story_of("b-take").members}
+    assert parent == {"b-take": None, "a-sub": "b-take"}
+
+
+def test_a_paper_that_shares_text_only_with_another_paper_ran_the_wire(tmp_path: Path) -> None:
+    # `times` ran the wire take and four sentences of its own; `ledger` shares only those four (a share of
+    # its words smaller than theirs in `times`, so the asymmetry calls `ledger` the source of `times`): a
+    # paper tied only to a copy of the wire is no second source of the story but a paper that ran it too
+    wire = take("burstein1", 1, TAKE1)
+    times = {**paper("times", TAKE1[:6] + sentences(28, 4)), "outlet": "Times"}
+    ledger = paper("ledger", sentences(28, 4) + sentences(29, 12))
+    with Index(tmp_path / "i.db") as ix:
+        ix.add([wire, times, ledger])
+        ix.update_stories()
+        story = ix.story_of("burstein1")
+    parent = {m.id: m.parent for m in story.members}
+    assert parent == {"burstein1": None, "times": "burstein1", "ledger": "burstein1"}
+    assert story.root == "burstein1" and not story.hidden_source

@@ -3,7 +3,9 @@ judged against, and what is flagged uncredited (issue 21)."""
 
 from __future__ import annotations
 
-from copydesk.model import HIDDEN, Link, StoryMember
+import dataclasses
+
+from copydesk.model import HIDDEN, Evidence, Link, StoryMember
 from copydesk.provenance.credit import credits_line, hidden_agency, line_names, same_publisher
 from copydesk.provenance.story import Node, provenance
 
@@ -92,9 +94,14 @@ def test_under_a_hidden_source_no_credit_names_any_agency_credit_counts_and_a_fo
 
 def test_an_agencys_own_takes_are_not_reuse_under_a_hidden_source() -> None:
     # three takes of one agency and a paper that runs them without a word of credit
+    # (takes of one wire story: their headers say so, and they hang side by side under the whole story)
     takes = [node(f"take{i}", outlet="CPA", wire="CPA", own_names=frozenset({"cpa"})) for i in range(3)]
     paper = node("paper", outlet="Courier", own_names=frozenset({"courier"}))
-    links = [link("take0", t.id, "common_source", ca=0.7, cb=0.7) for t in takes[1:]]
+    why = (Evidence("wire_story", "common_source", 0.9, "takes of one wire story"),)
+    links = [
+        dataclasses.replace(link("take0", t.id, "common_source", ca=0.7, cb=0.7), evidence=why)
+        for t in takes[1:]
+    ]
     links.append(link("paper", "take0", "common_source", ca=0.9, cb=0.7))
     p = provenance({n.id: n for n in [*takes, paper]}, links, uncredited_containment=0.5)
     assert p.hidden_source and p.hidden_agency == "CPA"  # the agency they are

@@ -170,3 +170,51 @@ def test_prune_keeps_sources_first_then_breadth_first_and_the_focus_line() -> No
     assert all(e.copy in {"b", "e"} for e in small.edges) and small.id == "s-x" and small.root == "a"
     around = prune(story, limit=3, focus="d")
     assert {"a", "b", "c", "d"} <= {m.id for m in around.members}
+
+
+def test_a_paper_left_as_a_source_beside_a_wire_story_ran_the_wire() -> None:
+    # W is the agency's text, P1 ran it; P2 shares text with P1 only, and the asymmetry calls P2 the source
+    # of P1 (weakly): P2 is no second source of the story but a paper that ran W too.
+    links = [
+        link("p1", "w", "a_from_b", ca=0.7, cb=0.5, conf=0.75),
+        link("p1", "p2", "a_from_b", ca=0.35, cb=0.25, conf=0.3),
+    ]
+    p = provenance(nodes("w", "p1", "p2", w={"wire": "PA"}), links, uncredited_containment=0.5)
+    assert p.root == "w" and not p.hidden_source
+    assert parents(p) == {"w": None, "p1": "w", "p2": "w"}
+    edge = next(e for e in p.edges if e.copy == "p2")
+    assert edge.primary and edge.evidence[0].kind == "ran_wire"
+
+
+def test_a_paper_tied_as_a_sibling_goes_under_the_wire_text_its_sibling_ran() -> None:
+    # P3 is tied by a common_source link to P2, a copy of P1, itself a copy of the wire text W: P3 goes under
+    # W, the nearest wire text above P2, not under a hidden source; P4 joins through P3 once P3 is placed.
+    links = [
+        link("p1", "w", "a_from_b", ca=0.7, cb=0.5, conf=0.75),
+        link("p1", "p2", "b_from_a", ca=0.4, cb=0.6, conf=0.6),
+        link("p2", "p3", "common_source", ca=0.3, cb=0.3, conf=0.5),
+        link("p3", "p4", "b_from_a", ca=0.2, cb=0.5, conf=0.6),
+    ]
+    p = provenance(nodes("w", "p1", "p2", "p3", "p4", w={"wire": "PA"}), links, uncredited_containment=0.5)
+    assert p.root == "w" and not p.hidden_source
+    assert parents(p) == {"w": None, "p1": "w", "p2": "p1", "p3": "w", "p4": "p3"}
+
+
+def test_papers_without_a_wire_text_keep_their_hidden_source() -> None:
+    # the same ties without an agency's text: the siblings share a parent that is not in the corpus
+    links = [
+        link("p1", "p2", "b_from_a", ca=0.4, cb=0.6, conf=0.6),
+        link("p2", "p3", "common_source", 0.3, 0.3),
+    ]
+    p = provenance(nodes("p1", "p2", "p3"), links, uncredited_containment=0.5)
+    assert p.hidden_source and parents(p) == {"p1": HIDDEN, "p2": "p1", "p3": HIDDEN}
+
+
+def test_wire_texts_tied_as_siblings_stay_under_the_hidden_whole_story() -> None:
+    # two takes of one wire story and a paper that ran the first: the takes keep their hidden parent (the
+    # whole story), the paper stays under its take
+    links = [link("t1", "t2", "common_source", 0.05, 0.05, conf=0.9), link("p", "t1", "a_from_b", 0.6, 0.3)]
+    p = provenance(
+        nodes("t1", "t2", "p", t1={"wire": "PA"}, t2={"wire": "PA"}), links, uncredited_containment=0.5
+    )
+    assert p.hidden_source and parents(p) == {"t1": HIDDEN, "t2": HIDDEN, "p": "t1"}

@@ -51,3 +51,10 @@ def test_texts_without_a_header_have_none() -> None:
     assert wire_header(pa("16:54", "01/03/00", 1, "1234")) is None  # a slug has letters
     # a header far down the text is a quotation of one, not this text's own
     assert wire_header("x " * 400 + pa("16:54", "01/03/00", 1, "COURTS Burstein")) is None
+
+
+def test_a_header_gives_when_its_part_was_sent() -> None:
+    h = wire_header("16:54 01/03/00: Page 2 (ZSM) COURTS Burstein Nightlead\n\nText.")
+    assert h is not None and h.sent == dt.datetime(2000, 3, 1, 16, 54)
+    late = wire_header("25:10 01/03/00: Page 1 (ZSM) COURTS Burstein\n\nText.")
+    assert late is not None and late.sent is None  # no time of day: no order from it

@@ -87,6 +87,7 @@ def _signals(s: SideSignals) -> dict[str, Any]:
         "origins": sorted(s.origins),
         "own_names": sorted(s.own_names),
         "wire": s.wire,
+        "sent": None if s.sent is None else s.sent.isoformat(),
     }
 
 
@@ -101,6 +102,7 @@ def _signals_from(d: Mapping[str, Any]) -> SideSignals:
         origins=frozenset(d["origins"]),
         own_names=frozenset(d["own_names"]),
         wire=d["wire"],
+        sent=None if d.get("sent") is None else dt.datetime.fromisoformat(d["sent"]),
     )
 
 

@@ -10,6 +10,9 @@ copy's containment is the share of its words found in shared shingles of any of 
 draw on several versions of one wire story); it is derived when that share reaches the engine's own
 decision threshold, ``CompareConfig.related_containment``. Its reused words (for the word-level score)
 are those in shared shingles or in sentences paired with a source sentence.
+
+``calibration``: whether the confidence of the engine's links is a probability (reliability table and
+expected calibration error, in-sample and cross-validated; see `copydesk.bench.confidence`).
 """
 
 from __future__ import annotations
@@ -130,6 +133,11 @@ def evaluate_meter(
         if out is not None:
             out.close()
 
+    # imported here: copydesk.bench.confidence reads the gold through copydesk.bench.stories, which reads
+    # files with this module's `read_jsonl`
+    from copydesk.bench.confidence import calibration_figures
+
+    calibration = calibration_figures(rows, config=cfg)
     best_value, best_threshold = best_f1(scores, gold)
     token_f1 = 2 * tok_tp / (2 * tok_tp + tok_fp + tok_fn) if tok_tp else 0.0
     return {
@@ -157,4 +165,5 @@ def evaluate_meter(
         "token_f1": round(token_f1, 4),
         "token_precision": round(tok_tp / (tok_tp + tok_fp), 4) if tok_tp else 0.0,
         "token_recall": round(tok_tp / (tok_tp + tok_fn), 4) if tok_tp else 0.0,
+        "calibration": calibration,
     }

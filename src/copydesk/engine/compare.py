@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import urlsplit
@@ -23,6 +24,7 @@ from copydesk.model import (
 from copydesk.provenance.verdict import SideSignals, verdict
 from copydesk.text.analysis import Analysis
 from copydesk.text.boilerplate import CreditSpan, canonical_agency
+from copydesk.text.wire import wire_header
 
 ArticleLike = Article | str | Mapping[str, Any]
 
@@ -52,7 +54,16 @@ def _own_names(article: Article, credits: Sequence[CreditSpan]) -> frozenset[str
 def signals(
     article: Article, analysis: Analysis, containment: float, unique: int, inserted: int
 ) -> SideSignals:
-    return side_signals(article, analysis.credits, len(analysis.body_words), containment, unique, inserted)
+    header = wire_header(article.text)
+    return side_signals(
+        article,
+        analysis.credits,
+        len(analysis.body_words),
+        containment,
+        unique,
+        inserted,
+        sent=None if header is None else header.sent,
+    )
 
 
 def side_signals(
@@ -62,8 +73,11 @@ def side_signals(
     containment: float,
     unique: int,
     inserted: int,
+    *,
+    sent: dt.datetime | None = None,
 ) -> SideSignals:
-    """`signals` from an article's credits and number of body words (what the index keeps of it)."""
+    """`signals` from an article's credits and number of body words (what the index keeps of it), and when
+    it was sent (its wire transmission header's time, `copydesk.text.wire`)."""
     agencies = frozenset(
         c.name
         for c in credits
@@ -82,6 +96,7 @@ def side_signals(
         origins=origins,
         own_names=_own_names(article, credits),
         wire=canonical_agency(article.outlet),
+        sent=sent,
     )
 
 

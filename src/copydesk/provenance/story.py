@@ -10,7 +10,10 @@ decision). Inside a story the provenance is built from the pairwise verdicts:
 2. roots of two trees tied by a near-duplicate link (each side has 80% of its words in the other), or by a
    ``common_source`` link between two texts of the same outlet (an agency's versions of one story), are
    one text: the later (or shorter) root goes under the other, with confidence 0.5;
-3. members left without a parent are the roots of the trees. One root: it is the story's source. Roots
+3. a tree rooted at a paper's text (not a wire agency's) that a link ties to a tree rooted at a wire text
+   joins it, its root under the wire text above the member it is tied to (`_join_wire_trees`): papers run
+   wire copy, and two papers' versions of one wire story rarely show which came first;
+4. members left without a parent are the roots of the trees. One root: it is the story's source. Roots
    whose trees are tied by ``common_source`` links share a parent that is not in the corpus: they hang under
    one `HIDDEN` node (the reference pair is exactly that). Trees tied only by a directed link (an article
    that merges two texts) keep their roots as sources, and that link is kept as a second, non-primary edge;
@@ -23,6 +26,7 @@ Everything here is pure: the engine gives the nodes and links, and stores what c
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -233,6 +237,8 @@ def provenance(
         )
         hang(copy, src)
 
+    _join_wire_trees(nodes, inside, parent, via, root_of, hang)
+
     tree = {k: root_of(k) for k in ids}
     roots = sorted({tree[k] for k in ids})
     best_share: dict[str, float] = {}  # the largest share of each member's words found in another member
@@ -321,6 +327,88 @@ def provenance(
     first = [m for m in members if m.id == root]
     rest = sorted((m for m in members if m.id != root), key=lambda m: order(m.id))
     return Provenance(root, bool(hidden), tuple(first + rest), tuple(edges), agency)
+
+
+def _wired(node: Node) -> bool:
+    """Whether ``node`` is published by a wire agency."""
+    return node.wire is not None
+
+
+def _may_run(paper: Node, wire: Node) -> bool:
+    """Whether ``paper`` may run the text of the wire agency of ``wire``: it names no agency, or names that
+    one (a paper crediting another agency took its text from there)."""
+    named = {a.lower() for a in paper.agencies}
+    return not named or (wire.wire or "").lower() in named
+
+
+def _join_wire_trees(
+    nodes: Mapping[str, Node],
+    inside: Sequence[Link],
+    parent: dict[str, str],
+    via: dict[str, tuple[float, float, Link | tuple[Evidence, ...]]],
+    root_of: Callable[[str], str],
+    hang: Callable[[str, str], None],
+) -> None:
+    """Step 3 of `provenance`: trees rooted at a paper's text (not a wire agency's) that are tied by a link to
+    a tree rooted at a wire text join that tree, their root under the nearest wire text above the member
+    they are tied to (that member itself when it is one). Ties are taken strongest first (confidence, then
+    the larger containment, then ids), and a tree that joins brings its own ties along.
+
+    Why: papers run wire copy, rarely the reverse. A paper's text with no parent that shares text with the
+    wire's copies (or with the wire text, weakly) is a paper that ran the same wire text, the direction
+    between two papers' versions of one wire story being the weakest evidence there is (their dates are
+    equal, and each kept and cut its own parts). Without this such a paper is left as a second source of
+    the story, or its siblings as copies of it.
+    """
+    tops = {root_of(k) for k in nodes}
+    if not any(_wired(nodes[r]) for r in tops) or all(_wired(nodes[r]) for r in tops):
+        return
+    members: dict[str, list[str]] = {}
+    for k in sorted(nodes):
+        members.setdefault(root_of(k), []).append(k)
+    links_of: dict[str, list[Link]] = {}
+    pair: dict[tuple[str, str], Link] = {}
+    for ln in inside:
+        links_of.setdefault(ln.a, []).append(ln)
+        links_of.setdefault(ln.b, []).append(ln)
+        pair[(ln.a, ln.b)] = ln
+    # (-confidence, -containment, a, b, link): a pair is there once, so the link itself is never compared
+    ties: list[tuple[float, float, str, str, Link]] = []
+
+    def offer(ln: Link) -> None:
+        if _wired(nodes[root_of(ln.a)]) != _wired(nodes[root_of(ln.b)]):
+            heapq.heappush(ties, (-ln.confidence, -max(ln.containment_a, ln.containment_b), ln.a, ln.b, ln))
+
+    for ln in inside:
+        offer(ln)
+    while ties:
+        *_, ln = heapq.heappop(ties)
+        if _wired(nodes[root_of(ln.a)]) == _wired(nodes[root_of(ln.b)]):
+            continue  # the paper's tree joined by a stronger tie
+        anchor, other = (ln.a, ln.b) if _wired(nodes[root_of(ln.a)]) else (ln.b, ln.a)
+        src = anchor
+        while not _wired(nodes[src]):
+            src = parent[src]  # every member of a wire-rooted tree but its root has a parent
+        copy = root_of(other)
+        if not _may_run(nodes[copy], nodes[src]):
+            continue  # it names another agency: its text came from there, not from this wire text
+        direct = pair.get((min(copy, src), max(copy, src)))
+        cont = 0.0 if direct is None else direct.containment_a if direct.a == copy else direct.containment_b
+        outlet = nodes[src].outlet or "a wire agency"
+        detail = (
+            f"{copy} is a paper's text with no source in the story, tied to {anchor} ({ln.verdict}, "
+            f"{_pct(ln.containment_a)} and {_pct(ln.containment_b)} of {ln.a} and {ln.b}'s words found in each "
+            f"other), which runs the text of {src}, published by {outlet}: papers run wire copy, so {copy} is "
+            f"placed under {src}"
+        )
+        parent[copy] = src
+        via[copy] = (0.5, cont, (Evidence("ran_wire", "common_source", 0.5, detail),))
+        joined = members.pop(copy)
+        hang(copy, src)
+        members[root_of(src)].extend(joined)
+        for k in joined:
+            for tie in links_of.get(k, ()):
+                offer(tie)
 
 
 def alias_member(node: Node, holder: str, *, credits_source: bool, uncredited: bool) -> StoryMember:

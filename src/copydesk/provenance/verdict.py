@@ -3,7 +3,9 @@
 The verdict weighs independent pieces of evidence, each favouring one verdict with a weight in [0, 1]:
 
 - shared text (containment): below the engine's decision threshold the pair is ``unrelated``;
-- dates: the earlier article is the source;
+- dates: the earlier article is the source; when both sides carry a wire transmission time (the takes and
+  versions of a wire story are sent hours apart on one day, a substitute or night lead after what it
+  replaces), the earlier time, even on the same day;
 - containment asymmetry: a copy is the source plus edits, so the side whose words come more from the other
   is the copy (at half weight when that side is a wire text and the other is not: papers run several parts
   of a wire story in one article);
@@ -13,9 +15,10 @@ The verdict weighs independent pieces of evidence, each favouring one verdict wi
 - material in both directions: when each side has text the other lacks, inside shared sentences as well as
   whole sentences, neither can be the plain source of the other.
 
-The winner is the verdict with the most weight; its confidence is its share of all the weight plus a fixed
-0.5 of doubt (so one weak piece of evidence alone is not a confident verdict), scaled down when the shared
-text is thin.
+The winner is the verdict with the most weight; its raw confidence is its share of all the weight plus a
+fixed 0.5 of doubt (so one weak piece of evidence alone is not a confident verdict), scaled down when the
+shared text is thin. The confidence given is that raw share mapped to a probability of being right
+(`copydesk.provenance.calibration`, fitted on labelled pairs), unless ``calibrated=False`` is asked.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ import numpy as np
 import numpy.typing as npt
 
 from copydesk.model import Evidence, Side, Verdict
+from copydesk.provenance.calibration import calibrate, calibrate_many
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +44,7 @@ class SideSignals:
     agencies: wire agencies this side credits. origins: sites it says it was "originally published by".
     own_names: names this side goes by (its outlet, its byline agency, its site), lower case.
     wire: the wire agency that publishes this side (its outlet is an agency), else None.
+    sent: when this side was sent, from its wire transmission header (see `copydesk.text.wire`), else None.
     """
 
     words: int
@@ -51,6 +56,7 @@ class SideSignals:
     origins: frozenset[str] = field(default_factory=frozenset)
     own_names: frozenset[str] = field(default_factory=frozenset)
     wire: str | None = None
+    sent: dt.datetime | None = None
 
 
 # Pseudo-weight of "no evidence either way" in the confidence (see `verdict`).
@@ -125,8 +131,10 @@ def verdict(
     shared_words: int,
     related_containment: float,
     min_shared_words: int,
+    calibrated: bool = True,
 ) -> tuple[Verdict, float, list[Evidence]]:
-    """The verdict, its confidence in [0, 1], and the evidence behind it (strongest first)."""
+    """The verdict, its confidence in [0, 1] (a probability of being right, or the raw share of the weight
+    with ``calibrated=False``), and the evidence behind it (strongest first)."""
     top = max(a.containment, b.containment)
     reuse = (
         f"{_pct(a.containment)} of A's words are found in B; {_pct(b.containment)} of B's words are found in A "
@@ -154,8 +162,20 @@ def verdict(
             weight *= _WIRE_INSIDE
             detail += f", though {copy.upper()} is a wire text, which papers run several of in one article"
         evidence.append(Evidence("asymmetry", _copy_of(copy), weight, detail))
-    if a.date is not None and b.date is not None and a.date != b.date:
-        later: Side = "a" if a.date > b.date else "b"
+    if a.sent is not None and b.sent is not None:
+        if a.sent != b.sent:
+            later: Side = "a" if a.sent > b.sent else "b"
+            evidence.append(
+                Evidence(
+                    "sent",
+                    _copy_of(later),
+                    0.8,
+                    f"A was sent at {a.sent:%H:%M} on {a.sent.date().isoformat()}, B at {b.sent:%H:%M} on "
+                    f"{b.sent.date().isoformat()} (their transmission headers): the earlier one came first",
+                )
+            )
+    elif a.date is not None and b.date is not None and a.date != b.date:
+        later = "a" if a.date > b.date else "b"
         evidence.append(
             Evidence(
                 "date",
@@ -216,11 +236,22 @@ def verdict(
     strength = min(1.0, top / (2 * related_containment)) if related_containment else 1.0
     # `_DOUBT` is weight on no verdict: a lone weak piece of evidence is not a confident verdict.
     confidence = (weights[best] / (total + _DOUBT)) * (0.5 + 0.5 * strength)
+    if calibrated:
+        confidence = calibrate(best, confidence)
     evidence.sort(key=lambda e: -e.weight)
     # The shared text itself comes first: it is why the pair is related at all. It weighs nothing in the
     # choice between the three related verdicts.
     evidence.insert(0, Evidence("containment", best, strength, reuse))
     return best, confidence, evidence
+
+
+_EPOCH = dt.datetime(1970, 1, 1)
+
+
+def _seconds(sent: dt.datetime | None) -> float:
+    """A transmission time as seconds on one naive clock (no time zone: `datetime.timestamp` would read it
+    in the local one), NaN when there is none."""
+    return np.nan if sent is None else (sent - _EPOCH).total_seconds()
 
 
 _VERDICTS: tuple[Verdict, ...] = ("a_from_b", "b_from_a", "common_source", "unrelated")
@@ -235,6 +266,7 @@ def verdict_many(
     *,
     related_containment: float,
     min_shared_words: int,
+    calibrated: bool = True,
 ) -> tuple[list[Verdict], npt.NDArray[np.float64]]:
     """`verdict` for many pairs (``a[p]``, ``b[p]``, with the containments given here rather than the
     signals'): the verdicts and confidences, the same floats `verdict` computes, without the evidence (ask
@@ -263,9 +295,13 @@ def verdict_many(
     w_ba += np.where(asym & (gap <= 0), weight, 0.0)
     da = np.fromiter((s.date.toordinal() if s.date else -1 for s in a), dtype=np.int64, count=count)
     db = np.fromiter((s.date.toordinal() if s.date else -1 for s in b), dtype=np.int64, count=count)
-    dated = (da >= 0) & (db >= 0) & (da != db)
-    w_ab += np.where(dated & (da > db), 0.8, 0.0)
-    w_ba += np.where(dated & (da < db), 0.8, 0.0)
+    # both sent (a transmission time): the times decide, as in `verdict`; else the dates
+    sa = np.fromiter((_seconds(s.sent) for s in a), dtype=np.float64, count=count)
+    sb = np.fromiter((_seconds(s.sent) for s in b), dtype=np.float64, count=count)
+    timed = ~np.isnan(sa) & ~np.isnan(sb)
+    dated = ~timed & (da >= 0) & (db >= 0) & (da != db)
+    w_ab += np.where((dated & (da > db)) | (timed & (sa > sb)), 0.8, 0.0)
+    w_ba += np.where((dated & (da < db)) | (timed & (sa < sb)), 0.8, 0.0)
     w_ba += np.where(wa & ~wb, 0.8, 0.0)  # A is the agency: B is the copy
     w_ab += np.where(wb & ~wa, 0.8, 0.0)
     total = w_ab + w_ba + w_cs
@@ -283,6 +319,8 @@ def verdict_many(
         confidence = np.where(unrelated, np.minimum(1.0, 0.5 + 0.5 * np.maximum(margin, 0.0)), confidence)
         code[unrelated] = 3
     verdicts = [_VERDICTS[c] for c in code.tolist()]
+    if calibrated:
+        confidence = calibrate_many(verdicts, confidence)
     for p in range(count):
         x, y = a[p], b[p]
         if x.agencies or x.origins or y.agencies or y.origins or min(x.inserted_words, y.inserted_words) >= 3:
@@ -292,6 +330,7 @@ def verdict_many(
                 shared_words=int(shared[p]),
                 related_containment=rc,
                 min_shared_words=min_shared_words,
+                calibrated=calibrated,
             )
             verdicts[p] = v
             confidence[p] = conf

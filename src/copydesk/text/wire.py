@@ -62,6 +62,15 @@ class WireHeader:
     end: int
 
     @property
+    def sent(self) -> dt.datetime | None:
+        """When the part was sent: the header's date and time (naive, the agency's clock), or None when the
+        time is no time of day."""
+        hours, minutes = (int(x) for x in self.time.split(":"))
+        if hours > 23 or minutes > 59:
+            return None
+        return dt.datetime.combine(self.date, dt.time(hours, minutes))
+
+    @property
     def story_key(self) -> str:
         """The date and the slug's words but version words, lower case: equal for the takes and versions of
         one wire story ("2000-03-01 courts burstein")."""

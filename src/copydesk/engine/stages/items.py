@@ -35,13 +35,14 @@ class Item:
 
 def item_of(body: Body) -> Item:
     art = body.article
+    header = wire_header(art.text)
     return Item(
         dataclasses.replace(art, text="", body_start=0, meta={}),
         body.shingles,
         body.words,
         body.credits,
-        side_signals(art, body.credits, body.words, 0.0, 0, 0),
-        wire_header(art.text),
+        side_signals(art, body.credits, body.words, 0.0, 0, 0, sent=None if header is None else header.sent),
+        header,
     )
 
 
