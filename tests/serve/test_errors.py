@@ -73,6 +73,12 @@ def test_413_without_a_content_length(writer: TestClient) -> None:
 def test_422_invalid_fields(reader: TestClient, writer: TestClient) -> None:
     assert "limit" in error(reader.post("/api/find", json={"text": "x", "limit": 0}), 422)
     assert "exactly one" in error(reader.post("/api/find", json={"text": "x", "id": "y"}), 422)
+    # what pydantic would coerce (0.0 to 1970-01-01, false to 0): refused, as the schema says
+    assert "date" in error(reader.post("/api/find", json={"text": "x", "date": 0.0}), 422)
+    assert "min_containment" in error(
+        reader.post("/api/find", json={"text": "x", "min_containment": False}), 422
+    )
+    assert "limit" in error(reader.post("/api/find", json={"text": "x", "limit": True}), 422)
     error(reader.post("/api/find", content=b"{not json", headers={"content-type": "application/json"}), 422)
     assert "since" in error(reader.get("/api/stories", params={"since": "yesterday"}), 422)
     assert "until" in error(reader.get("/api/stories", params={"until": "2024-13-45"}), 422)

@@ -6,7 +6,7 @@ import datetime as dt
 import hashlib
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic.json_schema import SkipJsonSchema
 
 from copydesk.model import Article
@@ -30,6 +30,14 @@ class Query(BaseModel):
     date: dt.date | None = None
     outlet: str | None = None
 
+    @field_validator("date", mode="before")
+    @classmethod
+    def _date_as_written(cls, value: object) -> object:
+        """A date is an ISO 8601 string, as the schema says (pydantic would take 0.0 for 1970-01-01)."""
+        if value is not None and not isinstance(value, str | dt.date):
+            raise ValueError("date must be a string YYYY-MM-DD")
+        return value
+
     @model_validator(mode="after")
     def _one_source(self) -> Query:
         given = [name for name in ("id", "text", "url") if getattr(self, name) is not None]
@@ -48,6 +56,14 @@ class FindIn(Query):
     min_containment: float | None = Field(
         None, ge=0, le=1, description="keep hits whose larger containment reaches this (default 0.2)"
     )
+
+    @field_validator("limit", "min_containment", mode="before")
+    @classmethod
+    def _number_not_bool(cls, value: object) -> object:
+        """A number, not true or false (which pydantic would take for 1 and 0)."""
+        if isinstance(value, bool):
+            raise ValueError("must be a number, not true or false")
+        return value
 
 
 class CompareIn(BaseModel):
