@@ -32,7 +32,11 @@ class SentenceInfo:
 
 @dataclass(frozen=True, slots=True)
 class Analysis:
-    """An analysed text. ``body_*`` hold the words of the non-boilerplate sentences, in reading order."""
+    """An analysed text. ``body_*`` hold the words of the non-boilerplate sentences, in reading order.
+
+    chars: whether the text is read in characters (see `copydesk.text.script`; its shingles are wider, see
+        `copydesk.sketch.shingle.shingle_width`).
+    """
 
     text: str
     sentences: list[SentenceInfo]
@@ -41,6 +45,7 @@ class Analysis:
     body_starts: I64
     body_ends: I64
     body_index: I64
+    chars: bool = False
 
 
 def analyze(text: str, *, start: int = 0) -> Analysis:
@@ -81,4 +86,5 @@ def analyze_parts(text: str, start: int, paras: list[Paragraph], credits: list[C
         body_starts=tokens.starts[idx] if len(idx) else np.empty(0, dtype=np.int64),
         body_ends=tokens.ends[idx] if len(idx) else np.empty(0, dtype=np.int64),
         body_index=idx,
+        chars=tokens.chars,
     )
