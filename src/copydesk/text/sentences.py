@@ -22,11 +22,13 @@ _ABBREVIATIONS = frozenset(
 _BOUNDARY = re.compile(r"""(?<=[.!?…])['"’”)\]]*\s+(?=['"‘“(\[]*[A-Z0-9À-Ý])""")
 # Chinese and Japanese end a sentence with a full-width full stop, exclamation or question mark, closing
 # brackets and quotes after it staying with the sentence, and no space before the next one (which has no
-# capital to show it). The boundary is the empty place after them; spaces there are skipped.
+# capital to show it). The boundary is the empty place after them; spaces there are skipped. A quotation
+# closed after its stop and followed by hiragana goes on (Japanese 「また来たい！」と言った: "she said").
 _CJK_STOPS = "。！？"
 _CJK_CLOSERS = "」』）】》〉”’\"')"
 _CJK_BOUNDARY = re.compile(
-    rf"(?:(?<=[{_CJK_STOPS}])|(?<=[{_CJK_STOPS}][{_CJK_CLOSERS}]))\s*(?=[^\s{_CJK_STOPS}{_CJK_CLOSERS}])"
+    rf"(?:(?<=[{_CJK_STOPS}])|(?<=[{_CJK_STOPS}][{_CJK_CLOSERS}])(?![\u3041-\u309f]))"
+    rf"\s*(?=[^\s{_CJK_STOPS}{_CJK_CLOSERS}])"
 )
 _TRIM = " \t\r\n\x0b\x0c\x19<|"
 _TERMINAL = frozenset(".!?…'\"’”)]:" + _CJK_STOPS + _CJK_CLOSERS)

@@ -16,9 +16,11 @@ from copydesk.text.script import SPACELESS_LETTERS, THAI_MARKS, spaceless
 WORD = re.compile(r"\w+(?:['.]\w+)*")
 _WORD_SPLIT = re.compile(r"(\w+(?:['.]\w+)*)")
 # A word of a text read in characters (`copydesk.text.script`): one letter of a spaceless script with the
-# marks written on it, or else a word as above made of the other word characters.
+# marks written on it, or else a word as above made of the other word characters. Thai's sara am (U+0E33)
+# folds (NFKC) to a mark and a vowel letter (U+0E4D U+0E32); the two stay with the letter before them, so
+# that no two words share the one original character.
 _OTHER = rf"[^\W{SPACELESS_LETTERS}]"
-CHAR_WORD = re.compile(rf"[{SPACELESS_LETTERS}][{THAI_MARKS}]*|{_OTHER}+(?:['.]{_OTHER}+)*")
+CHAR_WORD = re.compile(rf"[{SPACELESS_LETTERS}](?:\u0e4d\u0e32|[{THAI_MARKS}])*|{_OTHER}+(?:['.]{_OTHER}+)*")
 _CHAR_SPLIT = re.compile(f"({CHAR_WORD.pattern})")
 
 
