@@ -48,21 +48,24 @@ class Analysis:
     chars: bool = False
 
 
-def analyze(text: str, *, start: int = 0) -> Analysis:
+def analyze(text: str, *, start: int = 0, chars: bool | None = None) -> Analysis:
     """Analyse ``text[start:]`` (``start`` skips a header line); every offset points into ``text``.
 
     body_index: the body words' numbers among all the words of ``text[start:]`` (as `tokenize` lists them).
+    chars: read the text in characters or not; None (the engine's way) decides as `tokenize` does.
     """
     paras = paragraphs(text, start=start)
-    return analyze_parts(text, start, paras, find_credits(text, start=start))
+    return analyze_parts(text, start, paras, find_credits(text, start=start), chars=chars)
 
 
-def analyze_parts(text: str, start: int, paras: list[Paragraph], credits: list[CreditSpan]) -> Analysis:
+def analyze_parts(
+    text: str, start: int, paras: list[Paragraph], credits: list[CreditSpan], *, chars: bool | None = None
+) -> Analysis:
     """`analyze` from its first two steps, ``paragraphs(text, start=start)`` and ``find_credits(text,
     start=start)``, already done."""
     spans = sentences(text, start=start, paras=paras)
     kinds = boilerplate_kinds(text, paras, spans, credits)
-    tokens = tokenize(text, start=start)
+    tokens = tokenize(text, start=start, chars=chars)
     lo = np.searchsorted(tokens.starts, [s.start for s in spans], side="left")
     hi = np.searchsorted(tokens.starts, [s.end for s in spans], side="left")
     infos: list[SentenceInfo] = []
