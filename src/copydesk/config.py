@@ -16,7 +16,8 @@ def _unit(name: str, value: float) -> None:
 class CompareConfig:
     """Settings of `compare`.
 
-    shingle_size: words per shingle (n-gram) for Jaccard and containment, >= 1.
+    shingle_size: words per shingle (n-gram) for Jaccard and containment, >= 1; a text read in characters
+        (Chinese, Japanese, Thai) has ``2 * shingle_size - 1`` characters per shingle instead.
     related_containment: the engine's decision: two articles share reused text when at least this share of
         the words of one of them lies in shingles found in the other (and `min_shared_words` are shared).
     min_shared_words: fewest words in shared shingles for a pair to count as related (guards tiny texts).
@@ -53,7 +54,8 @@ class IndexConfig:
     """Settings of the corpus index (`copydesk add` / `find`). Changing them needs a new index file.
 
     shingle_size: words per shingle for the index's fingerprints (longer than `compare`'s, so that common
-        phrases do not make candidates), in [1, 64].
+        phrases do not make candidates), in [1, 64]; ``2 * shingle_size - 1`` characters for a text read in
+        characters (Chinese, Japanese, Thai).
     num_perm: MinHash permutations per article signature (a multiple of ``bands``), in [1, 8192].
     bands: LSH bands; two articles become candidates when one band of their signatures is equal. With
         ``num_perm / bands`` rows per band, the Jaccard at which half the pairs are found is about

@@ -237,6 +237,8 @@ class Comparison:
     jaccard: shared shingles over all shingles of the two bodies, in [0, 1].
     containment_a_in_b: share of side a's body words that lie in shingles also found in side b, in [0, 1].
     containment_b_in_a: the same for side b.
+    shingle_size: words per shingle of the figures: the configured size, or its character width
+        (`copydesk.sketch.shingle.shingle_width`) when both texts are read in characters.
     shared_a, shared_b: the ``[start, end)`` spans of each side's words that lie in shared shingles (the words
         counted by the containment figures), merged where consecutive.
     confidence: how sure the verdict is, in [0, 1].

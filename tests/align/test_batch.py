@@ -58,3 +58,40 @@ def test_covered_words_counts_each_text_to_its_end() -> None:
     got = covered_words(hits, np.array([5, 1]), np.array([8, 2]), N)
     assert got.tolist() == [8, 2]
     assert covered_words(np.zeros(0, dtype=bool), np.array([0]), np.array([0]), N).tolist() == [0]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from([3, 5, 9]), st.lists(st.integers(0, 6), max_size=30)),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_covered_words_with_a_width_per_text_equals_coverage(texts: list[tuple[int, list[int]]]) -> None:
+    # Texts read in characters have wider shingles than those read in words: one width per text.
+    hits_all, lengths, words, widths, want = [], [], [], [], []
+    for n, ids in texts:
+        sh = shingles(np.asarray([i * 0x9E3779B97F4A7C15 % 2**64 + 1 for i in ids], dtype=np.uint64), n)
+        hit = (sh % np.uint64(3)) == 0
+        hits_all.append(hit)
+        lengths.append(len(sh))
+        words.append(len(ids))
+        widths.append(n)
+        want.append(int(coverage(sh, np.unique(sh[hit]), n, len(ids)).sum()))
+    got = covered_words(
+        np.concatenate(hits_all), np.asarray(lengths), np.asarray(words), np.asarray(widths, dtype=np.int64)
+    )
+    assert got.tolist() == want
+
+
+def test_shared_words_with_widths_per_text() -> None:
+    a = shingles(np.arange(1, 21, dtype=np.uint64), 5)
+    b = shingles(np.concatenate((np.arange(1, 11), np.arange(50, 60))).astype(np.uint64), 5)
+    c = shingles(np.arange(1, 21, dtype=np.uint64), 3)
+    got_c, got_o = SharedCounter(3).shared_words(
+        [a], [20], [0, 0], [b, c], [20, 20], centre_sizes=[5], other_sizes=[5, 3]
+    )
+    assert got_c.tolist() == [int(coverage(a, np.unique(b), 5, 20).sum()), 0]
+    assert got_o.tolist() == [int(coverage(b, np.unique(a), 5, 20).sum()), 0]
+    assert got_c.tolist()[0] == 10

@@ -46,7 +46,7 @@ def _agree(query: Article, others: list[Article]) -> None:
         assert fig.containment_query[i] == ov.containment_a
         assert fig.containment_candidate[i] == ov.containment_b
         assert fig.shared_words[i] == ov.shared_words
-        got = passages(pq, cand, shingle_size=n, min_words=CFG.min_passage_words)
+        got = passages(pq, cand, min_words=CFG.min_passage_words)
         assert got == ov.passages
 
 

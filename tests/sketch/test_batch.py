@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import gzip
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -11,18 +12,27 @@ from hypothesis import strategies as st
 import copydesk.sketch.batch as batch_module
 from copydesk.config import IndexConfig
 from copydesk.model import Fingerprints
-from copydesk.sketch.batch import BatchFingerprints, fingerprint_arrays, fingerprint_batch, shingles_batch
+from copydesk.sketch.batch import (
+    BatchFingerprints,
+    fingerprint_arrays,
+    fingerprint_batch,
+    shingles_batch,
+    shingles_read,
+)
 from copydesk.sketch.reference import fingerprint_reference
-from copydesk.sketch.shingle import shingles, word_hashes
-from copydesk.sketch.words import word_hashes_batch
+from copydesk.sketch.shingle import shingle_width, shingles, word_hashes
+from copydesk.sketch.words import word_hashes_batch, word_hashes_read
 from copydesk.text.tokens import tokenize
 
 CONFIG = IndexConfig(shingle_size=3, num_perm=16, bands=4, winnow_window=4, seed=7)
 
 # Characters that exercise the tokenizer: word characters, the joiners ' and . (and ` folded to '), separators, typographic
 # quotes and dashes, exotic spaces, accents (precomposed and combining), Cyrillic, Greek final sigma,
-# a dotted capital I (lower-casing lengthens it), a ligature (NFKC), CJK, an emoji and a lone surrogate.
-ALPHABET = list("abcAB z09_'.`-,\n\t") + list("’‘“”—–\u00a0\u2009éÉñ\u0301Кыїв ΣΟ İﬁ漢字🙂\ud800")
+# a dotted capital I (lower-casing lengthens it), a ligature (NFKC), CJK, an emoji and a lone surrogate;
+# kana, Thai letters, marks and sara am (NFKC splits it), so that texts read in characters come up.
+ALPHABET = list("abcAB z09_'.`-,\n\t") + list(
+    "’‘“”—–\u00a0\u2009éÉñ\u0301Кыїв ΣΟ İﬁ漢字🙂\ud800かナกม\u0e34\u0e48\u0e33。"
+)
 texts = st.text(alphabet=st.sampled_from(ALPHABET), max_size=60)
 
 
@@ -203,3 +213,24 @@ def test_reuters_sample_equals_reference() -> None:
     config = IndexConfig()
     for text, fp in zip(docs, fingerprint_batch(docs, config=config), strict=True):
         assert _same(fp, fingerprint_reference(text, config=config))
+
+
+SPACELESS = Path(__file__).resolve().parents[1] / "data" / "spaceless"
+
+
+def test_texts_read_in_characters_in_a_mixed_batch_equal_reference() -> None:
+    texts = [p.read_text(encoding="utf-8") for p in sorted(SPACELESS.glob("*.txt"))]
+    latin = ["A plain English line of text, with words.", "café au lait"] * 5
+    batch = [t for pair in zip(texts, latin[: len(texts)], strict=True) for t in pair]
+    hashes, offsets, chars = word_hashes_read(batch)
+    assert chars.tolist() == [True, False] * len(texts)
+    for i, text in enumerate(batch):
+        tokens = tokenize(text)
+        assert np.array_equal(hashes[offsets[i] : offsets[i + 1]], word_hashes(tokens.words))
+        assert tokens.chars == chars[i]
+    sh, sh_off = shingles_read(hashes, offsets, n=CONFIG.shingle_size, chars=chars)
+    for i in range(len(batch)):
+        n = shingle_width(CONFIG.shingle_size, chars=bool(chars[i]))
+        assert np.array_equal(sh[sh_off[i] : sh_off[i + 1]], shingles(hashes[offsets[i] : offsets[i + 1]], n))
+    for text, fp in zip(batch, fingerprint_batch(batch, config=CONFIG), strict=True):
+        assert _same(fp, fingerprint_reference(text, config=CONFIG))

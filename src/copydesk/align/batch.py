@@ -23,17 +23,20 @@ U64 = npt.NDArray[np.uint64]
 I64 = npt.NDArray[np.int64]
 
 
-def covered_words(hits: npt.NDArray[np.bool_], lengths: I64, words: I64, n: int) -> I64:
+def covered_words(hits: npt.NDArray[np.bool_], lengths: I64, words: I64, n: int | I64) -> I64:
     """Per text, how many of its words lie in at least one hit shingle.
 
     ``hits`` holds the shingle positions of several texts end to end (text ``q`` has ``lengths[q]``
     shingles and ``words[q]`` words); a hit at position ``s`` covers words ``s .. s + n - 1`` that exist.
     Each text is laid out with ``n - 1`` spare places after it, the hits are widened by ``n - 1`` places
     (three shifts and ORs for n = 4, ...), and each text's first ``words`` places are counted.
+    ``n``: one width for all texts, or one per text (texts read in characters have wider shingles).
     """
     k = len(lengths)
     if k == 0:
         return np.zeros(0, dtype=np.int64)
+    if not isinstance(n, int):
+        return _covered_words_each(hits, lengths, words, np.asarray(n, dtype=np.int64))
     width = lengths + (n - 1)
     size = int(width.sum())
     starts = np.cumsum(width) - width
@@ -44,6 +47,28 @@ def covered_words(hits: npt.NDArray[np.bool_], lengths: I64, words: I64, n: int)
     covered = spread.copy()
     for d in range(1, n):
         covered[d:] |= spread[:-d]
+    total = np.zeros(size + 1, dtype=np.int64)
+    np.cumsum(covered, out=total[1:])
+    ends = starts + np.minimum(words, width)
+    return np.asarray(total[ends] - total[starts], dtype=np.int64)
+
+
+def _covered_words_each(hits: npt.NDArray[np.bool_], lengths: I64, words: I64, n: I64) -> I64:
+    """`covered_words` with a width ``n[q]`` per text: laid out with the widest's spare places, a hit
+    widened by ``d`` places only where its own text's width exceeds ``d``."""
+    k = len(lengths)
+    most = int(n.max())
+    width = lengths + (most - 1)
+    size = int(width.sum())
+    starts = np.cumsum(width) - width
+    spread = np.zeros(size, dtype=bool)
+    if len(hits):
+        owner = np.repeat(np.arange(k, dtype=np.int64), lengths)
+        spread[np.arange(len(hits), dtype=np.int64) + owner * (most - 1)] = hits
+    own_n = np.repeat(n, width)
+    covered = spread.copy()
+    for d in range(1, most):
+        covered[d:] |= spread[:-d] & (own_n[:-d] > d)
     total = np.zeros(size + 1, dtype=np.int64)
     np.cumsum(covered, out=total[1:])
     ends = starts + np.minimum(words, width)
@@ -121,10 +146,16 @@ class SharedCounter:
         centre_of: Sequence[int],
         others: Sequence[U64],
         other_words: Sequence[int],
+        *,
+        centre_sizes: Sequence[int] | None = None,
+        other_sizes: Sequence[int] | None = None,
     ) -> tuple[I64, I64]:
         """For each pair ``p`` (``centres[centre_of[p]]``, ``others[p]``): the words of the centre lying in
         a shingle the other has, and the words of the other lying in a shingle the centre has: exactly
-        ``coverage(...).sum()`` of each side."""
+        ``coverage(...).sum()`` of each side.
+
+        centre_sizes, other_sizes: each text's shingle width when they are not all ``n`` (texts read in
+        characters: `copydesk.sketch.shingle.shingle_width`)."""
         count = len(others)
         if count == 0:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
@@ -154,7 +185,8 @@ class SharedCounter:
         o_all = (np.concatenate(others) if count > 1 else np.asarray(others[0])).view(np.int64)
         o_slot = self._place(o_all, np.repeat(which + base, o_len), aside)
         hit = o_slot >= 0
-        shared_other = covered_words(hit, o_len, np.asarray(other_words, dtype=np.int64), n)
+        o_n: int | I64 = n if other_sizes is None else np.asarray(other_sizes, dtype=np.int64)
+        shared_other = covered_words(hit, o_len, np.asarray(other_words, dtype=np.int64), o_n)
         # the centre's side: mark, per pair, the centre places the other has; read them in centre order
         p_len = c_len[which]
         p_start = np.cumsum(p_len) - p_len
@@ -168,5 +200,6 @@ class SharedCounter:
         own = np.arange(total, dtype=np.int64) - shift  # c_first + k
         centre_hits = mark[c_slot[own] + shift]
         c_words = np.asarray(centre_words, dtype=np.int64)[which]
-        shared_centre = covered_words(centre_hits, p_len, c_words, n)
+        c_n: int | I64 = n if centre_sizes is None else np.asarray(centre_sizes, dtype=np.int64)[which]
+        shared_centre = covered_words(centre_hits, p_len, c_words, c_n)
         return shared_centre, shared_other

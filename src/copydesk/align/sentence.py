@@ -8,6 +8,7 @@ pair is typed: ``verbatim`` (same words in the same order, after folding quotes,
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -16,6 +17,10 @@ from typing import Literal
 from rapidfuzz.distance import Indel
 
 from copydesk.align.stopwords import STOPWORDS
+from copydesk.text.script import SPACELESS_LETTERS, THAI_MARKS
+
+# A word of a text read in characters: one letter of a spaceless script and the marks written on it.
+_ONE_CHAR = re.compile(f"[{SPACELESS_LETTERS}][{THAI_MARKS}]*")
 
 PairLabel = Literal["verbatim", "edited", "rewritten", "moved"]
 
@@ -44,7 +49,17 @@ class Pair:
 
 
 def content_words(words: Sequence[str]) -> set[str]:
-    return {w for w in words if w not in STOPWORDS and (len(w) > 1 or w.isdigit())}
+    """The words that carry content: not stop words, and longer than one letter (digits count).
+
+    A text read in characters (`copydesk.text.script`) has a character for a word, too common alone to
+    tell two sentences apart: there each pair of neighbouring characters stands for a content word.
+    """
+    out = {w for w in words if w not in STOPWORDS and (len(w) > 1 or w.isdigit())}
+    chars = [_ONE_CHAR.fullmatch(w) is not None for w in words]
+    for k in range(1, len(words)):
+        if chars[k - 1] and chars[k]:
+            out.add(words[k - 1] + words[k])
+    return out
 
 
 def _in_order(points: list[tuple[int, int, int]]) -> set[int]:

@@ -181,6 +181,7 @@ def item_json(item: Item) -> str:
             "credits": [[c.kind, c.name, c.start, c.end] for c in item.credits],
             "signals": _signals(item.signals),
             "wire": _wire(item.wire),
+            "shingle_size": item.shingle_size,
         },
         ensure_ascii=False,
     )
@@ -197,6 +198,7 @@ def item_from(text: str, shingles: bytes | None) -> Item:
         tuple(CreditSpan(k, n, s, e) for k, n, s, e in d["credits"]),
         _signals_from(d["signals"]),
         _wire_from(d["wire"]),
+        d.get("shingle_size"),
     )
 
 

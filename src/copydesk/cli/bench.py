@@ -10,6 +10,7 @@ import click
 from copydesk.bench import stories
 from copydesk.bench.corpora import check_ecb, check_reuters
 from copydesk.bench.meter import evaluate_meter
+from copydesk.bench.semeval import evaluate_semeval
 from copydesk.bench.speed import compare_speed
 from copydesk.cli.app import cli
 
@@ -72,6 +73,21 @@ def bench_reuters_groups(path: Path, sample: int, seed: int) -> None:
     """Reuters-21578 (documents.jsonl.gz): do the groups of identical bodies each come out as one story,
     and what else does `stories` group? Prints counts, the three largest stories and a random sample."""
     click.echo(json.dumps(check_reuters(path, sample=sample, seed=seed), indent=2, ensure_ascii=False))
+
+
+@bench.command("semeval")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--skip-mt", is_flag=True, help="Leave out the pairs flagged mt_suspect (machine translated).")
+def bench_semeval(path: Path, skip_mt: bool) -> None:
+    """SemEval-2022 Task 8 pairs (pairs.jsonl.gz): how copydesk's containment relates to the annotated
+    similarity, per language pair.
+
+    Prints one JSON object: per language pair, the pairs, those with a text read in characters (Chinese,
+    Japanese, Thai), and Spearman's correlation between the larger containment of each pair and its
+    'overall' rating, the engine's way and with every text read in words. 1 is the most similar rating, so
+    shared text shows as a negative correlation. The task rates same-story similarity, not text reuse.
+    """
+    click.echo(json.dumps(evaluate_semeval(path, skip_mt=skip_mt), indent=2))
 
 
 @bench.command("compare")

@@ -45,7 +45,7 @@ def load_article(arg: str) -> Article:
     type=int,
     default=CompareConfig().shingle_size,
     show_default=True,
-    help="Words per shingle for Jaccard and containment.",
+    help="Words per shingle for Jaccard and containment (2n-1 characters for Chinese, Japanese, Thai).",
 )
 def compare_cmd(a: str, b: str, fmt: str, output: Path | None, shingle_size: int) -> None:
     """Explain how two articles relate: figures, verdict with evidence, and a sentence-by-sentence edit script.

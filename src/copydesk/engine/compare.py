@@ -133,7 +133,8 @@ def compare_prepared(pa: Prepared, pb: Prepared, *, config: CompareConfig) -> Co
     cfg = config
     art_a, art_b = pa.article, pb.article
     an_a, an_b = pa.analysis, pb.analysis
-    n = cfg.shingle_size
+    # The width the figures were computed on: wider when both texts are read in characters.
+    n = pa.shingle_size if pa.shingle_size == pb.shingle_size else cfg.shingle_size
     ov = overlap(pa, pb, config=cfg)
     cov_a, cov_b = ov.covered_a, ov.covered_b
     c_a, c_b = ov.containment_a, ov.containment_b

@@ -300,7 +300,7 @@ class Index:
         rows = self.store.get_layouts(ranked)
         laid = [(a, lay) for a, lay in rows if lay is not None]
         cands = bodies(laid, shingle_size=n)
-        fig = figures(pq.shingles, len(pq.analysis.body_words), cands, shingle_size=n)
+        fig = figures(pq.shingles, len(pq.analysis.body_words), cands, shingle_size=pq.shingle_size)
         # (hit, candidate body or prepared text, shared words); the hits from bodies get their direction
         # once the list is cut to ``limit``: it does not change their order.
         found: list[tuple[Hit, Body | None, Prepared | None, int]] = []
@@ -343,7 +343,7 @@ class Index:
                 if guess == "sibling" and _same_words(pq, cand):
                     guess = "same"
                 hit = dataclasses.replace(hit, direction=guess, confidence=confidence)
-                spans = passages(pq, cand, shingle_size=n, min_words=cfg.min_passage_words)
+                spans = passages(pq, cand, min_words=cfg.min_passage_words)
             else:
                 assert prepared is not None
                 spans = overlap(pq, prepared, config=cfg).passages

@@ -14,7 +14,7 @@ import numpy.typing as npt
 from copydesk.align.passage import coverage, members, shared_runs
 from copydesk.config import CompareConfig
 from copydesk.model import Article, Passage
-from copydesk.sketch.shingle import shingles, word_hashes
+from copydesk.sketch.shingle import shingle_width, shingles, word_hashes
 from copydesk.text.analysis import Analysis, analyze
 
 U64 = npt.NDArray[np.uint64]
@@ -22,12 +22,17 @@ U64 = npt.NDArray[np.uint64]
 
 @dataclass(frozen=True, slots=True)
 class Prepared:
-    """An article analysed once and shingled (body words only), ready to be compared many times."""
+    """An article analysed once and shingled (body words only), ready to be compared many times.
+
+    shingle_size: words per shingle of this article (`copydesk.sketch.shingle.shingle_width` of the
+        configured size: wider for a text read in characters).
+    """
 
     article: Article
     analysis: Analysis
     shingles: U64
     shingle_set: U64
+    shingle_size: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,9 +79,11 @@ def related_many(
 
 
 def prepare(article: Article, *, shingle_size: int) -> Prepared:
+    """Analyse and shingle ``article``; ``shingle_size`` is the configured size (words per shingle)."""
     analysis = analyze(article.text, start=article.body_start)
-    sh = shingles(word_hashes(analysis.body_words), shingle_size)
-    return Prepared(article, analysis, sh, np.unique(sh))
+    n = shingle_width(shingle_size, chars=analysis.chars)
+    sh = shingles(word_hashes(analysis.body_words), n)
+    return Prepared(article, analysis, sh, np.unique(sh), n)
 
 
 def spans(
@@ -93,23 +100,26 @@ def spans(
 
 
 def overlap(a: Prepared, b: Prepared, *, config: CompareConfig, passages: bool = True) -> Overlap:
-    """Jaccard, containment both ways and (unless ``passages`` is False) the shared passages."""
-    n = config.shingle_size
+    """Jaccard, containment both ways and (unless ``passages`` is False) the shared passages.
+
+    Each side's words are covered by its own shingles (``a.shingle_size``, ``b.shingle_size``); sides of
+    different widths (a text read in characters and one read in words) share no shingle.
+    """
     an_a, an_b = a.analysis, b.analysis
     inter = int(members(a.shingle_set, b.shingle_set).sum())
     union = len(a.shingle_set) + len(b.shingle_set) - inter
-    cov_a = coverage(a.shingles, b.shingle_set, n, len(an_a.body_words))
-    cov_b = coverage(b.shingles, a.shingle_set, n, len(an_b.body_words))
+    cov_a = coverage(a.shingles, b.shingle_set, a.shingle_size, len(an_a.body_words))
+    cov_b = coverage(b.shingles, a.shingle_set, b.shingle_size, len(an_b.body_words))
     runs = (
         shared_runs(
             a.shingles,
             b.shingles,
-            n,
+            a.shingle_size,
             a_words=len(an_a.body_words),
             b_words=len(an_b.body_words),
             min_words=config.min_passage_words,
         )
-        if inter and passages
+        if inter and passages and a.shingle_size == b.shingle_size
         else []
     )
     found = tuple(

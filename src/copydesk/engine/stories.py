@@ -159,7 +159,12 @@ def _analysed(article: Article, n: int) -> Body:
     """The `Body` of an article stored without a layout, from its full analysis."""
     p = prepare(article, shingle_size=n)
     return Body(
-        article, BodyLayout(), word_hashes(p.analysis.body_words), p.shingles, tuple(p.analysis.credits)
+        article,
+        BodyLayout(),
+        word_hashes(p.analysis.body_words),
+        p.shingles,
+        tuple(p.analysis.credits),
+        p.shingle_size,
     )
 
 

@@ -20,8 +20,9 @@ import numpy.typing as npt
 from copydesk.align.passage import shared_runs
 from copydesk.engine.overlap import Prepared
 from copydesk.model import Article, BodyLayout, Passage
-from copydesk.sketch.batch import shingles_batch
-from copydesk.sketch.words import word_hashes_batch, word_spans
+from copydesk.sketch.batch import shingles_read
+from copydesk.sketch.shingle import shingle_width
+from copydesk.sketch.words import word_hashes_read, word_spans
 from copydesk.text.boilerplate import CreditSpan
 from copydesk.text.tokens import tokenize
 
@@ -37,13 +38,15 @@ _MAX_PAIR_TABLE = 1 << 24
 @dataclass(frozen=True, slots=True)
 class Body:
     """A candidate ready to verify: its body word hashes and shingles (as `prepare` computes them from its
-    analysis), its credits, and its layout (to find its body words' offsets later)."""
+    analysis, ``shingle_size`` words wide), its credits, and its layout (to find its body words' offsets
+    later)."""
 
     article: Article
     layout: BodyLayout
     hashes: U64
     shingles: U64
     credits: tuple[CreditSpan, ...]
+    shingle_size: int
 
     @property
     def words(self) -> int:
@@ -74,10 +77,13 @@ def _body_mask(words: int, skip: Sequence[tuple[int, int]]) -> npt.NDArray[np.bo
 
 
 def bodies(rows: Sequence[tuple[Article, BodyLayout]], *, shingle_size: int) -> list[Body]:
-    """`Body` of each stored article, from its text and layout."""
+    """`Body` of each stored article, from its text and layout; ``shingle_size`` is the configured size
+    (each body's own is its `shingle_width`)."""
     if not rows:
         return []
-    hashes, offsets = word_hashes_batch([a.text for a, _ in rows], starts=[a.body_start for a, _ in rows])
+    hashes, offsets, chars = word_hashes_read(
+        [a.text for a, _ in rows], starts=[a.body_start for a, _ in rows]
+    )
     bounds = offsets.tolist()
     # The non-body words of all candidates dropped at once, and all shingles in one pass (`shingles_batch`
     # gives each article exactly `shingles` of its words): a call per candidate cost more than the work.
@@ -90,7 +96,8 @@ def bodies(rows: Sequence[tuple[Article, BodyLayout]], *, shingle_size: int) -> 
         np.cumsum(keep, out=running[1:])
         hashes, offsets = hashes[keep], running[offsets]
         bounds = offsets.tolist()
-    sh, sh_offsets = shingles_batch(hashes, offsets, n=shingle_size)
+    sh, sh_offsets = shingles_read(hashes, offsets, n=shingle_size, chars=chars)
+    wide = shingle_width(shingle_size, chars=True)
     s_bounds = sh_offsets.tolist()
     out: list[Body] = []
     for i, (article, layout) in enumerate(rows):
@@ -101,6 +108,7 @@ def bodies(rows: Sequence[tuple[Article, BodyLayout]], *, shingle_size: int) -> 
                 hashes[bounds[i] : bounds[i + 1]],
                 sh[s_bounds[i] : s_bounds[i + 1]],
                 tuple(CreditSpan(k, n, s, e) for k, n, s, e in layout.credits),
+                wide if chars[i] else shingle_size,
             )
         )
     return out
@@ -140,7 +148,8 @@ def _covered(owner: I64, pos: I64, width: I64, words: I64) -> I64:
 
 
 def figures(query: U64, query_words: int, candidates: Sequence[Body], *, shingle_size: int) -> Figures:
-    """`overlap` figures of the query (its body shingles and number of body words) against each candidate."""
+    """`overlap` figures of the query (its body shingles, ``shingle_size`` words wide, and number of body
+    words) against each candidate (each covered by its own ``Body.shingle_size``)."""
     if len(candidates) > FIGURES_CHUNK:
         out = Figures([], [], [], [])
         for first in range(0, len(candidates), FIGURES_CHUNK):
@@ -193,7 +202,8 @@ def figures(query: U64, query_words: int, candidates: Sequence[Body], *, shingle
     inter = np.bincount(pair_owner, minlength=k)
 
     words = np.fromiter((c.words for c in candidates), dtype=np.int64, count=k)
-    width = np.minimum(n, words)
+    sizes = np.fromiter((c.shingle_size for c in candidates), dtype=np.int64, count=k)
+    width = np.minimum(sizes, words)
     local = np.arange(len(flat), dtype=np.int64) - off[:-1][owner]
     cov_c = _covered(owner[hit], local[hit], width, words)
 
@@ -232,8 +242,10 @@ def body_words(body: Body) -> list[str]:
     return [w for w, k in zip(words, keep.tolist(), strict=True) if k]
 
 
-def passages(query: Prepared, body: Body, *, shingle_size: int, min_words: int) -> tuple[Passage, ...]:
+def passages(query: Prepared, body: Body, *, min_words: int) -> tuple[Passage, ...]:
     """The shared passages of `overlap(query, prepare(candidate))`, offsets into each original text."""
+    if query.shingle_size != body.shingle_size:
+        return ()  # one read in characters, the other in words: no shingle in common
     article = body.article
     # The words' offsets: from the character classes for an ASCII body (about five times faster than the
     # regular expression of `tokenize`), from `tokenize` for any other.
@@ -249,7 +261,7 @@ def passages(query: Prepared, body: Body, *, shingle_size: int, min_words: int) 
     runs = shared_runs(
         query.shingles,
         body.shingles,
-        shingle_size,
+        body.shingle_size,
         a_words=len(an.body_words),
         b_words=body.words,
         min_words=min_words,

@@ -22,9 +22,9 @@ import xxhash
 from copydesk.config import IndexConfig
 from copydesk.model import Fingerprints
 from copydesk.sketch.minhash import band_keys, minhash_batch
-from copydesk.sketch.shingle import _MUL, mix64
+from copydesk.sketch.shingle import _MUL, mix64, shingle_width
 from copydesk.sketch.winnow import winnow_batch
-from copydesk.sketch.words import word_hashes_batch
+from copydesk.sketch.words import word_hashes_read
 
 U64 = npt.NDArray[np.uint64]
 I64 = npt.NDArray[np.int64]
@@ -74,6 +74,30 @@ def shingles_batch(hashes: U64, offsets: I64, *, n: int) -> tuple[U64, I64]:
         acc[short_first] = partial
         keep[short_first] = True
         return mix64(acc[keep]), out_offsets
+
+
+def shingles_read(hashes: U64, offsets: I64, *, n: int, chars: npt.NDArray[np.bool_]) -> tuple[U64, I64]:
+    """`shingles_batch` with each article's own width: ``shingle_width(n, chars=chars[i])`` for article
+    ``i`` (``chars`` as `copydesk.sketch.words.word_hashes_read` gives it)."""
+    plain = shingles_batch(hashes, offsets, n=n)
+    if not chars.any():
+        return plain
+    wide, wide_off = shingles_batch(hashes, offsets, n=shingle_width(n, chars=True))
+    plain_sh, plain_off = plain
+    counts = np.where(chars, np.diff(wide_off), np.diff(plain_off))
+    out_off = np.zeros(len(counts) + 1, dtype=np.int64)
+    np.cumsum(counts, out=out_off[1:])
+    pick_plain = np.repeat(~chars, np.diff(plain_off))
+    pick_wide = np.repeat(chars, np.diff(wide_off))
+    # Articles keep their order, so the kept shingles of both, in place, interleave back by article.
+    owner = np.concatenate(
+        (
+            np.repeat(np.arange(len(counts)), np.diff(plain_off))[pick_plain],
+            np.repeat(np.arange(len(counts)), np.diff(wide_off))[pick_wide],
+        )
+    )
+    values = np.concatenate((plain_sh[pick_plain], wide[pick_wide]))
+    return values[np.argsort(owner, kind="stable")], out_off
 
 
 def _chunks(texts: Sequence[str], starts: Sequence[int] | None) -> list[tuple[int, int]]:
@@ -163,8 +187,8 @@ def fingerprint_arrays(
     h = xxhash.xxh3_64_intdigest
     for lo, hi in _chunks(texts, starts):
         chunk_starts = None if starts is None else starts[lo:hi]
-        words, word_off = word_hashes_batch(texts[lo:hi], starts=chunk_starts)
-        sh, sh_off = shingles_batch(words, word_off, n=config.shingle_size)
+        words, word_off, chars = word_hashes_read(texts[lo:hi], starts=chunk_starts)
+        sh, sh_off = shingles_read(words, word_off, n=config.shingle_size, chars=chars)
         signatures = minhash_batch(sh, sh_off, num_perm=config.num_perm, seed=config.seed)
         keys = band_keys(signatures, bands=config.bands)
         passages, pass_off = winnow_batch(sh, sh_off, window=config.winnow_window)

@@ -14,7 +14,7 @@ import xxhash
 from copydesk.config import IndexConfig
 from copydesk.model import Fingerprints
 from copydesk.sketch.minhash import permutations
-from copydesk.sketch.shingle import shingles, word_hashes
+from copydesk.sketch.shingle import shingle_width, shingles, word_hashes
 from copydesk.text.tokens import tokenize
 
 U64 = npt.NDArray[np.uint64]
@@ -87,10 +87,12 @@ def content_hash_reference(hashes: U64) -> int:
 
 def fingerprint_reference(text: str, *, config: IndexConfig, start: int = 0) -> Fingerprints:
     """Fingerprints of the body ``text[start:]``: words from `copydesk.text.tokens.tokenize`, word hashes
-    and shingles from `copydesk.sketch.shingle`, then the reference MinHash, band keys and winnowing."""
-    words = tokenize(text, start=start).words
+    and shingles from `copydesk.sketch.shingle` (`shingle_width` wide), then the reference MinHash, band
+    keys and winnowing."""
+    tokens = tokenize(text, start=start)
+    words = tokens.words
     wh = word_hashes(words)
-    sh = shingles(wh, config.shingle_size)
+    sh = shingles(wh, shingle_width(config.shingle_size, chars=tokens.chars))
     signature = minhash_reference(sh, num_perm=config.num_perm, seed=config.seed)
     return Fingerprints(
         content_hash=content_hash_reference(wh),

@@ -3,6 +3,9 @@
 Each word is hashed once with xxh3-64; the hash of an n-gram combines the word hashes in order with a
 polynomial step and a splitmix64 finish, all in numpy, so shingling costs one small hash per word.
 The hashes are stable across runs, processes and machines (no seed from the interpreter).
+
+A text read in characters (Chinese, Japanese, Thai: see `copydesk.text.script`) has a character for a word,
+and its shingles are `shingle_width` characters wide rather than the configured number of words.
 """
 
 from __future__ import annotations
@@ -27,6 +30,19 @@ def word_hashes(words: Sequence[str]) -> U64:
     hashes = np.fromiter(map(xxhash.xxh3_64_intdigest, encoded), dtype=np.uint64, count=len(distinct))
     where = dict(zip(distinct, range(len(distinct)), strict=True))
     return hashes[np.fromiter(map(where.__getitem__, words), dtype=np.intp, count=len(words))]
+
+
+def shingle_width(n: int, *, chars: bool) -> int:
+    """Words per shingle of a text for a configured shingle size ``n``: ``n``, or ``2 * n - 1`` when the
+    text is read in characters (``chars``), so 5 characters for `compare`'s 3 words, 9 for the index's 5.
+
+    A Chinese word is one to two characters, so ``n`` characters are fewer than ``n`` words of text, and
+    Thai characters are letters of an alphabet: on the project's fixtures, 3-character shingles gave two
+    unrelated Thai articles a containment of 0.23 (over `compare`'s decision at 0.2) and two independent
+    Chinese reports of one event 0.14; 5-character shingles 0.02 and 0.03, while a light edit of either
+    kept 0.72 to 0.93.
+    """
+    return 2 * n - 1 if chars else n
 
 
 def mix64(x: U64) -> U64:

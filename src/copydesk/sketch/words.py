@@ -16,7 +16,10 @@ How it is computed fast:
 
 Bodies that are ASCII once folded and the others are processed as two groups: the ASCII group needs no code-point table; the
 other group pays a UTF-32 pass and a look-up in a table of all 0x110000 code points (1.1 MB, built once, on
-first use, in about 0.2 s).
+first use, in about 0.2 s). A third group, the bodies read in characters (Chinese, Japanese, Thai: see
+`copydesk.text.script`), is split by the regular expression of `tokenize` itself and hashed with
+`copydesk.sketch.shingle.word_hashes` (one dictionary look-up per character: such texts have few distinct
+characters); the class of a body is the same ``spaceless`` test on the same folded text as in `tokenize`.
 """
 
 from __future__ import annotations
@@ -29,8 +32,11 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
+from copydesk.sketch.shingle import word_hashes
 from copydesk.sketch.xxh3 import xxh3_64_many
 from copydesk.text.normalize import FOLD_TABLE
+from copydesk.text.script import spaceless
+from copydesk.text.tokens import split_words
 
 U64 = npt.NDArray[np.uint64]
 I64 = npt.NDArray[np.int64]
@@ -152,6 +158,15 @@ def _group(bodies: list[str]) -> tuple[U64, I64]:
     return xxh3_64_many(buf, starts, ends), offsets
 
 
+def _char_group(bodies: list[str]) -> tuple[U64, I64]:
+    """Word hashes and CSR offsets of already folded bodies read in characters."""
+    parts = [word_hashes(split_words(body, chars=True)[1::2]) for body in bodies]
+    offsets = np.zeros(len(parts) + 1, dtype=np.int64)
+    np.cumsum([len(p) for p in parts], out=offsets[1:])
+    hashes = np.concatenate(parts) if parts else np.empty(0, dtype=np.uint64)
+    return hashes.astype(np.uint64, copy=False), offsets
+
+
 def word_spans(text: str, *, start: int = 0) -> tuple[I64, I64] | None:
     """``[start, end)`` offsets into ``text`` of the words of ``text[start:]`` when that body is ASCII: the
     ``starts`` and ``ends`` of ``tokenize(text, start=start)``, found with the character classes above (an
@@ -172,6 +187,14 @@ def word_hashes_batch(texts: Sequence[str], *, starts: Sequence[int] | None = No
     entries, body ``i``'s words are ``hashes[offsets[i]:offsets[i + 1]]``. Equal, word for word, to
     ``word_hashes(tokenize(texts[i], start=starts[i]).words)``. ``starts`` defaults to zeros.
     """
+    hashes, offsets, _ = word_hashes_read(texts, starts=starts)
+    return hashes, offsets
+
+
+def word_hashes_read(
+    texts: Sequence[str], *, starts: Sequence[int] | None = None
+) -> tuple[U64, I64, npt.NDArray[np.bool_]]:
+    """`word_hashes_batch` and, per body, whether it is read in characters (``tokenize(...).chars``)."""
     n = len(texts)
     if starts is not None and len(starts) != n:
         raise ValueError(f"starts must have one offset per text ({n}), got {len(starts)}")
@@ -179,6 +202,8 @@ def word_hashes_batch(texts: Sequence[str], *, starts: Sequence[int] | None = No
     ascii_bodies: list[str] = []
     other_rows: list[int] = []
     other_bodies: list[str] = []
+    char_rows: list[int] = []
+    char_bodies: list[str] = []
     for i, text in enumerate(texts):
         if not isinstance(text, str):
             raise TypeError(f"texts[{i}] must be a str, got {type(text).__name__}")
@@ -192,14 +217,28 @@ def word_hashes_batch(texts: Sequence[str], *, starts: Sequence[int] | None = No
         if folded_body.isascii():
             ascii_rows.append(i)
             ascii_bodies.append(folded_body)
+        elif spaceless(folded_body):
+            char_rows.append(i)
+            char_bodies.append(folded_body)
         else:
             other_rows.append(i)
             other_bodies.append(folded_body)
-    if not other_rows:
-        return _group(ascii_bodies)
-    if not ascii_rows:
-        return _group(other_bodies)
-    return _merge(n, [(ascii_rows, _group(ascii_bodies)), (other_rows, _group(other_bodies))])
+    groups = [
+        (rows, bodies, group)
+        for rows, bodies, group in (
+            (ascii_rows, ascii_bodies, _group),
+            (other_rows, other_bodies, _group),
+            (char_rows, char_bodies, _char_group),
+        )
+        if rows
+    ]
+    chars = np.zeros(n, dtype=bool)
+    chars[char_rows] = True
+    if len(groups) == 1:
+        return (*groups[0][2](groups[0][1]), chars)
+    if not groups:
+        return (*_group([]), chars)
+    return (*_merge(n, [(rows, group(bodies)) for rows, bodies, group in groups]), chars)
 
 
 def _merge(n: int, parts: list[tuple[list[int], tuple[U64, I64]]]) -> tuple[U64, I64]:

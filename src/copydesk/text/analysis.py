@@ -32,7 +32,11 @@ class SentenceInfo:
 
 @dataclass(frozen=True, slots=True)
 class Analysis:
-    """An analysed text. ``body_*`` hold the words of the non-boilerplate sentences, in reading order."""
+    """An analysed text. ``body_*`` hold the words of the non-boilerplate sentences, in reading order.
+
+    chars: whether the text is read in characters (see `copydesk.text.script`; its shingles are wider, see
+        `copydesk.sketch.shingle.shingle_width`).
+    """
 
     text: str
     sentences: list[SentenceInfo]
@@ -41,23 +45,27 @@ class Analysis:
     body_starts: I64
     body_ends: I64
     body_index: I64
+    chars: bool = False
 
 
-def analyze(text: str, *, start: int = 0) -> Analysis:
+def analyze(text: str, *, start: int = 0, chars: bool | None = None) -> Analysis:
     """Analyse ``text[start:]`` (``start`` skips a header line); every offset points into ``text``.
 
     body_index: the body words' numbers among all the words of ``text[start:]`` (as `tokenize` lists them).
+    chars: read the text in characters or not; None (the engine's way) decides as `tokenize` does.
     """
     paras = paragraphs(text, start=start)
-    return analyze_parts(text, start, paras, find_credits(text, start=start))
+    return analyze_parts(text, start, paras, find_credits(text, start=start), chars=chars)
 
 
-def analyze_parts(text: str, start: int, paras: list[Paragraph], credits: list[CreditSpan]) -> Analysis:
+def analyze_parts(
+    text: str, start: int, paras: list[Paragraph], credits: list[CreditSpan], *, chars: bool | None = None
+) -> Analysis:
     """`analyze` from its first two steps, ``paragraphs(text, start=start)`` and ``find_credits(text,
     start=start)``, already done."""
     spans = sentences(text, start=start, paras=paras)
     kinds = boilerplate_kinds(text, paras, spans, credits)
-    tokens = tokenize(text, start=start)
+    tokens = tokenize(text, start=start, chars=chars)
     lo = np.searchsorted(tokens.starts, [s.start for s in spans], side="left")
     hi = np.searchsorted(tokens.starts, [s.end for s in spans], side="left")
     infos: list[SentenceInfo] = []
@@ -81,4 +89,5 @@ def analyze_parts(text: str, start: int, paras: list[Paragraph], credits: list[C
         body_starts=tokens.starts[idx] if len(idx) else np.empty(0, dtype=np.int64),
         body_ends=tokens.ends[idx] if len(idx) else np.empty(0, dtype=np.int64),
         body_index=idx,
+        chars=tokens.chars,
     )

@@ -20,8 +20,18 @@ _ABBREVIATIONS = frozenset(
 # A sentence ends at . ! ? or an ellipsis, then optional closing quotes or brackets, then space, then
 # something that can open a sentence.
 _BOUNDARY = re.compile(r"""(?<=[.!?…])['"’”)\]]*\s+(?=['"‘“(\[]*[A-Z0-9À-Ý])""")
+# Chinese and Japanese end a sentence with a full-width full stop, exclamation or question mark, closing
+# brackets and quotes after it staying with the sentence, and no space before the next one (which has no
+# capital to show it). The boundary is the empty place after them; spaces there are skipped. A quotation
+# closed after its stop and followed by hiragana goes on (Japanese 「また来たい！」と言った: "she said").
+_CJK_STOPS = "。！？"
+_CJK_CLOSERS = "」』）】》〉”’\"')"
+_CJK_BOUNDARY = re.compile(
+    rf"(?:(?<=[{_CJK_STOPS}])|(?<=[{_CJK_STOPS}][{_CJK_CLOSERS}])(?![\u3041-\u309f]))"
+    rf"\s*(?=[^\s{_CJK_STOPS}{_CJK_CLOSERS}])"
+)
 _TRIM = " \t\r\n\x0b\x0c\x19<|"
-_TERMINAL = frozenset(".!?…'\"’”)]:")
+_TERMINAL = frozenset(".!?…'\"’”)]:" + _CJK_STOPS + _CJK_CLOSERS)
 # A letter or digit (what ``str.isalnum`` accepts: re's ``\w`` is exactly that and ``_``).
 _ALNUM = re.compile(r"[^\W_]")
 # In hard-wrapped copy, a line opening with one of these starts a paragraph.
@@ -55,6 +65,13 @@ def _is_wrapped(text: str, lines: list[tuple[int, int]]) -> bool:
     """Whether single line breaks are soft: hard-wrapped wire copy rather than a paragraph per line."""
     lengths = [e - s for s, e in lines if e > s]
     if len(lengths) < 3 or max(lengths) > 100:
+        return False
+    # Chinese and Japanese lines are short in characters whether or not they are wrapped; a text whose
+    # lines mostly end at a full-width stop has a paragraph per line (wrapping cuts at any character).
+    stops = sum(
+        1 for s, e in lines if e > s and text[s:e].rstrip().endswith(tuple(_CJK_STOPS + _CJK_CLOSERS))
+    )
+    if 2 * stops >= len(lengths):
         return False
     if any(text[s:e].rstrip().endswith("<") for s, e in lines):
         return True  # PA's end-of-paragraph marker
@@ -134,11 +151,21 @@ def _ends_abbreviation(text: str, end: int) -> bool:
     return (len(word) == 1 and word.isalpha()) or word in _ABBREVIATIONS
 
 
+def _boundaries(text: str, start: int, end: int) -> list[re.Match[str]]:
+    """Sentence boundaries in ``text[start:end]``, in order: `_BOUNDARY`, and `_CJK_BOUNDARY` where the
+    paragraph holds a full-width stop (so that a text without one is split exactly as it always was)."""
+    found = list(_BOUNDARY.finditer(text, start, end))
+    if any(c in text[start:end] for c in _CJK_STOPS):
+        found.extend(_CJK_BOUNDARY.finditer(text, start, end))
+        found.sort(key=lambda m: m.start())
+    return found
+
+
 def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Sentences of one paragraph ``text[start:end]`` as trimmed ``(start, end)`` pairs."""
     out: list[tuple[int, int]] = []
     s = start
-    for m in _BOUNDARY.finditer(text, start, end):
+    for m in _boundaries(text, start, end):
         if _ends_abbreviation(text, m.start()):
             continue
         a, b = _trim(text, s, m.start())

@@ -22,7 +22,7 @@ from copydesk.text.wire import WireHeader, wire_header
 @dataclass(frozen=True, slots=True)
 class Item:
     """What linking and placing an article needs, without its text: its record (``text`` left empty), its
-    body shingles in order, its number of body words, its credits, and the
+    body shingles in order (``shingle_size`` words wide), its number of body words, its credits, and the
     verdict's signals of it but its containment."""
 
     article: Article
@@ -31,6 +31,7 @@ class Item:
     credits: tuple[CreditSpan, ...]
     signals: SideSignals
     wire: WireHeader | None = None
+    shingle_size: int | None = None
 
 
 def item_of(body: Body) -> Item:
@@ -43,6 +44,7 @@ def item_of(body: Body) -> Item:
         body.credits,
         side_signals(art, body.credits, body.words, 0.0, 0, 0, sent=None if header is None else header.sent),
         header,
+        body.shingle_size,
     )
 
 

@@ -23,6 +23,17 @@ from copydesk.provenance.verdict import verdict, verdict_many
 WIRE_CONFIDENCE = 0.9
 
 
+def _sizes(centres: Sequence[Item], others: Sequence[Item], n: int) -> dict[str, list[int]]:
+    """`SharedCounter.shared_words`'s per-text shingle widths when some item's is not ``n`` (a text read
+    in characters), else nothing (all ``n``)."""
+    if all(i.shingle_size in (None, n) for i in (*centres, *others)):
+        return {}
+    return {
+        "centre_sizes": [n if i.shingle_size is None else i.shingle_size for i in centres],
+        "other_sizes": [n if i.shingle_size is None else i.shingle_size for i in others],
+    }
+
+
 def verify_many(
     tasks: Sequence[tuple[Item, Sequence[Item]]],
     *,
@@ -48,6 +59,7 @@ def verify_many(
         centre_of,
         [b.shingles for b in others],
         [b.words for b in others],
+        **_sizes(centres, others, config.shingle_size),
     )
     count = len(others)
     words_a = np.fromiter((centres[t].words for t in centre_of), dtype=np.int64, count=count)
@@ -152,6 +164,7 @@ def wire_links(pairs: Sequence[tuple[Item, Item]], *, config: CompareConfig) -> 
         list(range(len(pairs))),
         [y.shingles for _, y in pairs],
         [y.words for _, y in pairs],
+        **_sizes([x for x, _ in pairs], [y for _, y in pairs], config.shingle_size),
     )
     out = []
     for (x, y), sx, sy in zip(pairs, shared_x.tolist(), shared_y.tolist(), strict=True):
