@@ -107,6 +107,37 @@ def _in_order(points: list[tuple[int, int, int]]) -> set[int]:
     }
 
 
+def pair_label(
+    a_words: Sequence[str],
+    b_words: Sequence[str],
+    shared_content: int,
+    overlap: float,
+    *,
+    edited_similarity: float = 0.5,
+    rewritten_similarity: float = 0.4,
+    min_shared_content: int = 3,
+) -> tuple[PairLabel | None, float]:
+    """The label two word sequences earn as a pair (None: not a pair), and their word-sequence similarity.
+
+    shared_content: how many content words (`content_words`) the two have in common; overlap: their Dice
+    overlap of content words, in [0, 1]. The rule is `align`'s, without its reading-order step (so never
+    ``moved``): ``verbatim`` for the same words, ``edited`` when the similarity reaches
+    ``edited_similarity`` or one is mostly contained in the other (at least six words shared in order and
+    80% of the shorter), ``rewritten`` when the overlap reaches ``rewritten_similarity`` with at least
+    ``min_shared_content`` content words in common.
+    """
+    la, lb = len(a_words), len(b_words)
+    similarity = Indel.normalized_similarity(a_words, b_words)
+    lcs = similarity * (la + lb) / 2
+    if similarity == 1.0:
+        return "verbatim", similarity
+    if similarity >= edited_similarity or (lcs >= 6 and lcs >= 0.8 * min(la, lb)):
+        return "edited", similarity
+    if overlap >= rewritten_similarity and shared_content >= min_shared_content:
+        return "rewritten", similarity
+    return None, similarity
+
+
 def align(
     a: Sequence[Unit],
     b: Sequence[Unit],
@@ -137,15 +168,15 @@ def align(
             overlap = 2 * n_shared / (len(a_content[i]) + len(b_content[j]))
             if n_shared < 2 and min(la, lb) > 4:
                 continue
-            similarity = Indel.normalized_similarity(unit.words, b[j].words)
-            lcs = similarity * (la + lb) / 2
-            label: PairLabel | None = None
-            if similarity == 1.0:
-                label = "verbatim"
-            elif similarity >= edited_similarity or (lcs >= 6 and lcs >= 0.8 * min(la, lb)):
-                label = "edited"
-            elif overlap >= rewritten_similarity and n_shared >= min_shared_content:
-                label = "rewritten"
+            label, similarity = pair_label(
+                unit.words,
+                b[j].words,
+                n_shared,
+                overlap,
+                edited_similarity=edited_similarity,
+                rewritten_similarity=rewritten_similarity,
+                min_shared_content=min_shared_content,
+            )
             if label is not None:
                 boiler = unit.boilerplate or b[j].boilerplate
                 scored.append((0.0 if boiler else 1.0, max(similarity, overlap), i, j, label))
