@@ -241,6 +241,9 @@ class Comparison:
         (`copydesk.sketch.shingle.shingle_width`) when both texts are read in characters.
     shared_a, shared_b: the ``[start, end)`` spans of each side's words that lie in shared shingles (the words
         counted by the containment figures), merged where consecutive.
+    reused_a, reused_b: the ``[start, end)`` spans of each side's words that come from the other side, merged
+        where consecutive: words of paired sentences, of shared runs holding two content words or more, and
+        of clauses that pair with a clause of the other side (`copydesk.align.clauses`).
     confidence: how sure the verdict is, in [0, 1].
     """
 
@@ -260,6 +263,8 @@ class Comparison:
     sentences: tuple[Sentence, ...]
     credits: tuple[Credit, ...]
     evidence: tuple[Evidence, ...]
+    reused_a: tuple[tuple[int, int], ...] = ()
+    reused_b: tuple[tuple[int, int], ...] = ()
 
     @property
     def related(self) -> bool:
@@ -269,21 +274,9 @@ class Comparison:
         return [s for s in self.sentences if s.side == side]
 
     def reused_spans(self, side: Side) -> list[tuple[int, int]]:
-        """Merged ``[start, end)`` spans of ``side`` whose text comes from the other side: shared passages
-        and sentences paired with a counterpart (verbatim, edited, rewritten or moved), boilerplate aside."""
-        spans = [(p.a_start, p.a_end) if side == "a" else (p.b_start, p.b_end) for p in self.passages]
-        spans += [
-            (s.start, s.end)
-            for s in self.sentences
-            if s.side == side and s.counterpart is not None and s.label != "boilerplate"
-        ]
-        merged: list[tuple[int, int]] = []
-        for start, end in sorted(spans):
-            if merged and start <= merged[-1][1]:
-                merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-            else:
-                merged.append((start, end))
-        return merged
+        """The merged ``[start, end)`` spans of ``side`` whose words come from the other side
+        (``reused_a`` or ``reused_b``)."""
+        return list(self.reused_a if side == "a" else self.reused_b)
 
     def to_dict(self) -> dict[str, Any]:
         counts: dict[str, dict[str, int]] = {"a": dict.fromkeys(LABELS, 0), "b": dict.fromkeys(LABELS, 0)}
@@ -306,6 +299,8 @@ class Comparison:
             "passages": [p.to_dict() for p in self.passages],
             "shared_a": [list(span) for span in self.shared_a],
             "shared_b": [list(span) for span in self.shared_b],
+            "reused_a": [list(span) for span in self.reused_a],
+            "reused_b": [list(span) for span in self.reused_b],
             "sentences": [s.to_dict() for s in self.sentences],
         }
 

@@ -94,8 +94,7 @@ def evaluate_meter(
                 c = compare({"text": text, "id": r["id"]}, {"text": src["text"], "id": src["id"]}, config=cfg)
                 verdicts.append(c.verdict)
                 shared |= _inside(toks.starts, toks.ends, list(c.shared_a))
-                reused |= _inside(toks.starts, toks.ends, c.reused_spans("a"))
-            reused |= shared
+                reused |= _inside(toks.starts, toks.ends, list(c.reused_a))
             containment = float(shared.mean()) if len(toks) else 0.0
             share = float(reused.mean()) if len(toks) else 0.0
             related = containment >= cfg.related_containment and int(shared.sum()) >= cfg.min_shared_words

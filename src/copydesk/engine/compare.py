@@ -7,6 +7,10 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
+import numpy as np
+import numpy.typing as npt
+
+from copydesk.align.clauses import reused_words
 from copydesk.align.diff import word_diff
 from copydesk.align.sentence import Pair, Unit, align
 from copydesk.config import CompareConfig
@@ -249,4 +253,25 @@ def compare_prepared(pa: Prepared, pb: Prepared, *, config: CompareConfig) -> Co
         sentences=tuple(sentences),
         credits=credits,
         evidence=tuple(evidence),
+        reused_a=_reused(an_a, an_b, cov_a, frozenset(paired_a), cfg),
+        reused_b=_reused(an_b, an_a, cov_b, frozenset(paired_b), cfg),
     )
+
+
+def _reused(
+    side: Analysis,
+    other: Analysis,
+    covered: npt.NDArray[np.bool_],
+    paired: frozenset[int],
+    cfg: CompareConfig,
+) -> tuple[tuple[int, int], ...]:
+    """The spans of ``side``'s words that come from ``other`` (`copydesk.align.clauses.reused_words`)."""
+    mask = reused_words(
+        side,
+        other,
+        covered,
+        paired,
+        edited_similarity=cfg.edited_similarity,
+        rewritten_similarity=cfg.rewritten_similarity,
+    )
+    return spans(mask, side.body_starts, side.body_ends)
