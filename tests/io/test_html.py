@@ -440,3 +440,16 @@ def test_the_reference_pair_renders_every_sentence(seeds: tuple[Path, Path]) -> 
     page = Page(render_compare_html(c))
     assert len([n for n in page.nodes if "s" in n.classes and n.tag == "span"]) == len(c.sentences)
     assert VERDICT_WORDS[c.verdict][0] in page.root.text()
+
+
+def test_words_still_reused_inside_an_added_sentence_are_marked() -> None:
+    from copydesk.engine.compare import compare
+    from tests.align.test_clauses import COPY, WIRE
+
+    c = compare(COPY, WIRE)
+    page = Page(render_compare_html(c))
+    added = next(k for k, s in enumerate(c.sentences) if s.side == "a" and s.label == "added")
+    marks = [n.text() for n in page.ids[f"s{added}"].iter() if "ru" in n.classes]
+    # the run of shared words goes on into the next sentence ("a week. The"): marked up to the full stop
+    assert marks == ["after the storm cut the ferry link to the islands for at least a week."]
+    assert not any("ru" in n.classes for n in page.ids["s2"].iter())  # a verbatim sentence: no marks

@@ -6,7 +6,9 @@ forbids them, so it opens from disk in any browser. All text from the comparison
 
 Each sentence of each side is one ``<span class="s l-<label>">`` with ``id="s<k>"`` (``k`` its index in
 ``Comparison.sentences``), ``data-start``/``data-end`` (its half-open offsets into the side's original text),
-``data-label`` and, when paired, ``data-cp="s<counterpart>"``.
+``data-label`` and, when paired, ``data-cp="s<counterpart>"``. Inside a paired sentence the words its
+counterpart lacks are ``<span class="only-a">`` (or ``only-b``); inside an unpaired one the words that still
+come from the other side (`Comparison.reused_a`, ``reused_b``) are ``<span class="ru">``.
 """
 
 from __future__ import annotations
@@ -118,15 +120,25 @@ def _only_ranges(s: Sentence) -> list[tuple[int, int]]:
     return sorted((op.b_start, op.b_end) for op in s.diff if op.op in ("insert", "replace"))
 
 
-def _sentence_inner(text: str, start: int, end: int, s: Sentence) -> str:
+def _marked_ranges(c: Comparison, s: Sentence) -> list[tuple[int, int, str]]:
+    """The words to mark inside a sentence, with their class: in a paired sentence the words its
+    counterpart lacks (``only-a``, ``only-b``); in an unpaired one the words that still come from the other
+    side (``ru``: a clause or a run of shared words, `Comparison.reused_a`)."""
+    if s.counterpart is not None:
+        return [(r0, r1, f"only-{s.side}") for r0, r1 in _only_ranges(s)]
+    reused = c.reused_a if s.side == "a" else c.reused_b
+    return [(r0, r1, "ru") for r0, r1 in reused if r0 < s.end and r1 > s.start]
+
+
+def _sentence_inner(text: str, start: int, end: int, marks: list[tuple[int, int, str]]) -> str:
     out: list[str] = []
     pos = start
-    for r0, r1 in _only_ranges(s):
+    for r0, r1, cls in marks:
         r0, r1 = max(r0, pos), min(r1, end)
         if r0 >= r1:
             continue
         out.append(_plain(text[pos:r0]))
-        out.append(f'<span class="only-{s.side}">{_plain(text[r0:r1])}</span>')
+        out.append(f'<span class="{cls}">{_plain(text[r0:r1])}</span>')
         pos = r1
     out.append(_plain(text[pos:end]))
     return "".join(out)
@@ -151,7 +163,8 @@ def _sentence_html(c: Comparison, k: int, s: Sentence, start: int, end: int) -> 
         attrs["data-bp"] = s.boilerplate
     attr_html = " ".join(f'{name}="{_e(value)}"' for name, value in attrs.items())
     html = (
-        f"<span {attr_html}>{_sentence_inner(c.a_text if s.side == 'a' else c.b_text, start, end, s)}</span>"
+        f"<span {attr_html}>"
+        f"{_sentence_inner(c.a_text if s.side == 'a' else c.b_text, start, end, _marked_ranges(c, s))}</span>"
     )
     if s.diff:
         html += f'<span class="wd" data-for="s{k}"><b>A → B</b> {_diff_html(s.diff)}</span>'
@@ -288,7 +301,9 @@ def _legend(c: Comparison) -> str:
         '<div class="card"><h2>Labels <small>sentences per side</small></h2><table class="legend">'
         f'<thead><tr><th></th><th class="n">A</th><th class="n">B</th><th></th></tr></thead><tbody>{rows}'
         '</tbody></table><p class="note">Inside edited sentences, <span class="only-a">red words</span> are '
-        'only in A and <span class="only-b">green words</span> only in B.</p></div>'
+        'only in A and <span class="only-b">green words</span> only in B; inside added and dropped sentences, '
+        '<span class="ru">marked words</span> still come from the other side (a clause or a run of shared '
+        "words).</p></div>"
     )
 
 
