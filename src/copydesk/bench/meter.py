@@ -9,7 +9,8 @@ Each copy is compared with every source of its story, as `compare(copy, source)`
 copy's containment is the share of its words found in shared shingles of any of those sources (newspapers
 draw on several versions of one wire story); it is derived when that share reaches the engine's own
 decision threshold, ``CompareConfig.related_containment``. Its reused words (for the word-level score)
-are those in shared shingles or in sentences paired with a source sentence.
+are exactly those `compare` reports in ``Comparison.reused_a`` for any of those sources (paired sentences,
+shared runs of two content words or more, clauses paired with a source clause: `copydesk.align.clauses`).
 
 ``calibration``: whether the confidence of the engine's links is a probability (reliability table and
 expected calibration error, in-sample and cross-validated; see `copydesk.bench.confidence`).
