@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from copydesk.align.clauses import clauses, reused_words
+from copydesk.align.clauses import clause_table, clauses, reused_words
 from copydesk.align.sentence import Unit, align, content_words, pair_label
 from copydesk.text.analysis import analyze
 from copydesk.text.tokens import tokenize
@@ -120,15 +120,27 @@ def test_a_paired_sentence_is_reused_whole() -> None:
 
 
 def test_reused_words_marks_paired_sentences_and_rich_runs() -> None:
-    side, other = analyze(COPY), analyze(WIRE)
+    side, other = clause_table(analyze(COPY)), clause_table(analyze(WIRE))
     n = len(side.body_words)
-    nothing = reused_words(side, analyze("Nothing alike here at all."), np.zeros(n, dtype=bool), set())
-    assert not nothing.any()
-    whole = reused_words(side, other, np.zeros(n, dtype=bool), {0, 1, 2})
-    assert whole.all()
+    unlike = clause_table(analyze("Nothing alike here at all."))
+    assert not reused_words(side, unlike, np.zeros(n, dtype=bool), set()).any()
+    assert reused_words(side, other, np.zeros(n, dtype=bool), {0, 1, 2}).all()
     run = np.zeros(n, dtype=bool)
     run[:4] = True  # "shopkeepers on the quay": two content words
-    assert reused_words(side, analyze("x"), run, set())[:4].all()
+    assert reused_words(side, unlike, run, set())[:4].all()
+    run[:4], run[5:7] = False, True  # "spent sunday": two content words, and "the": none
+    assert reused_words(side, unlike, run, set()).sum() == 2
+
+
+def test_a_clause_table_tiles_the_body() -> None:
+    an = analyze(COPY)
+    table = clause_table(an)
+    assert table.start[0] == 0 and table.end[-1] == len(an.body_words)
+    assert all(e == s for e, s in zip(table.end, table.start[1:], strict=False))
+    assert [" ".join(an.body_words[i:j]) for i, j in zip(table.start, table.end, strict=True)][:2] == [
+        "shopkeepers on the quay spent sunday pumping water out of their cellars",
+        "after the storm cut the ferry link to the islands for at least a week",
+    ]
 
 
 @pytest.mark.parametrize("flip", [False, True])

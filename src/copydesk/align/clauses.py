@@ -23,9 +23,11 @@ digits ("40,000", "3.5") is part of a number, and a hyphen inside a word ("fathe
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from itertools import pairwise
 
 import numpy as np
@@ -34,29 +36,38 @@ import numpy.typing as npt
 from copydesk.align.sentence import content_words, pair_label
 from copydesk.text.analysis import Analysis
 
-# Marks that end a clause, beside every opening and closing bracket or quotation mark (Unicode categories
-# Ps, Pe, Pi, Pf). ASCII quotes are "other punctuation" in Unicode, so they are listed; so are the
-# backtick pair (``) some wire services print for an opening quote and the underscore PA prints for a dash.
-_CLAUSE_MARKS = frozenset(",;:!?.\u2026\"'`_\u3001\u3002\uff0c\uff1b\uff1a\uff01\uff1f\u061b\u060c\u061f")
-_BRACKETS = frozenset(("Ps", "Pe", "Pi", "Pf"))
+
+def _category(*names: str) -> str:
+    """The characters of the Unicode categories ``names`` in the Basic Multilingual Plane (where every
+    script's brackets and quotation marks are), as the inside of a regex character class."""
+    chars = (chr(c) for c in range(0x10000))
+    return "".join(re.escape(ch) for ch in chars if unicodedata.category(ch) in names)
 
 
-def _breaks(gap: str, before: str, after: str) -> bool:
-    """Whether the text ``gap`` between two words (``before`` and ``after``, folded) ends a clause."""
-    dashes = 0
-    for ch in gap:
-        if ch in _CLAUSE_MARKS:
-            if ch in ",." and len(gap) == 1 and before[-1:].isdigit() and after[:1].isdigit():
-                continue  # 40,000 or 3.5: one number
-            return True
-        cat = unicodedata.category(ch)
-        if cat in _BRACKETS:
-            return True
-        if cat == "Pd":
-            dashes += 1
-    # a dash ends a clause when set off by spaces ("he said - and left") or doubled ("--"); a hyphen
-    # between letters joins a word
-    return dashes > 1 or (dashes == 1 and any(ch.isspace() for ch in gap))
+# Marks that end a clause: every opening and closing bracket or quotation mark (Unicode categories Ps, Pe,
+# Pi, Pf); ASCII quotes ("other punctuation" in Unicode), the backtick some wire services print for an
+# opening quote and the underscore PA prints for a dash; the clause and sentence marks of Latin, CJK and
+# Arabic script; a comma or a point not between two digits; a dash set off by a space or doubled.
+_DASH = _category("Pd")
+_MARK = re.compile(
+    f"[{_category('Ps', 'Pe', 'Pi', 'Pf')}\"'`_;:!?\u2026\u3001\u3002\uff0c\uff1b\uff1a\uff01\uff1f"
+    f"\u060c\u061b\u061f]"
+    r"|(?<!\d)[,.]|[,.](?!\d)"
+    f"|\\s[{_DASH}]|[{_DASH}]\\s|[{_DASH}]{{2}}"
+)
+
+
+def clause_marks(text: str) -> npt.NDArray[np.int64]:
+    """Sorted offsets into ``text`` of the marks that end a clause (see the module)."""
+    return np.fromiter((m.start() for m in _MARK.finditer(text)), dtype=np.int64)
+
+
+def _cuts(
+    starts: npt.NDArray[np.int64], ends: npt.NDArray[np.int64], marks: npt.NDArray[np.int64]
+) -> npt.NDArray[np.bool_]:
+    """Per word after the first, whether a clause mark lies between the end of the word before it and
+    its start."""
+    return np.asarray(np.searchsorted(marks, starts[1:]) > np.searchsorted(marks, ends[:-1]))
 
 
 def clauses(
@@ -67,15 +78,58 @@ def clauses(
 ) -> list[tuple[int, int]]:
     """The clauses of one sentence as half-open ranges ``[i, j)`` of its word numbers, in order.
 
-    words: the sentence's folded words; starts, ends: their ``[start, end)`` offsets into ``text``, the
-    original text, whose characters between the words decide where a clause ends (see the module).
+    words: the sentence's words; starts, ends: their ``[start, end)`` offsets into ``text``, the original
+    text, whose characters between the words decide where a clause ends (see the module).
     """
-    cuts = [0]
-    for k in range(1, len(words)):
-        if _breaks(text[int(ends[k - 1]) : int(starts[k])], words[k - 1], words[k]):
-            cuts.append(k)
-    cuts.append(len(words))
-    return [(i, j) for i, j in pairwise(cuts) if j > i]
+    if not len(words):
+        return []
+    cut = _cuts(starts, ends, clause_marks(text))
+    bounds = [0, *(np.flatnonzero(cut) + 1).tolist(), len(words)]
+    return list(pairwise(bounds))
+
+
+@dataclass(frozen=True, slots=True)
+class ClauseTable:
+    """The clauses of a text's body sentences, found once for all the comparisons it takes part in.
+
+    sentence: per clause, its sentence's number in ``Analysis.sentences``; start, end: its half-open range
+    of body word numbers (``Analysis.body_words``); content: its content words (`content_words`).
+    body_words: the text's body words; vocabulary: their content words, None for a text read in characters
+    (where a content word can be two neighbouring words).
+    """
+
+    sentence: list[int]
+    start: list[int]
+    end: list[int]
+    content: list[set[str]]
+    body_words: Sequence[str]
+    vocabulary: set[str] | None = None
+
+
+def clause_table(analysis: Analysis) -> ClauseTable:
+    """The clauses of every body sentence of ``analysis`` (boilerplate left out), in reading order."""
+    words = analysis.body_words
+    n = len(words)
+    lengths = [len(s.words) for s in analysis.sentences if s.boilerplate is None]
+    numbers = [k for k, s in enumerate(analysis.sentences) if s.boilerplate is None]
+    cut = np.zeros(n + 1, dtype=bool)
+    if n:
+        cut[1:n] = _cuts(analysis.body_starts, analysis.body_ends, clause_marks(analysis.text))
+    firsts = np.cumsum([0, *lengths])
+    cut[firsts] = True  # a sentence starts a clause
+    bounds = np.flatnonzero(cut).tolist()
+    sentence_of = np.repeat(np.asarray(numbers, dtype=np.int64), lengths)
+    # A text read in words: a clause's content words are its words among the text's content words (found
+    # once). Read in characters, neighbouring characters count too, so each clause is read on its own.
+    vocabulary = None if analysis.chars else content_words(words)
+    table = ClauseTable([], [], [], [], words, vocabulary)
+    for i, j in pairwise(bounds):
+        table.sentence.append(int(sentence_of[i]))
+        table.start.append(i)
+        table.end.append(j)
+        part = words[i:j]
+        table.content.append(content_words(part) if vocabulary is None else vocabulary.intersection(part))
+    return table
 
 
 def _runs(covered: npt.NDArray[np.bool_]) -> list[tuple[int, int]]:
@@ -86,8 +140,8 @@ def _runs(covered: npt.NDArray[np.bool_]) -> list[tuple[int, int]]:
 
 
 def reused_words(
-    side: Analysis,
-    other: Analysis,
+    side: ClauseTable,
+    other: ClauseTable,
     covered: npt.NDArray[np.bool_],
     paired: set[int] | frozenset[int],
     *,
@@ -95,58 +149,45 @@ def reused_words(
     rewritten_similarity: float = 0.4,
     min_shared_content: int = 3,
 ) -> npt.NDArray[np.bool_]:
-    """Per body word of ``side``, whether it comes from ``other`` (see the module for the three rules).
+    """Per body word of one text, whether it comes from the other (see the module for the three rules).
 
-    covered: per body word of ``side``, whether it lies in a shingle ``other`` also has; paired: the
-    numbers (in ``side.sentences``) of the sentences paired with a sentence of ``other``. The settings are
-    those of the sentence alignment (`copydesk.config.CompareConfig`).
+    side, other: the `clause_table` of each text. covered: per body word of ``side``, whether it lies in a
+    shingle the other text also has; paired: the numbers (in ``Analysis.sentences``) of ``side``'s
+    sentences paired with a sentence of the other. The settings are those of the sentence alignment
+    (`copydesk.config.CompareConfig`).
     """
-    reused = np.zeros(len(side.body_words), dtype=bool)
+    words = side.body_words
+    reused = np.zeros(len(words), dtype=bool)
+    vocabulary = side.vocabulary
     for i, j in _runs(covered):
-        if len(content_words(side.body_words[i:j])) >= 2:
+        run = words[i:j]
+        if len(content_words(run) if vocabulary is None else vocabulary.intersection(run)) >= 2:
+            reused[i:j] = True
+    for k, i, j in zip(side.sentence, side.start, side.end, strict=True):
+        if k in paired:
             reused[i:j] = True
 
-    # the other side's clauses, indexed by content word
-    theirs: list[tuple[Sequence[str], set[str]]] = []
     postings: dict[str, list[int]] = defaultdict(list)
-    for s in other.sentences:
-        if s.boilerplate is not None:
+    for c, content in enumerate(other.content):
+        for w in content:
+            postings[w].append(c)
+    for k, i, j, content in zip(side.sentence, side.start, side.end, side.content, strict=True):
+        if k in paired or len(content) < 2 or reused[i:j].all():
             continue
-        for i, j in clauses(s.words, s.starts, s.ends, other.text):
-            words = s.words[i:j]
-            content = content_words(words)
-            for w in content:
-                postings[w].append(len(theirs))
-            theirs.append((words, content))
-
-    at = 0  # the number of the sentence's first word among the body words
-    for k, s in enumerate(side.sentences):
-        if s.boilerplate is not None:
-            continue
-        first, at = at, at + len(s.words)
-        if k in paired:
-            reused[first:at] = True
-            continue
-        for i, j in clauses(s.words, s.starts, s.ends, side.text):
-            if reused[first + i : first + j].all():
+        shared = Counter(c for w in content for c in postings.get(w, ()))
+        for c, n_shared in shared.items():
+            if n_shared < 2:
                 continue
-            words = s.words[i:j]
-            content = content_words(words)
-            shared = Counter(c for w in content for c in postings.get(w, ()))
-            for c, n_shared in shared.items():
-                if n_shared < 2:
-                    continue
-                their_words, their_content = theirs[c]
-                label, _ = pair_label(
-                    words,
-                    their_words,
-                    n_shared,
-                    2 * n_shared / (len(content) + len(their_content)),
-                    edited_similarity=edited_similarity,
-                    rewritten_similarity=rewritten_similarity,
-                    min_shared_content=min_shared_content,
-                )
-                if label is not None:
-                    reused[first + i : first + j] = True
-                    break
+            label, _ = pair_label(
+                words[i:j],
+                other.body_words[other.start[c] : other.end[c]],
+                n_shared,
+                2 * n_shared / (len(content) + len(other.content[c])),
+                edited_similarity=edited_similarity,
+                rewritten_similarity=rewritten_similarity,
+                min_shared_content=min_shared_content,
+            )
+            if label is not None:
+                reused[i:j] = True
+                break
     return reused

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import numpy as np
 import numpy.typing as npt
 
-from copydesk.align.clauses import reused_words
+from copydesk.align.clauses import ClauseTable, clause_table, reused_words
 from copydesk.align.diff import word_diff
 from copydesk.align.sentence import Pair, Unit, align
 from copydesk.config import CompareConfig
@@ -236,6 +236,7 @@ def compare_prepared(pa: Prepared, pb: Prepared, *, config: CompareConfig) -> Co
         found.append(Credit(side, "caption", None, start, end, text[start:end]))  # type: ignore[arg-type]
     credits = tuple(sorted(found, key=lambda c: (c.side, c.start, c.end)))
 
+    clauses_a, clauses_b = clause_table(an_a), clause_table(an_b)
     return Comparison(
         verdict=result,
         confidence=confidence,
@@ -253,22 +254,23 @@ def compare_prepared(pa: Prepared, pb: Prepared, *, config: CompareConfig) -> Co
         sentences=tuple(sentences),
         credits=credits,
         evidence=tuple(evidence),
-        reused_a=_reused(an_a, an_b, cov_a, frozenset(paired_a), cfg),
-        reused_b=_reused(an_b, an_a, cov_b, frozenset(paired_b), cfg),
+        reused_a=_reused(an_a, clauses_a, clauses_b, cov_a, frozenset(paired_a), cfg),
+        reused_b=_reused(an_b, clauses_b, clauses_a, cov_b, frozenset(paired_b), cfg),
     )
 
 
 def _reused(
     side: Analysis,
-    other: Analysis,
+    mine: ClauseTable,
+    theirs: ClauseTable,
     covered: npt.NDArray[np.bool_],
     paired: frozenset[int],
     cfg: CompareConfig,
 ) -> tuple[tuple[int, int], ...]:
-    """The spans of ``side``'s words that come from ``other`` (`copydesk.align.clauses.reused_words`)."""
+    """The spans of ``side``'s words that come from the other side (`copydesk.align.clauses`)."""
     mask = reused_words(
-        side,
-        other,
+        mine,
+        theirs,
         covered,
         paired,
         edited_similarity=cfg.edited_similarity,
