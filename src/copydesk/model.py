@@ -18,10 +18,27 @@ from copydesk.errors import ConfigError
 
 Side = Literal["a", "b"]
 Verdict = Literal["a_from_b", "b_from_a", "common_source", "unrelated"]
-Label = Literal["verbatim", "edited", "rewritten", "moved", "added", "dropped", "boilerplate"]
+Label = Literal[
+    "verbatim",
+    "edited",
+    "rewritten",
+    "moved",
+    "added",
+    "dropped",
+    "cut_by_other",
+    "added_or_cut",
+    "boilerplate",
+]
 
 VERDICTS: tuple[Verdict, ...] = ("a_from_b", "b_from_a", "common_source", "unrelated")
-LABELS: tuple[Label, ...] = ("verbatim", "edited", "rewritten", "moved", "added", "dropped", "boilerplate")
+LABELS: tuple[Label, ...] = (
+    "verbatim", "edited", "rewritten", "moved", "added", "dropped", "cut_by_other", "added_or_cut", "boilerplate"
+)  # fmt: skip
+"""Sentence labels. ``added`` and ``dropped`` belong to a directed verdict (one side is the source);
+``cut_by_other`` and ``added_or_cut`` to ``common_source``, where the parent of both sides is missing: a
+sentence only one side has after the last sentence both share, while the other side stops there, is most
+likely source text the other side cut from its end (news is cut from the bottom); any other sentence only one
+side has is ``added_or_cut``: added by this side, or source text the other side left out, undecided."""
 SCHEMA_VERSION = 1
 
 
@@ -108,6 +125,8 @@ class Sentence:
         differ (``edited``, ``rewritten``, ``moved``); empty for verbatim and unpaired sentences. The same
         diff is on both sentences of the pair.
     boilerplate: what kind of boilerplate (``caption``, ``credit``, ``footer``, ``dateline``), or None.
+    reason: why an unpaired sentence has its label under a common source (``cut_by_other``,
+        ``added_or_cut``): one sentence; None otherwise.
     """
 
     side: Side
@@ -119,6 +138,7 @@ class Sentence:
     similarity: float | None = None
     diff: tuple[WordOp, ...] = ()
     boilerplate: str | None = None
+    reason: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -131,6 +151,7 @@ class Sentence:
             "similarity": None if self.similarity is None else round(self.similarity, 4),
             "diff": [op.to_dict() for op in self.diff],
             "boilerplate": self.boilerplate,
+            "reason": self.reason,
         }
 
 
