@@ -98,6 +98,9 @@ def test_copies_of_a_hidden_source(hidden_copies: tuple[Path, Path, Path]) -> No
         assert by_text(c, "b", prefix).label == "cut_by_other"
     assert by_text(c, "b", "About forty grain carriers").label == "edited"
     assert all(s.reason is None for s in c.sentences if s.label not in ("cut_by_other", "added_or_cut"))
+    # a label, not a pairing: what counts as reused text (the word-level METER score) is unchanged
+    truck = by_text(c, "b", "Truck drivers")
+    assert not any(start < truck.end and truck.start < end for start, end in c.reused_spans("b"))
     # the rule does not depend on which copy is side a
     swapped = compare(coastal, gazette)
     assert sorted(s.label for s in swapped.sentences) == sorted(s.label for s in c.sentences)

@@ -97,7 +97,7 @@ def _merge(copies: Sequence[_Copy], cfg: CompareConfig) -> list[dict[int, int]]:
     units = [[Unit(s.words) for s in c.sentences] for c in copies]
     order: list[dict[int, int]] = [{0: j} for j in range(len(copies[0].sentences))] if copies else []
     for c in range(1, len(copies)):
-        slot_of = {(p, j): slot for slot in order for p, j in slot.items()}
+        slot_of = {(p, j): k for k, slot in enumerate(order) for p, j in slot.items()}
         candidates: list[tuple[float, int, int, int]] = []
         for p in range(c):
             for pair in align(
@@ -106,16 +106,14 @@ def _merge(copies: Sequence[_Copy], cfg: CompareConfig) -> list[dict[int, int]]:
                 edited_similarity=cfg.edited_similarity,
                 rewritten_similarity=cfg.rewritten_similarity,
             ):
-                slot = slot_of[(p, pair.b)]
-                candidates.append((-max(pair.similarity, pair.overlap), p, pair.a, id(slot)))
-        by_id = {id(slot): slot for slot in order}
+                candidates.append((-max(pair.similarity, pair.overlap), p, pair.a, slot_of[(p, pair.b)]))
         placed: dict[int, dict[int, int]] = {}
         taken: set[int] = set()
-        for _, _, j, key in sorted(candidates):
-            if j in placed or key in taken:
+        for _, _, j, k in sorted(candidates):
+            if j in placed or k in taken:
                 continue
-            placed[j] = by_id[key]
-            taken.add(key)
+            placed[j] = order[k]
+            taken.add(k)
         for j, slot in placed.items():
             slot[c] = j
         lead: list[dict[int, int]] = []
