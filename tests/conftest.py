@@ -41,6 +41,14 @@ def weekly_path() -> Path:
 
 
 @pytest.fixture
+def hidden_copies() -> tuple[Path, Path, Path]:
+    """Two copies of one wire story whose original is not in the corpus, and that original (to check a
+    reconstruction against): `tests/data/README.md`."""
+    folder = ROOT / "tests" / "data" / "hidden"
+    return folder / "gazette.txt", folder / "coastal.txt", folder / "original.txt"
+
+
+@pytest.fixture
 def seeds() -> tuple[Path, Path]:
     return shared_file("seeds", "000_fb9d13d9a774a7f3.txt"), shared_file("seeds", "001_7526ad3678308fd2.txt")
 
