@@ -10,6 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
+
+# Unit tests never assert timings: hypothesis's per-example deadline is one, and fails on a loaded machine.
+settings.register_profile("copydesk", deadline=None)
+settings.load_profile("copydesk")
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
