@@ -10,6 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
+
+# Unit tests never assert timings: hypothesis's per-example deadline is one, and fails on a loaded machine.
+settings.register_profile("copydesk", deadline=None)
+settings.load_profile("copydesk")
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -38,6 +43,14 @@ def ledger_path() -> Path:
 @pytest.fixture
 def weekly_path() -> Path:
     return EXAMPLES / "weekly.txt"
+
+
+@pytest.fixture
+def hidden_copies() -> tuple[Path, Path, Path]:
+    """Two copies of one wire story whose original is not in the corpus, and that original (to check a
+    reconstruction against): `tests/data/README.md`."""
+    folder = ROOT / "tests" / "data" / "hidden"
+    return folder / "gazette.txt", folder / "coastal.txt", folder / "original.txt"
 
 
 @pytest.fixture

@@ -18,10 +18,27 @@ from copydesk.errors import ConfigError
 
 Side = Literal["a", "b"]
 Verdict = Literal["a_from_b", "b_from_a", "common_source", "unrelated"]
-Label = Literal["verbatim", "edited", "rewritten", "moved", "added", "dropped", "boilerplate"]
+Label = Literal[
+    "verbatim",
+    "edited",
+    "rewritten",
+    "moved",
+    "added",
+    "dropped",
+    "cut_by_other",
+    "added_or_cut",
+    "boilerplate",
+]
 
 VERDICTS: tuple[Verdict, ...] = ("a_from_b", "b_from_a", "common_source", "unrelated")
-LABELS: tuple[Label, ...] = ("verbatim", "edited", "rewritten", "moved", "added", "dropped", "boilerplate")
+LABELS: tuple[Label, ...] = (
+    "verbatim", "edited", "rewritten", "moved", "added", "dropped", "cut_by_other", "added_or_cut", "boilerplate"
+)  # fmt: skip
+"""Sentence labels. ``added`` and ``dropped`` belong to a directed verdict (one side is the source);
+``cut_by_other`` and ``added_or_cut`` to ``common_source``, where the parent of both sides is missing: a
+sentence only one side has after the last sentence both share, while the other side stops there, is most
+likely source text the other side cut from its end (news is cut from the bottom); any other sentence only one
+side has is ``added_or_cut``: added by this side, or source text the other side left out, undecided."""
 SCHEMA_VERSION = 1
 
 
@@ -108,6 +125,8 @@ class Sentence:
         differ (``edited``, ``rewritten``, ``moved``); empty for verbatim and unpaired sentences. The same
         diff is on both sentences of the pair.
     boilerplate: what kind of boilerplate (``caption``, ``credit``, ``footer``, ``dateline``), or None.
+    reason: why an unpaired sentence has its label under a common source (``cut_by_other``,
+        ``added_or_cut``): one sentence; None otherwise.
     """
 
     side: Side
@@ -119,6 +138,7 @@ class Sentence:
     similarity: float | None = None
     diff: tuple[WordOp, ...] = ()
     boilerplate: str | None = None
+    reason: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -131,6 +151,7 @@ class Sentence:
             "similarity": None if self.similarity is None else round(self.similarity, 4),
             "diff": [op.to_dict() for op in self.diff],
             "boilerplate": self.boilerplate,
+            "reason": self.reason,
         }
 
 
@@ -542,4 +563,122 @@ class Story:
             "uncredited_share": round(self.uncredited_share, 4),
             "merged": list(self.merged),
             "articles": [m.to_dict() for m in self.members],
+        }
+
+
+Carried = Literal["verbatim", "edited", "rewritten", "variant"]
+CopyOp = Literal["verbatim", "edited", "rewritten", "variant", "moved", "only_here", "cut", "left_out"]
+COPY_OPS: tuple[CopyOp, ...] = (
+    "verbatim", "edited", "rewritten", "variant", "moved", "only_here", "cut", "left_out"
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Witness:
+    """One copy's sentence that carries a sentence of a reconstructed source.
+
+    copy: the copy's article id; ``[start, end)`` the sentence in the copy's original text. how: against the
+    reading (`SourceSentence`): ``verbatim`` (the same words after folding), ``edited`` (mostly the same word
+    sequence), ``rewritten`` (the same content words in other wording), or ``variant`` when the reading is
+    not decided (``SourceSentence.decided``: no wording is shared by more copies than every other, so which
+    copy kept the source's words and which edited them is not known). similarity: word-sequence
+    similarity with the reading, in [0, 1]. moved: the sentence breaks the order the copy's other sentences
+    keep in the reconstruction. diff: word diff from the reading (side a, offsets into the text of the copy
+    the reading is taken from) to this sentence (side b); empty when verbatim.
+    """
+
+    copy: str
+    start: int
+    end: int
+    text: str
+    how: Carried
+    similarity: float
+    moved: bool = False
+    diff: tuple[WordOp, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "copy": self.copy,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "how": self.how,
+            "similarity": round(self.similarity, 4),
+            "moved": self.moved,
+            "diff": [op.to_dict() for op in self.diff],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class SourceSentence:
+    """One sentence of a reconstructed source: its reading and every copy that carries it.
+
+    text: the reading, the wording most of its witnesses share (ties: the earliest copy in merge order), as
+    written in copy ``copy`` at ``[start, end)``. witnesses: one per copy that carries it, in merge order.
+    decided: one wording is shared by more of its copies than any other (always so with one wording); when
+    not, the reading is only the earliest copy's wording and every witness is a ``variant``.
+    """
+
+    text: str
+    copy: str
+    start: int
+    end: int
+    witnesses: tuple[Witness, ...]
+    decided: bool = True
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "copy": self.copy,
+            "start": self.start,
+            "end": self.end,
+            "carried_by": len(self.witnesses),
+            "decided": self.decided,
+            "witnesses": [w.to_dict() for w in self.witnesses],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class CopyScript:
+    """One copy's edit script against a reconstructed source: one op per source sentence, in order.
+
+    ops: ``verbatim``, ``edited``, ``rewritten``, ``variant`` (it carries the sentence so: `Witness`),
+        ``moved`` (it carries it out
+    of order), ``only_here`` (no other copy carries it: this copy's addition, or source text the others
+    cut), ``cut`` (it lacks the sentence, which comes after the last one it carries: it stops before) or
+    ``left_out`` (it lacks the sentence, inside the span it carries).
+    """
+
+    copy: str
+    ops: tuple[CopyOp, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        counts = dict.fromkeys(COPY_OPS, 0)
+        for op in self.ops:
+            counts[op] += 1
+        return {"copy": self.copy, "ops": list(self.ops), "counts": counts}
+
+
+@dataclass(frozen=True, slots=True)
+class Reconstruction:
+    """The hidden source of a story rebuilt from its copies: the union of their body sentences in order.
+
+    The closest thing to the missing original that the corpus holds, never more: a sentence no copy kept is
+    not in it, and where copies word a sentence differently the reading is the wording most of them share.
+    copies: the copies merged, in merge order (most body words first, then id). left_out: the copies under
+    the hidden source that were not merged (over the cap). sentences: in the order of the merge
+    (`copydesk.engine.reconstruct`). scripts: each merged copy's edit script against it, in merge order.
+    """
+
+    copies: tuple[str, ...]
+    left_out: tuple[str, ...]
+    sentences: tuple[SourceSentence, ...]
+    scripts: tuple[CopyScript, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "copies": list(self.copies),
+            "copies_left_out": list(self.left_out),
+            "sentences": [s.to_dict() for s in self.sentences],
+            "scripts": [s.to_dict() for s in self.scripts],
         }

@@ -78,3 +78,44 @@ def test_the_parts_of_a_wire_story_are_shown_as_such(tmp_path: Path) -> None:
     r = CliRunner().invoke(cli, ["story", "burstein1", "--db", str(db), "--format", "html", "-o", str(page)])
     assert r.exit_code == 0, r.output
     assert "transmission headers of one wire story" in page.read_text(encoding="utf-8")
+
+
+HIDDEN_COPIES = Path(__file__).resolve().parents[1] / "data" / "hidden"
+
+
+def test_a_hidden_source_is_shown_rebuilt(tmp_path: Path) -> None:
+    db = tmp_path / "h.db"
+    copies = [str(HIDDEN_COPIES / name) for name in ("gazette.txt", "coastal.txt")]  # not the original
+    runner = CliRunner()
+    assert runner.invoke(cli, ["add", *copies, "--db", str(db), "-q"]).exit_code == 0
+    text = runner.invoke(cli, ["story", "gazette.txt", "--db", str(db)], env={"COLUMNS": "200"})
+    assert text.exit_code == 0, text.output
+    assert "Hidden source rebuilt from 2 copies: 12 sentences" in text.stdout
+    assert "stops after sentence 8: the 4 after it cut from the end" in text.stdout
+    assert "[-told EFE reporters at the harbour gate-]" not in text.stdout  # the original is not in it
+    assert "[-Tuesday afternoon-] {+midday+}" in text.stdout
+    out = json.loads(runner.invoke(cli, ["story", "gazette.txt", "--db", str(db), "--format", "json"]).stdout)
+    rebuilt = out["reconstructed"]
+    assert out["hidden_source"] and rebuilt["copies"] == ["coastal.txt", "gazette.txt"]
+    assert set(rebuilt) == {"copies", "copies_left_out", "sentences", "scripts"}
+    first = rebuilt["sentences"][0]
+    assert set(first) == {"text", "copy", "start", "end", "carried_by", "decided", "witnesses"}
+    assert set(first["witnesses"][0]) == {
+        "copy",
+        "start",
+        "end",
+        "text",
+        "how",
+        "similarity",
+        "moved",
+        "diff",
+    }
+    texts = {c: (HIDDEN_COPIES / c).read_text(encoding="utf-8") for c in ("gazette.txt", "coastal.txt")}
+    for s in rebuilt["sentences"]:
+        assert texts[s["copy"]][s["start"] : s["end"]] == s["text"]
+        for w in s["witnesses"]:
+            assert texts[w["copy"]][w["start"] : w["end"]] == w["text"]
+    scripts = {s["copy"]: s for s in rebuilt["scripts"]}
+    assert scripts["gazette.txt"]["counts"]["cut"] == 4 and scripts["coastal.txt"]["counts"]["left_out"] == 1
+    html = runner.invoke(cli, ["story", "gazette.txt", "--db", str(db), "--format", "html"])
+    assert html.exit_code == 0 and 'id="rebuilt"' in html.stdout and "stops after sentence 8" in html.stdout

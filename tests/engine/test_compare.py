@@ -54,15 +54,19 @@ class TestSeeds:
         assert any(c.kind == "footer" and c.name == "www.dailymail.co.uk" for c in result.credits)
         assert any(c.side == "b" and c.kind == "photo" and c.name == "AFP" for c in result.credits)
 
-    def test_later_paragraphs_are_added(self, result: Comparison) -> None:
+    def test_later_paragraphs_are_cut_by_the_newspaper_not_added(self, result: Comparison) -> None:
+        # the newspaper stops after eleven paragraphs; the Daily Mail kept more of the wire story
         for prefix in (
+            "Two people were injured in Kyiv",
             "The air force said it had shot down 74",
             "Electricity supplies in the western regions of Rivne and Zhytomyr",
             "The head of the Kherson region",
             "And in the eastern Sumy region",
             "It comes after former Russian president Dmitry Medvedev",
         ):
-            assert by_text(result, "a", prefix).label == "added"
+            s = by_text(result, "a", prefix)
+            assert s.label == "cut_by_other" and s.reason and "cut from the end" in s.reason
+        assert not [s for s in result.sentences if s.label in ("added", "dropped")]
 
     def test_header_is_metadata(self, result: Comparison) -> None:
         assert result.b.date is not None and result.b.date.isoformat() == "2024-11-08"
@@ -82,6 +86,25 @@ def test_examples_wire_and_ledger(wire_path: Path, ledger_path: Path) -> None:
     }
     assert swapped == {"moved", "edited"} or swapped == {"moved", "verbatim"}
     assert any(c.kind == "dateline" and c.name == "CPA" for c in c.credits)
+
+
+def test_copies_of_a_hidden_source(hidden_copies: tuple[Path, Path, Path]) -> None:
+    gazette, coastal, _ = (read_text_file(p) for p in hidden_copies)
+    c = compare(gazette, coastal)
+    assert c.verdict == "common_source"
+    own = by_text(c, "a", "The Gazette could not reach")
+    assert own.label == "added_or_cut" and own.reason and "within the text both share" in own.reason
+    for prefix in ("The regional labour ministry", "Montevale handles", "The last strike", "Truck drivers"):
+        assert by_text(c, "b", prefix).label == "cut_by_other"
+    assert by_text(c, "b", "About forty grain carriers").label == "edited"
+    assert all(s.reason is None for s in c.sentences if s.label not in ("cut_by_other", "added_or_cut"))
+    # a label, not a pairing: what counts as reused text (the word-level METER score) is unchanged
+    truck = by_text(c, "b", "Truck drivers")
+    assert not any(start < truck.end and truck.start < end for start, end in c.reused_spans("b"))
+    # the rule does not depend on which copy is side a
+    swapped = compare(coastal, gazette)
+    assert sorted(s.label for s in swapped.sentences) == sorted(s.label for s in c.sentences)
+    assert by_text(swapped, "a", "Truck drivers").label == "cut_by_other"
 
 
 def test_examples_partial_quote(wire_path: Path, weekly_path: Path) -> None:
@@ -136,7 +159,9 @@ def test_json_schema_keys(wire_path: Path, ledger_path: Path) -> None:
         assert key in d
     assert d["verdict"] in VERDICTS and 0 <= d["confidence"] <= 1
     for s in d["sentences"]:
-        assert set(s) >= {"side", "start", "end", "text", "label", "counterpart"}
+        assert set(s) == {
+            "side", "start", "end", "text", "label", "counterpart", "similarity", "diff", "boilerplate", "reason"
+        }  # fmt: skip
         assert s["label"] in LABELS
         if s["counterpart"] is not None:
             assert d["sentences"][s["counterpart"]]["side"] != s["side"]

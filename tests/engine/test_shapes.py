@@ -89,7 +89,8 @@ def test_story_shapes(db: Path) -> None:
         story, focus = find_story(index, "wire.txt")
         found, page = index.search_stories(StoryQuery())
     assert focus == "wire.txt" and set(shapes.story(story)) == STORY_KEYS
-    assert run("story", "wire.txt", "--db", str(db), "--format", "json") == shapes.story(story)
+    shown = run("story", "wire.txt", "--db", str(db), "--format", "json")
+    assert shown == shapes.story_shown(story, None) == {**shapes.story(story), "reconstructed": None}
     assert page.total == 1 and set(shapes.story_row(found[0])) == ROW_KEYS
     assert [shapes.story(s) for s in found] == run("stories", "--db", str(db), "--format", "json")
 

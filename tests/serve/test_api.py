@@ -51,7 +51,7 @@ def test_article_story_and_listing(reader: TestClient, example_db: Path) -> None
     assert art["text"] == (EXAMPLES / "wire.txt").read_text(encoding="utf-8")
     story = ok(reader.get(f"/api/stories/{art['story']}"))["story"]
     with Index(example_db, readonly=True) as index:
-        assert story == shapes.story(find_story(index, "wire.txt")[0])
+        assert story == shapes.story_shown(find_story(index, "wire.txt")[0], None)
     assert ok(reader.get("/api/stories/wire.txt"))["story"] == story  # by an article of it
     listing = ok(reader.get("/api/stories", params={"per_page": 1}))
     assert listing["total"] == 1 and listing["pages"] == 1 and listing["rows"][0]["id"] == story["id"]

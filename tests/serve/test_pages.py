@@ -88,3 +88,23 @@ def test_data_is_escaped_everywhere(hostile: TestClient) -> None:
         assert "<script>alert" not in html and "<img src=x" not in html, path
     pasted = hostile.post("/", data={"text": (EXAMPLES / "wire.txt").read_text(encoding="utf-8")}).text
     assert "<script>alert" not in pasted and "&lt;script&gt;" in pasted
+
+
+def test_a_hidden_source_story_page_shows_it_rebuilt(tmp_path: Path) -> None:
+    folder = Path(__file__).resolve().parents[1] / "data" / "hidden"
+    db = tmp_path / "hidden.db"
+    with Index(db) as index:
+        index.add(
+            [
+                {"id": n, "text": (folder / n).read_text(encoding="utf-8")}
+                for n in ("gazette.txt", "coastal.txt")
+            ],
+            workers=0,
+        )
+        index.update_stories()
+    for client in client_for(ServeConfig(db=db)):
+        html = page(client, "/stories/gazette.txt")
+        assert 'id="rebuilt"' in html and "The hidden source, rebuilt" in html
+        assert "stops after sentence 8, the 4 after it cut from the end" in html
+        story = client.get("/api/stories/gazette.txt").json()["story"]
+        assert story["reconstructed"]["copies"] == ["coastal.txt", "gazette.txt"]

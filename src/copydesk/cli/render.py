@@ -17,6 +17,8 @@ LABEL_STYLE = {
     "moved": "cyan",
     "added": "bright_blue",
     "dropped": "red",
+    "cut_by_other": "bright_cyan",
+    "added_or_cut": "blue",
     "boilerplate": "bright_black",
 }
 VERDICT_TEXT = {
@@ -159,3 +161,6 @@ def print_comparison(
 
         script.add_row(label, cell(sa, "a"), cell(sb, "b"))
     con.print(script)
+    reasons = dict.fromkeys((s.label, s.reason) for s in c.sentences if s.reason)
+    for label_name, reason in reasons:
+        con.print(Text.assemble("  ", (label_name, LABEL_STYLE[label_name]), ": ", clean(reason or "")))

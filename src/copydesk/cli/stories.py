@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 from rich.console import Group
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
@@ -20,7 +21,7 @@ from copydesk.engine.stories import StoriesUpdate
 from copydesk.engine.view import story_view
 from copydesk.io.story_html import render_story_html
 from copydesk.io.write import write_text_file
-from copydesk.model import HIDDEN, Story, StoryEdge, StoryMember
+from copydesk.model import HIDDEN, CopyOp, Reconstruction, Story, StoryEdge, StoryMember
 
 
 def _need(db: Path) -> None:
@@ -218,6 +219,88 @@ def print_story(story: Story) -> None:
     con.print("Each edge in full: --format json (evidence) or --format html (edit scripts).", highlight=False)
 
 
+_OP_STYLE: dict[CopyOp, str] = {
+    "verbatim": "green",
+    "edited": "yellow",
+    "rewritten": "magenta",
+    "variant": "yellow",
+    "moved": "cyan",
+    "only_here": "bright_blue",
+    "cut": "red",
+    "left_out": "bright_black",
+}
+
+
+def _letter(k: int) -> str:
+    return chr(ord("A") + k) if k < 26 else f"C{k + 1}"
+
+
+def print_reconstruction(r: Reconstruction, story: Story) -> None:
+    """The hidden source rebuilt from its copies: each sentence with what each copy did with it, then each
+    copy's edit script in figures."""
+    con = make_console()
+    members = {m.id: m for m in story.members}
+    con.print()
+    con.print(
+        Text(
+            f"Hidden source rebuilt from {len(r.copies)} copies: {len(r.sentences)} sentences, the union of "
+            "their body sentences in the order they agree on; each reads as most of its copies word it (on a "
+            "tie, as the most complete copy words it, and each copy's wording is a variant). The closest thing "
+            "to the original the corpus holds: a sentence every copy cut is not in it.",
+            style="bold",
+        ),
+        highlight=False,
+    )
+    if r.left_out:
+        con.print(
+            f"({len(r.left_out)} more copies not merged: at most {len(r.copies)} are.)", highlight=False
+        )
+    table = Table(show_header=True, header_style="bold", box=None, padding=(0, 1), expand=True)
+    table.add_column("#", justify="right", no_wrap=True)
+    for k in range(len(r.copies)):
+        table.add_column(_letter(k), no_wrap=True)
+    table.add_column("sentence (as written in the copy named, [start, end) into its text)", ratio=1)
+    for n, s in enumerate(r.sentences):
+        ops = [Text(sc.ops[n].replace("_", " "), style=_OP_STYLE[sc.ops[n]]) for sc in r.scripts]
+        where = Text(f"{_letter(r.copies.index(s.copy))} [{s.start}, {s.end}) ", style="bright_black")
+        table.add_row(str(n + 1), *ops, where + plain(s.text, lines=True))
+        for w in s.witnesses:
+            if w.diff:
+                line = Text(
+                    f"{_letter(r.copies.index(s.copy))} → {_letter(r.copies.index(w.copy))}: ", style="dim"
+                )
+                for op in w.diff:
+                    if op.op == "equal":
+                        line.append(clean(op.a_text, lines=True) + " ")
+                        continue
+                    # wdiff's marks, so that the diff reads without colours too
+                    if op.a_text:
+                        line.append(f"[-{clean(op.a_text, lines=True)}-]", style="red strike")
+                        line.append(" ")
+                    if op.b_text:
+                        line.append(f"{{+{clean(op.b_text, lines=True)}+}}", style="green")
+                        line.append(" ")
+                table.add_row("", *([""] * len(r.copies)), line)
+    con.print(table)
+    for k, sc in enumerate(r.scripts):
+        m = members.get(sc.copy)
+        outlet = f" ({clean(m.outlet)})" if m is not None and m.outlet else ""
+        counts = {op: sc.ops.count(op) for op in _OP_STYLE if op in sc.ops}
+        parts = [f"{n} {op.replace('_', ' ')}" for op, n in counts.items() if op != "cut"]
+        if "cut" in counts:
+            kept = max(i for i, op in enumerate(sc.ops) if op != "cut") + 1
+            parts.append(f"stops after sentence {kept}: the {counts['cut']} after it cut from the end")
+        con.print(Text.assemble((f"{_letter(k)} ", "bold"), plain(sc.copy), outlet, ": ", ", ".join(parts)))
+    con.print(
+        "verbatim / edited / rewritten: it carries the sentence so; variant: the copies word it differently "
+        "and none is shown to be the source's; moved: out of its order; only here: no "
+        "other copy has it (its own, or source text the others cut); cut: after its last sentence; left out: "
+        "missing inside its span. In full: --format json (witnesses, offsets, word diffs) or --format html.",
+        highlight=False,
+        style="dim",
+    )
+
+
 @cli.command("story")
 @click.argument("story_id", metavar="ID")
 @DB_OPTION
@@ -246,6 +329,7 @@ def story_cmd(story_id: str, db: Path, fmt: str, output: Path | None, max_member
         view = story_view(
             index, story_id, max_members=None if fmt == "json" else max_members, scripts=fmt == "html"
         )
+        rebuilt = view.reconstructed
         story, shown = view.story, view.shown
         cut = (
             f" (showing {shown.size:,} of its {story.size:,} articles: --max-members 0 for all)"
@@ -253,13 +337,17 @@ def story_cmd(story_id: str, db: Path, fmt: str, output: Path | None, max_member
             else ""
         )
         if fmt == "html":
-            text = render_story_html(shown, view.comparisons, title=f"copydesk: story {story.id}{cut}")
+            text = render_story_html(
+                shown, view.comparisons, title=f"copydesk: story {story.id}{cut}", reconstructed=rebuilt
+            )
         elif fmt == "json":
-            text = json.dumps(shapes.story(story), ensure_ascii=False, indent=2)
+            text = json.dumps(shapes.story_shown(story, rebuilt), ensure_ascii=False, indent=2)
         else:
             text = ""
     if fmt == "text":
         print_story(shown)
+        if rebuilt is not None:
+            print_reconstruction(rebuilt, story)
         if cut:
             click.echo(f"story {clean(story.id)}{cut}")
         return

@@ -25,6 +25,7 @@ from copydesk.model import (
     Sentence,
     Side,
 )
+from copydesk.provenance.cut import Unshared, unshared
 from copydesk.provenance.verdict import SideSignals, verdict
 from copydesk.text.analysis import Analysis
 from copydesk.text.boilerplate import CreditSpan, canonical_agency
@@ -182,15 +183,25 @@ def compare_prepared(pa: Prepared, pb: Prepared, *, config: CompareConfig) -> Co
         min_shared_words=cfg.min_shared_words,
     )
     source_side: Side | None = {"a_from_b": "b", "b_from_a": "a"}.get(result)  # type: ignore[assignment]
+    # Under a common source, a sentence only one side has is not plainly an addition (`provenance.cut`).
+    common: tuple[dict[int, Unshared], dict[int, Unshared]] = ({}, {})
+    if result == "common_source":
+        common = unshared(
+            [s.boilerplate is None for s in an_a.sentences],
+            [s.boilerplate is None for s in an_b.sentences],
+            paired_a.keys(),
+            paired_b.keys(),
+        )
 
     offset_b = len(an_a.sentences)
     sentences: list[Sentence] = []
-    for side, an, paired in (("a", an_a, paired_a), ("b", an_b, paired_b)):
+    for side, an, paired, open_ in (("a", an_a, paired_a, common[0]), ("b", an_b, paired_b, common[1])):
         for k, s in enumerate(an.sentences):
             pair = paired.get(k)
             label: Label
             counterpart: int | None = None
             diff: tuple[Any, ...] = ()
+            reason: str | None = None
             if pair is not None:
                 counterpart = pair.b + offset_b if side == "a" else pair.a
                 label = pair.label
@@ -199,6 +210,8 @@ def compare_prepared(pa: Prepared, pb: Prepared, *, config: CompareConfig) -> Co
                     diff = word_diff(
                         sa.words, sa.starts, sa.ends, art_a.text, sb.words, sb.starts, sb.ends, art_b.text
                     )
+            elif k in open_:
+                label, reason = open_[k].label, open_[k].reason
             else:
                 label = "dropped" if side == source_side else "added"
             if s.boilerplate is not None:
@@ -214,6 +227,7 @@ def compare_prepared(pa: Prepared, pb: Prepared, *, config: CompareConfig) -> Co
                     similarity=None if pair is None else pair.similarity,
                     diff=diff,
                     boilerplate=s.boilerplate,
+                    reason=reason,
                 )
             )
 

@@ -3,8 +3,9 @@ HTTP API (`copydesk serve`) build theirs here, and ``tests/engine/test_shapes.py
 
 - hit: one article of a `find` answer (`hit`);
 - compare: the report on two articles, schema version `copydesk.model.SCHEMA_VERSION` (`comparison`);
-- story: one story with its members and the evidence of each edge (`story`); a story in a listing, without
-  its members and edges (`story_row`);
+- story: one story with its members and the evidence of each edge (`story`); the same with its hidden source
+  rebuilt from its copies, as `copydesk story ID` shows one story (`story_shown`); a story in a listing,
+  without its members and edges (`story_row`);
 - summary: what an `add` did (`summary`), with the stories update after it when there was one;
 - article: one stored article with its place in its story (`article`);
 - outlet: who runs whose copy, per outlet (`outlet`);
@@ -19,7 +20,7 @@ from typing import Any
 
 from copydesk.engine.index import AddSummary, Hit
 from copydesk.engine.stories import StoriesUpdate
-from copydesk.model import Article, Comparison, Story, StoryMember
+from copydesk.model import Article, Comparison, Reconstruction, Story, StoryMember
 from copydesk.store import OutletRow
 
 
@@ -37,6 +38,12 @@ def comparison(c: Comparison) -> dict[str, Any]:
 def story(s: Story) -> dict[str, Any]:
     """One story in full: its figures, members (``articles``) and edges with their evidence."""
     return s.to_dict()
+
+
+def story_shown(s: Story, reconstructed: Reconstruction | None) -> dict[str, Any]:
+    """One story in full (`story`) and ``reconstructed``: its hidden source rebuilt from its copies (the
+    sentences with the copies that carry each, and each copy's edit script against it), null without one."""
+    return {**story(s), "reconstructed": None if reconstructed is None else reconstructed.to_dict()}
 
 
 def story_row(s: Story) -> dict[str, Any]:

@@ -59,6 +59,8 @@ LABEL_NOTES: dict[Label, str] = {
     "moved": "the same sentence at another place in the story",
     "added": "only on this side",
     "dropped": "in the source, left out of the copy",
+    "cut_by_other": "past the other side's end: most likely source text the other cut (news is cut from the end)",
+    "added_or_cut": "only on this side: added by it, or source text the other left out (the source is missing)",
     "boilerplate": "captions, credits, footers, datelines: set aside from the figures",
 }
 _CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; base-uri 'none'"
@@ -161,6 +163,8 @@ def _sentence_html(c: Comparison, k: int, s: Sentence, start: int, end: int) -> 
         attrs["data-sim"] = f"{s.similarity:.2f}"
     if s.boilerplate:
         attrs["data-bp"] = s.boilerplate
+    if s.reason:
+        attrs["title"] = s.reason
     attr_html = " ".join(f'{name}="{_e(value)}"' for name, value in attrs.items())
     html = (
         f"<span {attr_html}>"
@@ -400,9 +404,10 @@ def _pairs(c: Comparison, *, linked: bool = True) -> str:
         sim = ""
         if s.similarity is not None and s.similarity < 1.0:
             sim = f"<small>{_pct(s.similarity)} alike</small>"
+        why = f'<small class="why">{_e(s.reason)}</small>' if s.reason else ""
         rows.append(
             f'<tr class="r-{s.label}"><td class="lab">'
-            f'<span class="chip l-{s.label}">{s.label}</span>{sim}</td>'
+            f'<span class="chip l-{s.label}">{s.label}</span>{sim}{why}</td>'
             f"{_cell(c, a, linked=linked)}{_cell(c, b, linked=linked)}</tr>"
         )
         if s.diff:

@@ -9,7 +9,8 @@ The page reads top to bottom:
 1. a header with the story's figures: size, source (or "hidden source"), outlets, date span, share of
    uncredited copies;
 2. the provenance picture (`copydesk.io.story_graph`), in which each node and edge links to its edge's
-   section;
+   section; for a story with a hidden source, that source rebuilt from its copies (`copydesk.io.source_html`)
+   when it is given;
 3. a table of every edge in tree order, with its figures;
 4. one section per edge, ``<section class="edge" id="e<k>">`` (``k`` from 1, tree order): the two articles,
    the edge's confidence and containment, its evidence, and the edit script of the pair from its
@@ -37,8 +38,19 @@ from copydesk.io.html import (
     _pct,
     _template,
 )
+from copydesk.io.source_html import render_reconstruction
 from copydesk.io.story_graph import Layout, edge_share, plan, render_graph
-from copydesk.model import HIDDEN, LABELS, SCHEMA_VERSION, Comparison, Story, StoryEdge, StoryMember, Verdict
+from copydesk.model import (
+    HIDDEN,
+    LABELS,
+    SCHEMA_VERSION,
+    Comparison,
+    Reconstruction,
+    Story,
+    StoryEdge,
+    StoryMember,
+    Verdict,
+)
 
 EDIT_SCRIPT_CAP = 50
 """How many edges (the first in tree order) show their edit script in full."""
@@ -285,6 +297,7 @@ def render_story_html(
     title: str | None = None,
     before: str = "",
     after: str = "",
+    reconstructed: Reconstruction | None = None,
 ) -> str:
     """The story as one self-contained HTML page (UTF-8 text, no external references).
 
@@ -295,6 +308,7 @@ def render_story_html(
     title: the page title; by default ``copydesk: story <id>``.
     before, after: HTML put as it is (not escaped: the caller escapes what it takes from data) at the top
         of the page and after the edge sections: the server's navigation, members table and timeline.
+    reconstructed: the hidden source rebuilt from its copies, shown after the picture.
     """
     page_title = title or f"copydesk: story {story.id}"
     members = {m.id: m for m in story.members}
@@ -315,6 +329,7 @@ def render_story_html(
         before,
         _header(story, page_title, members),
         _graph(story, layout),
+        "" if reconstructed is None else render_reconstruction(reconstructed, members),
         _index(layout, members, comparisons),
         sections,
         after,

@@ -18,7 +18,7 @@ from pydantic import Field
 from copydesk.engine import shapes
 from copydesk.engine.compare import compare
 from copydesk.engine.index import Index
-from copydesk.engine.view import find_story
+from copydesk.engine.view import find_story, story_view
 from copydesk.errors import ArticleNotFound
 from copydesk.model import Article
 from copydesk.serve.errors import ApiError
@@ -225,8 +225,8 @@ def stories_get(
 )
 def story_get(id: str, svc: Svc) -> dict[str, Any]:
     with svc.reader() as index:
-        story, _ = find_story(index, id)
-    return {"ok": True, "story": shapes.story(story)}
+        view = story_view(index, id, max_members=None, scripts=False)
+    return {"ok": True, "story": shapes.story_shown(view.story, view.reconstructed)}
 
 
 @router.get("/outlets", summary="Per outlet: articles, stories run, copies, uncredited copies, top sources")

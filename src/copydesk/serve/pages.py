@@ -253,7 +253,12 @@ def story_page(request: Request, key: str) -> HTMLResponse:
     cut = f" (showing {shown.size:,} of its {story.size:,} articles)" if view.cut else ""
     nav, extra = _extras(story)
     html = render_story_html(
-        shown, view.comparisons, title=f"copydesk: story {story.id}{cut}", before=nav, after=extra
+        shown,
+        view.comparisons,
+        title=f"copydesk: story {story.id}{cut}",
+        before=nav,
+        after=extra,
+        reconstructed=view.reconstructed,
     )
     return HTMLResponse(html)
 
