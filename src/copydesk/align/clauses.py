@@ -17,8 +17,9 @@ word of one side, whether it comes from the other side:
 A clause is a stretch of a sentence between clause marks in the original text: commas, semicolons, colons,
 brackets, quotation marks (so that quoted speech is a clause of its own), dashes set off by spaces, and
 sentence marks. These mark clauses in most languages written with Latin, Cyrillic, Greek, Arabic and CJK
-punctuation alike; conjunctions are not used, being words of one language. A comma or a point between two
-digits ("40,000", "3.5") is part of a number, and a hyphen inside a word ("father-of-four") joins it.
+punctuation alike; conjunctions are not used, being words of one language. A comma, a point or a colon
+between two digits ("40,000", "3.5", "10:30") is part of a number or a time, and a hyphen inside a word
+("father-of-four") joins it.
 """
 
 from __future__ import annotations
@@ -47,12 +48,12 @@ def _category(*names: str) -> str:
 # Marks that end a clause: every opening and closing bracket or quotation mark (Unicode categories Ps, Pe,
 # Pi, Pf); ASCII quotes ("other punctuation" in Unicode), the backtick some wire services print for an
 # opening quote and the underscore PA prints for a dash; the clause and sentence marks of Latin, CJK and
-# Arabic script; a comma or a point not between two digits; a dash set off by a space or doubled.
+# Arabic script; a comma, a point or a colon not between two digits; a dash set off by a space or doubled.
 _DASH = _category("Pd")
 _MARK = re.compile(
-    f"[{_category('Ps', 'Pe', 'Pi', 'Pf')}\"'`_;:!?\u2026\u3001\u3002\uff0c\uff1b\uff1a\uff01\uff1f"
+    f"[{_category('Ps', 'Pe', 'Pi', 'Pf')}\"'`_;!?\u2026\u3001\u3002\uff0c\uff1b\uff1a\uff01\uff1f"
     f"\u060c\u061b\u061f]"
-    r"|(?<!\d)[,.]|[,.](?!\d)"
+    r"|(?<!\d)[,.:]|[,.:](?!\d)"
     f"|\\s[{_DASH}]|[{_DASH}]\\s|[{_DASH}]{{2}}"
 )
 
