@@ -40,27 +40,37 @@ from copydesk.text.analysis import Analysis
 
 def _category(*names: str) -> str:
     """The characters of the Unicode categories ``names`` in the Basic Multilingual Plane (where every
-    script's brackets and quotation marks are), as the inside of a regex character class."""
-    chars = (chr(c) for c in range(0x10000))
-    return "".join(re.escape(ch) for ch in chars if unicodedata.category(ch) in names)
+    script's brackets, quotation marks and dashes are)."""
+    return "".join(ch for ch in map(chr, range(0x10000)) if unicodedata.category(ch) in names)
 
 
 # Marks that end a clause: every opening and closing bracket or quotation mark (Unicode categories Ps, Pe,
 # Pi, Pf); ASCII quotes ("other punctuation" in Unicode), the backtick some wire services print for an
 # opening quote and the underscore PA prints for a dash; the clause and sentence marks of Latin, CJK and
 # Arabic script; a comma, a point or a colon not between two digits; a dash set off by a space or doubled.
-_DASH = _category("Pd")
+# One character class finds the candidates; the few commas, points, colons and dashes are then checked.
+_DASHES = frozenset(_category("Pd"))
 _MARK = re.compile(
-    f"[{_category('Ps', 'Pe', 'Pi', 'Pf')}\"'`_;!?\u2026\u3001\u3002\uff0c\uff1b\uff1a\uff01\uff1f"
+    f"[{re.escape(_category('Ps', 'Pe', 'Pi', 'Pf', 'Pd'))}\"'`_;!?,.:\u2026\u3001\u3002\uff0c\uff1b\uff1a\uff01\uff1f"
     f"\u060c\u061b\u061f]"
-    r"|(?<!\d)[,.:]|[,.:](?!\d)"
-    f"|\\s[{_DASH}]|[{_DASH}]\\s|[{_DASH}]{{2}}"
 )
+
+
+def _is_mark(text: str, at: int) -> bool:
+    """Whether the candidate at ``text[at]`` ends a clause (see `_MARK`)."""
+    ch = text[at]
+    before = text[at - 1] if at else " "
+    after = text[at + 1] if at + 1 < len(text) else " "
+    if ch in ",.:":
+        return not (before.isdigit() and after.isdigit())
+    if ch in _DASHES:
+        return before.isspace() or after.isspace() or before in _DASHES or after in _DASHES
+    return True
 
 
 def clause_marks(text: str) -> npt.NDArray[np.int64]:
     """Sorted offsets into ``text`` of the marks that end a clause (see the module)."""
-    return np.fromiter((m.start() for m in _MARK.finditer(text)), dtype=np.int64)
+    return np.fromiter((m.start() for m in _MARK.finditer(text) if _is_mark(text, m.start())), dtype=np.int64)
 
 
 def _cuts(
