@@ -13,6 +13,8 @@ from copydesk.store.records import OutletRow, StoryPage, StoryQuery
 # A member's record is in `articles`, or in `aliases` for an alias (see `copydesk.store.schema`).
 _MEMBER = "story_members AS m LEFT JOIN articles AS a ON a.id = m.id LEFT JOIN aliases AS al ON al.id = m.id"
 _FACET_OUTLETS = 30
+# (total, outlet -> stories, role -> members): see `facets`
+Facets = tuple[int, tuple[tuple[str, int], ...], tuple[tuple[str, int], ...]]
 
 
 def _like(text: str) -> str:
@@ -45,8 +47,9 @@ def _where(q: StoryQuery) -> tuple[str, list[Any]]:
     return " AND ".join(clauses), args
 
 
-def search(con: sqlite3.Connection, q: StoryQuery) -> StoryPage:
-    """The page of stories ``q`` asks for, the total and the facets over all that match."""
+def search(con: sqlite3.Connection, q: StoryQuery, *, counted: Facets | None = None) -> StoryPage:
+    """The page of stories ``q`` asks for, the total and the facets over all that match (``counted``: those
+    of `facets` for ``q``, already counted in the same state of the file)."""
     where, args = _where(q)
     order = "s.size DESC, s.founder" if q.order == "size" else "s.latest IS NULL, s.latest DESC, s.founder"
     ids = tuple(
@@ -56,6 +59,19 @@ def search(con: sqlite3.Connection, q: StoryQuery) -> StoryPage:
             (*args, q.limit, q.offset),
         )
     )
+    total, outlets, roles = facets(con, q) if counted is None else counted
+    return StoryPage(ids=ids, total=total, outlets=outlets, roles=roles)
+
+
+def facet_key(q: StoryQuery) -> tuple[Any, ...]:
+    """What the facets of ``q`` depend on: its filters (not its order or page)."""
+    return ("facets", q.outlet, q.since, q.until, q.uncredited, q.min_size, q.q)
+
+
+def facets(con: sqlite3.Connection, q: StoryQuery) -> Facets:
+    """(total, outlet facets, role facets) over every story ``q`` selects, whatever its page: the costly
+    part of a listing, counted over every match."""
+    where, args = _where(q)
     (total,) = con.execute(f"SELECT count(*) FROM stories AS s WHERE {where}", args).fetchone()
     selected = f"SELECT s.story FROM stories AS s WHERE {where}"
     outlets = con.execute(
@@ -68,11 +84,10 @@ def search(con: sqlite3.Connection, q: StoryQuery) -> StoryPage:
         "GROUP BY m.role ORDER BY n DESC, m.role",
         args,
     ).fetchall()
-    return StoryPage(
-        ids=ids,
-        total=total,
-        outlets=tuple((str(o), int(n)) for o, n in outlets),
-        roles=tuple((str(r), int(n)) for r, n in roles),
+    return (
+        int(total),
+        tuple((str(o), int(n)) for o, n in outlets),
+        tuple((str(r), int(n)) for r, n in roles),
     )
 
 
