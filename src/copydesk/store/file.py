@@ -78,6 +78,9 @@ class SqliteFile:
             self._config = self._prepare(config)
         except sqlite3.Error as exc:
             self.close()
+            not_sqlite = self._not_sqlite()
+            if not_sqlite is not None:
+                raise not_sqlite from exc
             raise StoreError(
                 f"{self._path} cannot be opened as a copydesk index ({exc}): pass another index path, or move "
                 "the damaged file away and rebuild it"
@@ -102,13 +105,24 @@ class SqliteFile:
             if not path.parent.is_dir():
                 raise StoreError(f"cannot create the index {path}: the folder {path.parent} does not exist")
             return
-        with path.open("rb") as f:
-            head = f.read(len(_HEADER))
-        if head != _HEADER:
-            raise StoreError(
-                f"{path} is not a copydesk index (not an SQLite database file): pass another index path, "
-                "or move this file away"
-            )
+
+    def _not_sqlite(self) -> StoreError | None:
+        """The error for a file that is not an SQLite database at all, read from its first bytes; None when it
+        is one. Only after SQLite has refused the file: closing a file descriptor of the index drops every
+        lock this process holds on it (POSIX record locks belong to the process, not to the descriptor),
+        including those of its other open connections, and another process could then checkpoint and
+        remove the log under them (they would read a stale or a torn state)."""
+        try:
+            with self._path.open("rb") as f:
+                head = f.read(len(_HEADER))
+        except OSError:
+            return None
+        if head == _HEADER:
+            return None
+        return StoreError(
+            f"{self._path} is not a copydesk index (not an SQLite database file): pass another index path, "
+            "or move this file away"
+        )
 
     def _connect(self, timeout: float, cache_mb: int, mmap_mb: int) -> sqlite3.Connection:
         target = f"{self._path.resolve().as_uri()}?mode=ro" if self._readonly else str(self._path)
