@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import hmac
 import math
+import os
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -140,6 +141,7 @@ def health(svc: Svc) -> dict[str, Any]:
         "stories": counts["stories_of_two_or_more"],
         "schema_version": stats.schema_version,
         "writes": svc.config.writes,
+        "process": os.getpid(),
     }
 
 
