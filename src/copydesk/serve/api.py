@@ -213,7 +213,7 @@ def stories_get(
         limit=per_page,
     )
     with svc.reader() as index:
-        found, listing = index.search_stories(query)
+        found, listing = index.list_stories(query)
     facets = {
         "outlets": [{"outlet": o, "stories": n} for o, n in listing.outlets],
         "roles": [{"role": r, "members": n} for r, n in listing.roles],

@@ -210,7 +210,7 @@ def stories(
         limit=PER_PAGE,
     )
     with service(request).reader() as index:
-        found, listing = index.search_stories(query)
+        found, listing = index.list_stories(query)
     filters = {
         "outlet": outlet,
         "since": since,
@@ -319,7 +319,7 @@ def outlet_page(request: Request, name: str) -> HTMLResponse:
         rows = index.outlets(name=name, top=20)
         if not rows:
             raise ApiError(404, f"no article of the outlet {name!r} in the index: see /outlets for the names")
-        found, listing = index.search_stories(StoryQuery(outlet=name, limit=50))
+        found, listing = index.list_stories(StoryQuery(outlet=name, limit=50))
     row = rows[0]
     chart = bars([(src, n, 0) for src, n in row.sources])
     return render(request, "outlet.html", row=row, stories=found, total=listing.total, chart=chart)

@@ -38,6 +38,7 @@ from copydesk.store.records import (
     StoryHead,
     StoryPage,
     StoryQuery,
+    StoryRow,
 )
 
 _PAGE = 10_000  # rows per page when streaming ids
@@ -385,6 +386,11 @@ class SqliteStore(SqliteFile, Store):
         with self._read_memo() as (con, remember):
             counted = remember(story_search.facet_key(query), lambda: story_search.facets(con, query))
             return story_search.search(con, query, counted=counted)
+
+    def story_rows(self, story_ids: Sequence[str]) -> list[StoryRow]:
+        ids = tuple(story_ids)
+        with self._read_memo() as (con, remember):
+            return list(remember(("rows", ids), lambda: story_search.rows(con, ids)))
 
     def outlet_table(self, *, name: str | None = None, top: int = 5) -> list[OutletRow]:
         with self._read_memo() as (con, remember):
