@@ -33,7 +33,8 @@ _TAKEOVER = 1.0
 
 
 class Service:
-    """The index as one server process uses it: ``config.readers`` read-only connections and, when writes
+    """The index as one server process uses it: ``config.readers`` read-only connections (and one more for
+    the listings, `lister`) and, when writes
     are allowed, the jobs file and a writer thread that runs the jobs whenever this process holds the
     writer lock (one process of a server at a time). StoreError when the index cannot be opened."""
 
@@ -46,6 +47,7 @@ class Service:
         self._thread: threading.Thread | None = None
         self._pool: queue.Queue[Index] = queue.Queue()
         self._readers: list[Index] = []
+        self._lister: Index | None = None
         try:
             if config.writes:
                 Index(config.db).close()  # creates the index when it is new (or upgrades it)
@@ -54,6 +56,7 @@ class Service:
                 reader = Index(config.db, readonly=True)
                 self._readers.append(reader)
                 self._pool.put(reader)
+            self._lister = Index(config.db, readonly=True)
         except BaseException:
             self.close()
             raise
@@ -77,6 +80,14 @@ class Service:
             yield index
         finally:
             self._pool.put(index)
+
+    def lister(self) -> Index:
+        """The read-only index the story and outlet listings read through, one request at a time: their
+        counts over every story are kept by a connection until the file changes (see
+        `copydesk.store.file.SqliteFile._read_memo`), so one connection counts them once per change where
+        each reader would count them again."""
+        assert self._lister is not None
+        return self._lister
 
     # -- write jobs ------------------------------------------------------------------------------------------
 
@@ -161,6 +172,9 @@ class Service:
         for reader in self._readers:
             reader.close()
         self._readers = []
+        if self._lister is not None:
+            self._lister.close()
+            self._lister = None
         if self._jobs is not None:
             self._jobs.close()
             self._jobs = None
