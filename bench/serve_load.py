@@ -3,22 +3,33 @@
 Usage (from the repository root)::
 
     python bench/serve_load.py CORPUS_OR_INDEX [--base 10000] [--add 2000] [--batch 500] [--clients 8]
-        [--seconds 30] [--port 0] [--keep DB]
+        [--seconds 30] [--keep DB] [--add-from ARTICLES] [--delay 0] [--workers 1] [--readers 4]
 
 CORPUS_OR_INDEX: a folder or file of articles as `copydesk add` reads them (e.g. a corpus of
-``bench/make_corpus.py``: its ``articles.jsonl``), or an index file (``.db``) to serve as it is (then
-``--add`` articles come from nowhere and no writes run). With a corpus, the first ``--base`` articles are
-indexed (stories included; this is not timed), and the next ``--add`` are held back for the writer.
+``bench/make_corpus.py``: its ``articles.jsonl``), or an index file (``.db``) to serve (then the ``--add``
+articles come from ``--add-from``, a file of articles, and the index is copied first when ``--keep`` names
+the copy: a write run changes the index). With a corpus, the first ``--base`` articles are indexed (stories
+included; this is not timed), and the next ``--add`` are held back for the writer.
 
-The server runs in its own process (``copydesk serve`` with a token), so that the clients' threads do not
-share its interpreter. ``--clients`` threads then, for ``--seconds``, each keep one HTTP/1.1 connection and
-loop: ``POST /api/find`` with the text of a random indexed article (three times), a page (``GET
+The 100k load test of issue 20 (an index of 90,000 articles of the generated 100k corpus, and a job adding
+the other 10,000)::
+
+    python bench/make_corpus.py DATA/reuters21578/documents.jsonl.gz --size 100000 --out /tmp/c100k
+    head -n 90000 /tmp/c100k/articles.jsonl > base.jsonl; tail -n 10000 /tmp/c100k/articles.jsonl > held.jsonl
+    copydesk add base.jsonl --db c90k.db && copydesk stories --db c90k.db
+    python bench/serve_load.py c90k.db --keep run.db --add-from held.jsonl --add 10000 --batch 10000 \
+        --clients 8 --seconds 180 --delay 30 --workers 2
+
+The server runs in its own process (``copydesk serve`` with a token, ``--workers`` processes), so that the
+clients' threads do not share its interpreter. ``--clients`` threads then, for ``--seconds``, each keep one
+HTTP/1.1 connection and loop: ``POST /api/find`` with the text of a random indexed article (three times), a page (``GET
 /stories?page=N``, once), and ``GET /api/health`` (once), which checks that the article count is the base plus
-what whole batches add up to: a reader never sees a batch half added. Meanwhile one writer posts the held-back
-articles ``--batch`` at a time (``POST /api/articles``), waiting for each job.
+what whole batches add up to: a reader never sees a batch half added. Meanwhile (after ``--delay`` seconds) one
+writer posts the held-back articles ``--batch`` at a time (``POST /api/articles``), waiting for each job.
 
-Prints one JSON object: find and page latency (p50, p99, max in ms), requests per second, errors (any
-answer other than 200), half batches seen, articles added and the write jobs' seconds.
+Prints one JSON object: find and page latency (p50, p99, max in ms) over the whole run, and apart for the
+requests made while no job ran (``reads_only``) and while one did (``while_adding``), requests per second,
+errors (any answer other than 200), half batches seen, articles added and the write jobs' seconds.
 """
 
 from __future__ import annotations
@@ -99,16 +110,28 @@ def main() -> None:
     p.add_argument("--batch", type=int, default=500)
     p.add_argument("--clients", type=int, default=8)
     p.add_argument("--seconds", type=float, default=30.0)
-    p.add_argument("--keep", type=Path, default=None, help="build the index here (default: a temporary file)")
+    p.add_argument(
+        "--keep", type=Path, default=None, help="build (or copy) the index here (default: temporary)"
+    )
+    p.add_argument("--add-from", type=Path, default=None, help="articles the writer adds to an index given")
+    p.add_argument("--delay", type=float, default=0.0, help="seconds of reads only before the writer starts")
+    p.add_argument("--workers", type=int, default=1, help="copydesk serve --workers")
+    p.add_argument("--readers", type=int, default=4, help="copydesk serve --readers")
     args = p.parse_args()
     sys.path.insert(0, str(ROOT / "src"))
     from copydesk.engine.index import Index
 
     folder = Path(tempfile.mkdtemp(prefix="copydesk-load-"))
     if args.source.suffix == ".db":
-        db, held, queries = args.source, [], []
+        db, held = args.source, []
+        if args.keep:
+            db = args.keep
+            shutil.copyfile(args.source, db)
+        if args.add_from is not None:
+            held = _articles(args.add_from, args.add)
         with Index(db, readonly=True) as index:
-            queries = [index.get(i).text for i in itertools.islice(index.store.ids(), 2_000)]
+            ids = list(itertools.islice(index.store.ids(), 20_000))
+            queries = [index.get(i).text for i in random.Random(1).sample(ids, min(2_000, len(ids)))]
     else:
         db = args.keep or folder / "index.db"
         rows = _articles(args.source, args.base + args.add)
@@ -130,6 +153,7 @@ def main() -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     cmd = [sys.executable, "-c", "from copydesk.cli import main; main()", "serve", "--db", str(db)]
     cmd += ["--port", str(port), "--token-file", str(folder / "token"), "--max-body", "200MB"]
+    cmd += ["--readers", str(args.readers)] + ([] if args.workers == 1 else ["--workers", str(args.workers)])
     server = subprocess.Popen(cmd, env=env, stderr=subprocess.DEVNULL)
     try:
         for _ in range(300):
@@ -150,7 +174,10 @@ def main() -> None:
             "index": str(db) if args.keep or args.source.suffix == ".db" else "(temporary)",
             "base_articles": start_count,
             "clients": args.clients,
+            "workers": args.workers,
+            "readers": args.readers,
             "seconds": args.seconds,
+            "load_average": [round(x, 2) for x in os.getloadavg()],
         }
     )
     print(json.dumps(result, indent=2))
@@ -163,6 +190,9 @@ def _run(
     lock = threading.Lock()
     find: list[float] = []
     pages: list[float] = []
+    # (took, whether a write job ran when the request was sent) for find and pages
+    phased: dict[str, list[tuple[float, bool]]] = {"find": [], "page": []}
+    adding = threading.Event()
     counts = {"requests": 0, "errors": 0}
     error_samples: list[str] = []
     writes: dict[str, Any] = {"added": 0, "jobs": 0, "job_seconds": []}
@@ -182,7 +212,9 @@ def _run(
                 ("GET", f"/stories?page={rng.randint(1, 20)}", None, pages),
                 ("GET", "/api/health", None, None),
             ):
+                during = adding.is_set()
                 status, payload, took = c.call(method, path, body)
+                during = during or adding.is_set()
                 with lock:
                     counts["requests"] += 1
                     if status != 200:
@@ -191,10 +223,12 @@ def _run(
                             error_samples.append(f"{status} {path}: {payload[:200]!r}")
                     elif into is not None:
                         into.append(took)
+                        phased["find" if into is find else "page"].append((took, during))
                     else:
                         seen.add(json.loads(payload)["articles"])
 
     def writer() -> None:
+        time.sleep(args.delay)
         c = Client(port, token)
         for start in range(0, len(held), args.batch):
             if time.monotonic() >= stop:
@@ -206,12 +240,14 @@ def _run(
                     error_samples.append(f"{status} POST /api/articles: {payload[:200]!r}")
                 return
             job = json.loads(payload)["job"]
+            adding.set()
             t0 = time.perf_counter()
             while True:
                 body = json.loads(c.call("GET", f"/api/jobs/{job}")[1])
                 if body["state"] in ("done", "failed"):
                     break
                 time.sleep(0.1)
+            adding.clear()
             writes["jobs"] += 1
             writes["job_seconds"].append(round(time.perf_counter() - t0, 2))
             if body["state"] == "done":
@@ -236,6 +272,18 @@ def _run(
             "p99": _pct(pages, 0.99),
             "max": _pct(pages, 1.0),
             "n": len(pages),
+        },
+        **{
+            phase: {
+                f"{kind}_ms": {
+                    "p50": _pct(values, 0.5),
+                    "p99": _pct(values, 0.99),
+                    "n": len(values),
+                }
+                for kind in ("find", "page")
+                for values in [[t for t, d in phased[kind] if d == during]]
+            }
+            for phase, during in (("reads_only", False), ("while_adding", True))
         },
         "requests_per_second": round(counts["requests"] / wall, 1),
         "requests": counts["requests"],

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import sqlite3
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -120,3 +122,41 @@ def test_a_writer_waits_says_so_once_and_gives_up_after_its_timeout(tmp_path: Pa
 def test_no_message_advises_a_timeout_option() -> None:
     source = Path(__file__).resolve().parents[2] / "src" / "copydesk"
     assert not [p for p in source.rglob("*.py") if "longer timeout" in p.read_text(encoding="utf-8")]
+
+
+def _hold_readers(path: str, ready: Any, go: Any, seen: Any) -> None:
+    """Another process: two read-only connections (the second opened after the first), idle until ``go``,
+    then the count each sees."""
+    first = open_store(path, readonly=True)
+    second = open_store(path, readonly=True)
+    ready.set()
+    go.wait(60)
+    seen.put((first.count(), second.count()))
+    first.close()
+    second.close()
+
+
+def test_opening_a_second_connection_keeps_the_first_one_s_locks(tmp_path: Path) -> None:
+    # Opening must not close a descriptor of the index (which drops every POSIX lock the process holds on
+    # it): another process closing its connection would then take itself for the last one and remove the
+    # log under the first connection, which would read a stale state from then on.
+    path = tmp_path / "index.db"
+    with open_store(path, config=CONFIG) as store:
+        store.add_batch(make_batch(0, 10))
+    context = multiprocessing.get_context("spawn")
+    ready, go, seen = context.Event(), context.Event(), context.Queue()
+    other = context.Process(target=_hold_readers, args=(str(path), ready, go, seen))
+    other.start()
+    try:
+        assert ready.wait(60)
+        wal = path.with_name(path.name + "-wal")
+        log = wal.stat().st_ino
+        open_store(path).close()  # opens and closes without writing: not the last connection
+        assert wal.exists() and wal.stat().st_ino == log
+        with open_store(path) as store:
+            store.add_batch(make_batch(1, 10))
+        go.set()
+        assert seen.get(timeout=60) == (20, 20)
+    finally:
+        go.set()
+        other.join(60)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 from pathlib import Path
 
 import click
@@ -42,7 +43,16 @@ def _require() -> None:
     is_flag=True,
     help="Let --fetch-urls reach private and loopback addresses (tests).",
 )
-@click.option("--readers", type=click.IntRange(1, 64), default=4, show_default=True, help="Read connections.")
+@click.option(
+    "--readers", type=click.IntRange(1, 64), default=4, show_default=True, help="Read connections per worker."
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Server processes answering requests (one per core serves reads on every core).",
+)
 def serve_cmd(
     db: Path,
     host: str,
@@ -52,18 +62,21 @@ def serve_cmd(
     fetch_urls: bool,
     fetch_allow_private: bool,
     readers: int,
+    workers: int,
 ) -> None:
     """Serve the index over HTTP: the JSON API (/api, described at /docs and /openapi.json) and the web
     pages (/ to paste an article, /stories, /outlets).
 
     Reads need nothing; writes (POST /api/articles) need Authorization: Bearer TOKEN, with the token from
     --token-file or the COPYDESK_TOKEN environment variable. Without a token the server only reads, and the
-    index must exist. CORS is off; bind another --host only behind a proxy that adds TLS.
+    index must exist. CORS is off; bind another --host only behind a proxy that adds TLS. Write jobs are
+    kept in INDEX.jobs beside the index: every worker sees them, and a restart runs what was left queued.
     """
     _require()
     import uvicorn
 
     from copydesk.serve import ServeConfig, create_app
+    from copydesk.serve.app import CONFIG_ENV
     from copydesk.serve.config import load_token, parse_size
 
     token = load_token(token_file)
@@ -78,8 +91,24 @@ def serve_cmd(
         fetch_urls=fetch_urls,
         fetch_allow_private=fetch_allow_private,
         readers=readers,
+        workers=workers,
     )
-    app = create_app(config)
     writes = "writes need the token" if token else "read-only (no token: writes answer 403)"
-    click.echo(f"copydesk serve: {db} on http://{host}:{port}/ ({writes}); API docs at /docs", err=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False)
+    procs = "" if workers == 1 else f", {workers} workers"
+    click.echo(
+        f"copydesk serve: {db} on http://{host}:{port}/ ({writes}{procs}); API docs at /docs", err=True
+    )
+    if workers == 1:
+        uvicorn.run(create_app(config), host=host, port=port, log_level="warning", server_header=False)
+        return
+    # uvicorn starts each worker afresh and builds its application from the settings in the environment
+    os.environ[CONFIG_ENV] = config.to_json()
+    uvicorn.run(
+        "copydesk.serve.app:app_from_environment",
+        factory=True,
+        workers=workers,
+        host=host,
+        port=port,
+        log_level="warning",
+        server_header=False,
+    )

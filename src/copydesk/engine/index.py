@@ -36,7 +36,7 @@ from copydesk.model import Article, BodyLayout, Comparison, Fingerprints, Indexe
 from copydesk.provenance.verdict import SideSignals, verdict
 from copydesk.sketch.batch import fingerprint_batch
 from copydesk.sketch.shingle import word_hashes
-from copydesk.store import OutletRow, Store, StoreStats, StoryPage, StoryQuery, open_store
+from copydesk.store import OutletRow, Store, StoreStats, StoryPage, StoryQuery, StoryRow, open_store
 from copydesk.text.layout import body_layout
 
 Direction = Literal["source", "copy", "sibling", "same"]
@@ -393,6 +393,12 @@ class Index:
         the total and facet counts (see `StoryQuery`); reads only, as the stories stand."""
         page = self.store.search_stories(query or StoryQuery())
         return self.store.load_stories(list(page.ids)), page
+
+    def list_stories(self, query: StoryQuery | None = None) -> tuple[list[StoryRow], StoryPage]:
+        """`search_stories` as a listing shows it: each story a `StoryRow` (its figures, counted without
+        loading its members and edges); reads only."""
+        page = self.store.search_stories(query or StoryQuery())
+        return self.store.story_rows(list(page.ids)), page
 
     def outlets(self, *, name: str | None = None, top: int = 5) -> list[OutletRow]:
         """Per outlet (or only ``name``) the articles, stories run, copies, uncredited copies and the outlets

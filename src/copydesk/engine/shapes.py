@@ -21,7 +21,7 @@ from typing import Any
 from copydesk.engine.index import AddSummary, Hit
 from copydesk.engine.stories import StoriesUpdate
 from copydesk.model import Article, Comparison, Reconstruction, Story, StoryMember
-from copydesk.store import OutletRow
+from copydesk.store import OutletRow, StoryRow
 
 
 def hit(h: Hit) -> dict[str, Any]:
@@ -46,28 +46,23 @@ def story_shown(s: Story, reconstructed: Reconstruction | None) -> dict[str, Any
     return {**story(s), "reconstructed": None if reconstructed is None else reconstructed.to_dict()}
 
 
-def story_row(s: Story) -> dict[str, Any]:
+def story_row(s: Story | StoryRow) -> dict[str, Any]:
     """One story in a listing: its figures without members and edges."""
-    first, last = s.span
+    row = s if isinstance(s, StoryRow) else StoryRow.of(s)
     return {
-        "id": s.id,
-        "size": s.size,
-        "root": s.root,
-        "hidden_source": s.hidden_source,
-        "hidden_agency": s.hidden_agency,
-        "hidden_agency_credited": s.agency_credited,
-        "title": _title(s),
-        "outlets": list(s.outlets),
-        "earliest": None if first is None else first.isoformat(),
-        "latest": None if last is None else last.isoformat(),
-        "uncredited": len(s.uncredited),
-        "uncredited_share": round(s.uncredited_share, 4),
+        "id": row.id,
+        "size": row.size,
+        "root": row.root,
+        "hidden_source": row.hidden_source,
+        "hidden_agency": row.hidden_agency,
+        "hidden_agency_credited": row.agency_credited,
+        "title": row.title,
+        "outlets": list(row.outlets),
+        "earliest": None if row.earliest is None else row.earliest.isoformat(),
+        "latest": None if row.latest is None else row.latest.isoformat(),
+        "uncredited": row.uncredited,
+        "uncredited_share": round(row.uncredited_share, 4),
     }
-
-
-def _title(s: Story) -> str | None:
-    """The story's title: its root's, else the first member's that has one."""
-    return next((m.title for m in s.members if m.title), None)
 
 
 def summary(done: AddSummary, *, index_articles: int, stories: StoriesUpdate | None = None) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import hmac
 import math
+import os
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -140,6 +141,7 @@ def health(svc: Svc) -> dict[str, Any]:
         "stories": counts["stories_of_two_or_more"],
         "schema_version": stats.schema_version,
         "writes": svc.config.writes,
+        "process": os.getpid(),
     }
 
 
@@ -210,8 +212,7 @@ def stories_get(
         offset=(page - 1) * per_page,
         limit=per_page,
     )
-    with svc.reader() as index:
-        found, listing = index.search_stories(query)
+    found, listing = svc.lister().list_stories(query)
     facets = {
         "outlets": [{"outlet": o, "stories": n} for o, n in listing.outlets],
         "roles": [{"role": r, "members": n} for r, n in listing.roles],
@@ -231,8 +232,7 @@ def story_get(id: str, svc: Svc) -> dict[str, Any]:
 
 @router.get("/outlets", summary="Per outlet: articles, stories run, copies, uncredited copies, top sources")
 def outlets_get(svc: Svc, page: Page = 1, per_page: PerPage = 50) -> dict[str, Any]:
-    with svc.reader() as index:
-        rows = index.outlets()
+    rows = svc.lister().outlets()
     start = (page - 1) * per_page
     return paged(
         [shapes.outlet(r) for r in rows[start : start + per_page]],

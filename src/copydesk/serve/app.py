@@ -4,17 +4,21 @@ sent, so a browser lets no other site read the answers."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
 from copydesk import __version__
+from copydesk.errors import ConfigError
 from copydesk.serve import api, errors, pages
 from copydesk.serve.config import ServeConfig
 from copydesk.serve.limits import BodyLimit
 from copydesk.serve.service import Service
 
+# The settings of `copydesk serve --workers N` for its worker processes (JSON of `ServeConfig`).
+CONFIG_ENV = "COPYDESK_SERVE_CONFIG"
 DESCRIPTION = """Find where a news article was republished, group the copies into stories with provenance.
 
 Every answer is one JSON object: `{"ok": true, ...}`, lists in `rows` with `page`, `per_page`, `total`
@@ -49,3 +53,12 @@ def create_app(config: ServeConfig, *, service: Service | None = None) -> FastAP
     app.include_router(pages.router)
     app.add_middleware(BodyLimit, max_body=config.max_body)
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The application of one worker process of ``copydesk serve --workers N`` (uvicorn starts each with
+    this factory): the settings are the JSON in the ``COPYDESK_SERVE_CONFIG`` environment variable."""
+    text = os.environ.get(CONFIG_ENV)
+    if not text:
+        raise ConfigError(f"{CONFIG_ENV} is not set: start the workers with copydesk serve --workers N")
+    return create_app(ServeConfig.from_json(text))

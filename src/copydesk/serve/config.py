@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import os
 import re
 from dataclasses import dataclass
@@ -23,7 +25,8 @@ class ServeConfig:
     request body in bytes (a bigger one gets 413). fetch_urls: whether the server fetches a URL given in
     place of a text; fetch_allow_private: whether it may fetch private, loopback and link-local addresses
     (for tests). readers: read connections to the index, each serving one request at a time; wait: seconds
-    a request waits for one before 503. max_jobs: write jobs queued at most (more get 503).
+    a request waits for one before 503. max_jobs: write jobs queued at most (more get 503). workers: server
+    processes answering requests (each with its own ``readers``; one of them runs the write jobs).
     """
 
     db: Path
@@ -34,18 +37,35 @@ class ServeConfig:
     readers: int = 4
     wait: float = 10.0
     max_jobs: int = 16
+    workers: int = 1
 
     def __post_init__(self) -> None:
         if self.max_body < 1:
             raise ConfigError(f"max_body must be at least 1 byte, got {self.max_body!r}")
         if self.readers < 1:
             raise ConfigError(f"readers must be at least 1, got {self.readers!r}")
+        if self.workers < 1:
+            raise ConfigError(f"workers must be at least 1, got {self.workers!r}")
         if self.token is not None and len(self.token) < 8:
             raise ConfigError("the write token must be at least 8 characters: use a long random one")
 
     @property
     def writes(self) -> bool:
         return self.token is not None
+
+    def to_json(self) -> str:
+        """The settings as JSON, to hand them to worker processes (the token included: keep it private)."""
+        return json.dumps({**dataclasses.asdict(self), "db": str(self.db)})
+
+    @classmethod
+    def from_json(cls, text: str) -> ServeConfig:
+        """The settings `to_json` wrote; ConfigError when ``text`` is not such JSON."""
+        try:
+            fields = json.loads(text)
+            fields["db"] = Path(fields["db"])
+        except (ValueError, TypeError, KeyError) as exc:
+            raise ConfigError(f"not the JSON of a server's settings ({exc})") from exc
+        return cls(**fields)
 
 
 def parse_size(text: str) -> int:

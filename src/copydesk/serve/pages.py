@@ -209,8 +209,7 @@ def stories(
         offset=(page - 1) * PER_PAGE,
         limit=PER_PAGE,
     )
-    with service(request).reader() as index:
-        found, listing = index.search_stories(query)
+    found, listing = service(request).lister().list_stories(query)
     filters = {
         "outlet": outlet,
         "since": since,
@@ -312,19 +311,18 @@ def article_page(request: Request, id: str) -> HTMLResponse:
 
 @router.get("/outlets", response_class=HTMLResponse)
 def outlets(request: Request) -> HTMLResponse:
-    with service(request).reader() as index:
-        rows = index.outlets()
+    rows = service(request).lister().outlets()
     chart = bars([(r.outlet or "(no outlet)", r.copies - r.uncredited, r.uncredited) for r in rows[:30]])
     return render(request, "outlets.html", rows=rows, chart=chart)
 
 
 @router.get("/outlets/{name:path}", response_class=HTMLResponse)
 def outlet_page(request: Request, name: str) -> HTMLResponse:
-    with service(request).reader() as index:
-        rows = index.outlets(name=name, top=20)
-        if not rows:
-            raise ApiError(404, f"no article of the outlet {name!r} in the index: see /outlets for the names")
-        found, listing = index.search_stories(StoryQuery(outlet=name, limit=50))
+    index = service(request).lister()
+    rows = index.outlets(name=name, top=20)
+    if not rows:
+        raise ApiError(404, f"no article of the outlet {name!r} in the index: see /outlets for the names")
+    found, listing = index.list_stories(StoryQuery(outlet=name, limit=50))
     row = rows[0]
     chart = bars([(src, n, 0) for src, n in row.sources])
     return render(request, "outlet.html", row=row, stories=found, total=listing.total, chart=chart)

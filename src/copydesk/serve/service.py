@@ -1,5 +1,6 @@
-"""What a running server holds: read connections to the index, shared by the requests, and one writer
-thread that runs the write jobs one after another.
+"""What a running server process holds: read connections to the index, shared by its requests, and the
+write jobs (`copydesk.serve.jobs`: kept in a file beside the index, seen by every process of the server,
+run one after another by the one process holding the writer lock).
 
 Reads never write: every request reads through a read-only `Index` (SQLite in WAL mode gives each read a
 committed snapshot, so a reader never waits for the writer and never sees a batch half added). A write job
@@ -11,85 +12,57 @@ from __future__ import annotations
 
 import logging
 import queue
-import secrets
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 from copydesk.engine import shapes
 from copydesk.engine.index import Index
 from copydesk.errors import CopydeskError
 from copydesk.serve.config import ServeConfig
 from copydesk.serve.errors import ApiError
+from copydesk.serve.jobs import KEPT_JOBS, Job, JobBook, WriterLock, jobs_path, lock_path
 
 log = logging.getLogger("copydesk.serve")
-JobState = Literal["queued", "running", "done", "failed"]
-_KEPT_JOBS = 1_000
-
-
-@dataclass(slots=True)
-class Job:
-    """One write job: articles to add (none: only a stories update), then a stories update."""
-
-    id: str
-    articles: list[Mapping[str, Any]]
-    count: int = 0
-    state: JobState = "queued"
-    submitted: float = field(default_factory=time.time)
-    started: float | None = None
-    finished: float | None = None
-    summary: dict[str, Any] | None = None
-    error: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "job": self.id,
-            "state": self.state,
-            "articles": self.count,
-            "submitted": _iso(self.submitted),
-            "started": _iso(self.started),
-            "finished": _iso(self.finished),
-            "summary": self.summary,
-            "error": self.error,
-        }
-
-
-def _iso(t: float | None) -> str | None:
-    return None if t is None else time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t))
+# Seconds between looks at the jobs file for a job queued by another process, and between tries at the
+# writer lock while another process holds it.
+_POLL = 0.2
+_TAKEOVER = 1.0
 
 
 class Service:
-    """The index as the server uses it: ``config.readers`` read-only connections and, when writes are
-    allowed, one writer connection with its job thread. StoreError when the index cannot be opened."""
+    """The index as one server process uses it: ``config.readers`` read-only connections (and one more for
+    the listings, `lister`) and, when writes
+    are allowed, the jobs file and a writer thread that runs the jobs whenever this process holds the
+    writer lock (one process of a server at a time). StoreError when the index cannot be opened."""
 
     def __init__(self, config: ServeConfig) -> None:
         self.config = config
-        self._writer: Index | None = None
-        self._jobs: OrderedDict[str, Job] = OrderedDict()
-        self._queue: queue.Queue[Job | None] = queue.Queue()
-        self._lock = threading.Lock()
+        self._jobs: JobBook | None = None
+        self._lock = WriterLock(lock_path(config.db))
+        self._stop = threading.Event()
+        self._wake = threading.Event()
         self._thread: threading.Thread | None = None
         self._pool: queue.Queue[Index] = queue.Queue()
         self._readers: list[Index] = []
+        self._lister: Index | None = None
         try:
             if config.writes:
-                self._writer = Index(config.db)  # creates the index when it is new
+                Index(config.db).close()  # creates the index when it is new (or upgrades it)
+                self._jobs = JobBook(jobs_path(config.db))
             for _ in range(config.readers):
                 reader = Index(config.db, readonly=True)
                 self._readers.append(reader)
                 self._pool.put(reader)
+            self._lister = Index(config.db, readonly=True)
         except BaseException:
             self.close()
             raise
-        if self._writer is not None:
+        if self._jobs is not None:
             self._thread = threading.Thread(target=self._work, name="copydesk-writer", daemon=True)
             self._thread.start()
-            if self._writer.stories_pending():
-                self.submit([])  # stories behind the articles: bring them up to date first
 
     @contextmanager
     def reader(self) -> Iterator[Index]:
@@ -108,85 +81,100 @@ class Service:
         finally:
             self._pool.put(index)
 
+    def lister(self) -> Index:
+        """The read-only index the story and outlet listings read through, one request at a time: their
+        counts over every story are kept by a connection until the file changes (see
+        `copydesk.store.file.SqliteFile._read_memo`), so one connection counts them once per change where
+        each reader would count them again."""
+        assert self._lister is not None
+        return self._lister
+
     # -- write jobs ------------------------------------------------------------------------------------------
 
     def submit(self, articles: list[Mapping[str, Any]]) -> Job:
         """Queue a job adding ``articles`` (none: only a stories update); ApiError 503 when the queue is full."""
-        if self._writer is None:
+        if self._jobs is None:
             raise ApiError(403, "writes are disabled on this server")
-        with self._lock:
-            waiting = sum(j.state == "queued" for j in self._jobs.values())
-            if waiting >= self.config.max_jobs:
-                raise ApiError(
-                    503,
-                    f"{waiting} write jobs are already waiting: try again when some are done",
-                    headers={"Retry-After": "5"},
-                )
-            job = Job(id=secrets.token_hex(6), articles=articles, count=len(articles))
-            self._jobs[job.id] = job
-            while len(self._jobs) > _KEPT_JOBS:
-                oldest = next(iter(self._jobs))
-                if self._jobs[oldest].state in ("queued", "running"):
-                    break
-                del self._jobs[oldest]
-        self._queue.put(job)
+        job = self._jobs.submit(articles, max_queued=self.config.max_jobs)
+        if job is None:
+            raise ApiError(
+                503,
+                f"{self.config.max_jobs} write jobs are already waiting: try again when some are done",
+                headers={"Retry-After": "5"},
+            )
+        self._wake.set()
         return job
 
     def job(self, id: str) -> Job:
-        with self._lock:
-            found = self._jobs.get(id)
+        found = None if self._jobs is None else self._jobs.get(id)
         if found is None:
-            raise ApiError(
-                404, f"no job {id!r} on this server (jobs are kept while it runs, the last {_KEPT_JOBS})"
-            )
+            raise ApiError(404, f"no job {id!r} on this server (the last {KEPT_JOBS} jobs are kept)")
         return found
 
     def _work(self) -> None:
-        while True:
-            job = self._queue.get()
-            if job is None:
-                return
-            self._run(job)
-
-    def _run(self, job: Job) -> None:
-        writer = self._writer
-        assert writer is not None
-        job.state, job.started = "running", time.time()
+        """The writer thread: while this process holds the writer lock, run the queued jobs in order."""
+        jobs = self._jobs
+        assert jobs is not None
+        writer: Index | None = None
         try:
-            done = writer.add(job.articles, batch_size=max(1, len(job.articles)), workers=0)
+            while not self._stop.is_set():
+                if not self._lock.acquire():
+                    self._stop.wait(_TAKEOVER)  # another process runs the jobs
+                    continue
+                if writer is None:
+                    writer = Index(self.config.db)
+                    jobs.requeue_running()  # left running by a writer that died: run them again
+                    if writer.stories_pending() and not jobs.waiting():
+                        jobs.submit([], max_queued=1)  # stories behind the articles: bring them up to date
+                claimed = jobs.claim()
+                if claimed is None:
+                    self._wake.wait(_POLL)
+                    self._wake.clear()
+                    continue
+                self._run(writer, jobs, *claimed)
+        except Exception:
+            log.exception("the writer thread stopped")
+        finally:
+            if writer is not None:
+                writer.close()
+            self._lock.release()
+
+    def _run(self, writer: Index, jobs: JobBook, job: Job, articles: list[Mapping[str, Any]]) -> None:
+        try:
+            done = writer.add(articles, batch_size=max(1, len(articles)), workers=0)
             update = writer.update_stories()
-            job.summary = shapes.summary(done, index_articles=writer.stats().articles, stories=update)
-            job.state = "done"
+            summary = shapes.summary(done, index_articles=writer.stats().articles, stories=update)
         except CopydeskError as exc:
-            job.error, job.state = str(exc), "failed"
+            jobs.finish(job.id, error=str(exc))
         except Exception as exc:
             log.exception("write job %s failed", job.id)
-            job.error, job.state = (
-                f"internal error ({type(exc).__name__}): nothing of this job was stored",
-                "failed",
+            jobs.finish(
+                job.id, error=f"internal error ({type(exc).__name__}): nothing of this job was stored"
             )
-        finally:
-            job.finished = time.time()
-            job.articles = []  # the texts are stored (or refused): not kept in memory
+        else:
+            jobs.finish(job.id, summary=summary)
 
     def wait_idle(self, timeout: float = 60.0) -> bool:
         """Whether every job is finished (waiting up to ``timeout`` seconds): for tests and the load bench."""
         end = time.monotonic() + timeout
         while time.monotonic() < end:
-            with self._lock:
-                if all(j.state in ("done", "failed") for j in self._jobs.values()):
-                    return True
+            if self._jobs is None or not self._jobs.unfinished():
+                return True
             time.sleep(0.02)
         return False
 
     def close(self) -> None:
         if self._thread is not None:
-            self._queue.put(None)
+            self._stop.set()
+            self._wake.set()
             self._thread.join(timeout=30)
             self._thread = None
         for reader in self._readers:
             reader.close()
         self._readers = []
-        if self._writer is not None:
-            self._writer.close()
-            self._writer = None
+        if self._lister is not None:
+            self._lister.close()
+            self._lister = None
+        if self._jobs is not None:
+            self._jobs.close()
+            self._jobs = None

@@ -12,6 +12,7 @@ from copydesk.store.records import (
     StoreStats,
     StoryPage,
     StoryQuery,
+    StoryRow,
 )
 from copydesk.store.schema import SCHEMA_VERSION
 from copydesk.store.sqlite import SqliteStore
@@ -28,5 +29,6 @@ __all__ = [
     "StoreStats",
     "StoryPage",
     "StoryQuery",
+    "StoryRow",
     "open_store",
 ]

@@ -24,6 +24,7 @@ from copydesk.store.records import (
     StoryHead,
     StoryPage,
     StoryQuery,
+    StoryRow,
 )
 
 
@@ -221,6 +222,11 @@ class Store(ABC):
     @abstractmethod
     def search_stories(self, query: StoryQuery) -> StoryPage:
         """One page of the stories ``query`` selects, their total and facet counts (see `StoryQuery`)."""
+
+    @abstractmethod
+    def story_rows(self, story_ids: Sequence[str]) -> list[StoryRow]:
+        """The stored stories named, as a listing shows them (`StoryRow`: no members or edges loaded), in
+        that order; unknown ids are left out."""
 
     @abstractmethod
     def outlet_table(self, *, name: str | None = None, top: int = 5) -> list[OutletRow]:

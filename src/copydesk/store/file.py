@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from copydesk.config import IndexConfig
 from copydesk.errors import StoreError
@@ -37,6 +37,9 @@ READONLY_MMAP_MB = 4096
 WRITE_TIMEOUT = 3600.0
 # Milliseconds of each try at the write lock: between tries the waiting writer can say that it waits.
 _LOCK_TRY_MS = 250
+# Answers a read-only connection keeps between reads while the file does not change (see `_read_memo`).
+_MEMO_ENTRIES = 256
+Memo = Callable[[tuple[Any, ...], Callable[[], Any]], Any]
 
 
 class SqliteFile:
@@ -67,12 +70,17 @@ class SqliteFile:
         self._timeout = float(timeout)
         self._on_wait = on_wait
         self._lock = threading.RLock()
+        self._memo: dict[tuple[Any, ...], Any] = {}
+        self._memo_version: int | None = None
         self._sniff()
         try:
             self._con: sqlite3.Connection | None = self._connect(timeout, cache_mb, mmap_mb)
             self._config = self._prepare(config)
         except sqlite3.Error as exc:
             self.close()
+            not_sqlite = self._not_sqlite()
+            if not_sqlite is not None:
+                raise not_sqlite from exc
             raise StoreError(
                 f"{self._path} cannot be opened as a copydesk index ({exc}): pass another index path, or move "
                 "the damaged file away and rebuild it"
@@ -97,13 +105,24 @@ class SqliteFile:
             if not path.parent.is_dir():
                 raise StoreError(f"cannot create the index {path}: the folder {path.parent} does not exist")
             return
-        with path.open("rb") as f:
-            head = f.read(len(_HEADER))
-        if head != _HEADER:
-            raise StoreError(
-                f"{path} is not a copydesk index (not an SQLite database file): pass another index path, "
-                "or move this file away"
-            )
+
+    def _not_sqlite(self) -> StoreError | None:
+        """The error for a file that is not an SQLite database at all, read from its first bytes; None when it
+        is one. Only after SQLite has refused the file: closing a file descriptor of the index drops every
+        lock this process holds on it (POSIX record locks belong to the process, not to the descriptor),
+        including those of its other open connections, and another process could then checkpoint and
+        remove the log under them (they would read a stale or a torn state)."""
+        try:
+            with self._path.open("rb") as f:
+                head = f.read(len(_HEADER))
+        except OSError:
+            return None
+        if head == _HEADER:
+            return None
+        return StoreError(
+            f"{self._path} is not a copydesk index (not an SQLite database file): pass another index path, "
+            "or move this file away"
+        )
 
     def _connect(self, timeout: float, cache_mb: int, mmap_mb: int) -> sqlite3.Connection:
         target = f"{self._path.resolve().as_uri()}?mode=ro" if self._readonly else str(self._path)
@@ -176,6 +195,36 @@ class SqliteFile:
                     con.execute("COMMIT")
             except sqlite3.Error as exc:
                 raise StoreError(f"reading the index {self._path} failed: {exc}") from exc
+
+    @contextmanager
+    def _read_memo(self) -> Iterator[tuple[sqlite3.Connection, Memo]]:
+        """One read transaction (as `_read`) and ``remember(key, compute)``: ``compute()``, or the value it
+        gave in an earlier read, as long as nothing was committed to the file since. Only a read-only
+        connection remembers (a connection's own commits do not change SQLite's data_version); a writable
+        one computes every time.
+
+        Never stale: data_version is read first, before the transaction's snapshot is taken, so what is
+        computed is at least as new as the version it is kept under; a commit in between changes the
+        version again, and the next read computes afresh."""
+        with self._read() as con:
+            if not self._readonly:
+                yield con, lambda key, compute: compute()
+                return
+            (version,) = con.execute("PRAGMA data_version").fetchone()
+            if version != self._memo_version:
+                self._memo.clear()
+                self._memo_version = version
+            memo = self._memo
+
+            def remember(key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
+                if key in memo:
+                    return memo[key]
+                value = memo[key] = compute()
+                while len(memo) > _MEMO_ENTRIES:
+                    del memo[next(iter(memo))]
+                return value
+
+            yield con, remember
 
     def _write(self, what: str, work: Callable[[sqlite3.Connection], T]) -> T:
         """Run ``work`` in one write transaction: all of it is committed, or none of it."""

@@ -12,6 +12,8 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 
+from copydesk.model import Story
+
 U64 = npt.NDArray[np.uint64]
 I64 = npt.NDArray[np.int64]
 AddStatus = Literal["added", "duplicate_id", "duplicate_text"]
@@ -165,6 +167,57 @@ class StoryPage:
     total: int
     outlets: tuple[tuple[str, int], ...]
     roles: tuple[tuple[str, int], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class StoryRow:
+    """One story as a listing shows it, without its members and edges (`Store.story_rows`); each field is
+    what the loaded `Story` says (`of`).
+
+    title: the first title in member order (root first, then by date and id), None when none has one.
+    outlets: its members' distinct outlets, sorted. earliest, latest: its members' first and last dates.
+    uncredited: members flagged uncredited. copies: members with a parent, as `Story.copies` counts them;
+    uncredited_copies: those flagged. agency_credited: copies crediting the hidden source's agency.
+    """
+
+    id: str
+    size: int
+    root: str | None
+    hidden_source: bool
+    hidden_agency: str | None
+    title: str | None
+    outlets: tuple[str, ...]
+    earliest: dt.date | None
+    latest: dt.date | None
+    uncredited: int
+    copies: int
+    uncredited_copies: int
+    agency_credited: int
+
+    @property
+    def uncredited_share(self) -> float:
+        """Share of its copies flagged uncredited, in [0, 1]; 0 without copies."""
+        return self.uncredited_copies / self.copies if self.copies else 0.0
+
+    @classmethod
+    def of(cls, story: Story) -> StoryRow:
+        copies = story.copies
+        first, last = story.span
+        return cls(
+            id=story.id,
+            size=story.size,
+            root=story.root,
+            hidden_source=story.hidden_source,
+            hidden_agency=story.hidden_agency,
+            title=next((m.title for m in story.members if m.title), None),
+            outlets=story.outlets,
+            earliest=first,
+            latest=last,
+            uncredited=len(story.uncredited),
+            copies=len(copies),
+            uncredited_copies=sum(m.uncredited for m in copies),
+            agency_credited=story.agency_credited,
+        )
 
 
 @dataclass(frozen=True, slots=True)

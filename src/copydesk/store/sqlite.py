@@ -38,6 +38,7 @@ from copydesk.store.records import (
     StoryHead,
     StoryPage,
     StoryQuery,
+    StoryRow,
 )
 
 _PAGE = 10_000  # rows per page when streaming ids
@@ -378,17 +379,27 @@ class SqliteStore(SqliteFile, Store):
         with self._read() as con:
             return story_queries.listing(con, min_size=min_size, limit=limit, offset=offset)
 
+    # The listings below count over every story: a read-only connection keeps their answers until the file
+    # changes (see `SqliteFile._read_memo`), so a server does not count again on every request.
+
     def search_stories(self, query: StoryQuery) -> StoryPage:
-        with self._read() as con:
-            return story_search.search(con, query)
+        with self._read_memo() as (con, remember):
+            counted = remember(story_search.facet_key(query), lambda: story_search.facets(con, query))
+            return story_search.search(con, query, counted=counted)
+
+    def story_rows(self, story_ids: Sequence[str]) -> list[StoryRow]:
+        ids = tuple(story_ids)
+        with self._read_memo() as (con, remember):
+            return list(remember(("rows", ids), lambda: story_search.rows(con, ids)))
 
     def outlet_table(self, *, name: str | None = None, top: int = 5) -> list[OutletRow]:
-        with self._read() as con:
-            return story_search.outlets(con, name=name, top=top)
+        with self._read_memo() as (con, remember):
+            rows = remember(("outlets", name, top), lambda: story_search.outlets(con, name=name, top=top))
+            return list(rows)
 
     def story_counts(self) -> dict[str, int]:
-        with self._read() as con:
-            return story_queries.counts(con)
+        with self._read_memo() as (con, remember):
+            return dict(remember(("counts",), lambda: story_queries.counts(con)))
 
     def story_merged_into(self, story: str) -> str | None:
         with self._read() as con:

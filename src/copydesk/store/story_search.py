@@ -4,15 +4,21 @@ the tables)."""
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import sqlite3
+from collections.abc import Sequence
 from typing import Any
 
 from copydesk.model import HIDDEN
-from copydesk.store.records import OutletRow, StoryPage, StoryQuery
+from copydesk.store.codec import DECODE_ERRORS, as_malformed
+from copydesk.store.records import OutletRow, StoryPage, StoryQuery, StoryRow
 
 # A member's record is in `articles`, or in `aliases` for an alias (see `copydesk.store.schema`).
 _MEMBER = "story_members AS m LEFT JOIN articles AS a ON a.id = m.id LEFT JOIN aliases AS al ON al.id = m.id"
 _FACET_OUTLETS = 30
+# (total, outlet -> stories, role -> members): see `facets`
+Facets = tuple[int, tuple[tuple[str, int], ...], tuple[tuple[str, int], ...]]
 
 
 def _like(text: str) -> str:
@@ -45,8 +51,9 @@ def _where(q: StoryQuery) -> tuple[str, list[Any]]:
     return " AND ".join(clauses), args
 
 
-def search(con: sqlite3.Connection, q: StoryQuery) -> StoryPage:
-    """The page of stories ``q`` asks for, the total and the facets over all that match."""
+def search(con: sqlite3.Connection, q: StoryQuery, *, counted: Facets | None = None) -> StoryPage:
+    """The page of stories ``q`` asks for, the total and the facets over all that match (``counted``: those
+    of `facets` for ``q``, already counted in the same state of the file)."""
     where, args = _where(q)
     order = "s.size DESC, s.founder" if q.order == "size" else "s.latest IS NULL, s.latest DESC, s.founder"
     ids = tuple(
@@ -56,6 +63,19 @@ def search(con: sqlite3.Connection, q: StoryQuery) -> StoryPage:
             (*args, q.limit, q.offset),
         )
     )
+    total, outlets, roles = facets(con, q) if counted is None else counted
+    return StoryPage(ids=ids, total=total, outlets=outlets, roles=roles)
+
+
+def facet_key(q: StoryQuery) -> tuple[Any, ...]:
+    """What the facets of ``q`` depend on: its filters (not its order or page)."""
+    return ("facets", q.outlet, q.since, q.until, q.uncredited, q.min_size, q.q)
+
+
+def facets(con: sqlite3.Connection, q: StoryQuery) -> Facets:
+    """(total, outlet facets, role facets) over every story ``q`` selects, whatever its page: the costly
+    part of a listing, counted over every match."""
+    where, args = _where(q)
     (total,) = con.execute(f"SELECT count(*) FROM stories AS s WHERE {where}", args).fetchone()
     selected = f"SELECT s.story FROM stories AS s WHERE {where}"
     outlets = con.execute(
@@ -68,12 +88,103 @@ def search(con: sqlite3.Connection, q: StoryQuery) -> StoryPage:
         "GROUP BY m.role ORDER BY n DESC, m.role",
         args,
     ).fetchall()
-    return StoryPage(
-        ids=ids,
-        total=total,
-        outlets=tuple((str(o), int(n)) for o, n in outlets),
-        roles=tuple((str(r), int(n)) for r, n in roles),
+    return (
+        int(total),
+        tuple((str(o), int(n)) for o, n in outlets),
+        tuple((str(r), int(n)) for r, n in roles),
     )
+
+
+# A member that `Story.copies` counts: it has a parent, and is not an alias of a member without one (``p``:
+# its parent among the members).
+_COPY = "(m.parent IS NOT NULL AND (m.role != 'alias' OR p.parent IS NOT NULL))"
+_MEMBER_PARENT = f"{_MEMBER} LEFT JOIN story_members AS p ON p.id = m.parent AND p.story = m.story"
+
+
+def rows(con: sqlite3.Connection, story_ids: Sequence[str]) -> tuple[StoryRow, ...]:
+    """The stories named as a listing shows them, in that order (unknown ids left out), counted in SQL:
+    a story of fifty thousand members is not loaded for one line of a list."""
+    marks = json.dumps(list(story_ids))
+    where = "m.story IN (SELECT value FROM json_each(?))"
+    heads = {
+        r[0]: r
+        for r in con.execute(
+            "SELECT story, size, root, hidden, hidden_agency, earliest, latest FROM stories "
+            "WHERE story IN (SELECT value FROM json_each(?))",
+            (marks,),
+        )
+    }
+    # one pass over the members: per story and outlet, members flagged, copies and copies flagged
+    counts: dict[str, tuple[int, int, int]] = {}
+    outlets: dict[str, set[str]] = {}
+    for story, outlet, flagged, copies, flagged_copies in con.execute(
+        f"SELECT m.story, coalesce(a.outlet, al.outlet), sum(m.uncredited != 0), sum({_COPY}), "
+        f"sum({_COPY} AND m.uncredited != 0) FROM {_MEMBER_PARENT} WHERE {where} GROUP BY 1, 2",
+        (marks,),
+    ):
+        before = counts.get(story, (0, 0, 0))
+        counts[story] = (before[0] + flagged, before[1] + copies, before[2] + flagged_copies)
+        if outlet:
+            outlets.setdefault(story, set()).add(str(outlet))
+    titles = {story: _title(con, story, heads[story][2]) for story in heads}
+    credited = _agency_credited(con, [h for h in heads.values() if h[4] is not None])
+    out = []
+    for story in story_ids:
+        if story not in heads:
+            continue
+        _, size, root, hidden, agency, earliest, latest = heads[story]
+        flagged, copies, flagged_copies = counts.get(story, (0, 0, 0))
+        try:
+            first = None if earliest is None else dt.date.fromisoformat(earliest)
+            last = None if latest is None else dt.date.fromisoformat(latest)
+        except DECODE_ERRORS as exc:
+            raise as_malformed("stories", f"story {story!r}", exc) from exc
+        out.append(
+            StoryRow(
+                id=story,
+                size=int(size),
+                root=root,
+                hidden_source=bool(hidden),
+                hidden_agency=agency,
+                title=titles.get(story),
+                outlets=tuple(sorted(outlets.get(story, ()))),
+                earliest=first,
+                latest=last,
+                uncredited=flagged,
+                copies=copies,
+                uncredited_copies=flagged_copies,
+                agency_credited=credited.get(story, 0),
+            )
+        )
+    return tuple(out)
+
+
+def _title(con: sqlite3.Connection, story: str, root: str | None) -> str | None:
+    """The first title in the members' order of a loaded story: the root first, then by date (none
+    last), then id."""
+    found = con.execute(
+        f"SELECT coalesce(a.title, al.title) AS t FROM {_MEMBER} WHERE m.story = ? AND t != '' "
+        "ORDER BY m.id IS NOT ?, coalesce(a.date, al.date) IS NULL, coalesce(a.date, al.date), m.id LIMIT 1",
+        (story, root),
+    ).fetchone()
+    return None if found is None else str(found[0])
+
+
+def _agency_credited(con: sqlite3.Connection, heads: list[tuple[Any, ...]]) -> dict[str, int]:
+    """Per story with a hidden agency: its copies crediting that agency (compared as `Story` compares)."""
+    out: dict[str, int] = {}
+    for story, *_, agency, _, _ in heads:
+        name = str(agency).lower()
+        n = 0
+        for (credits,) in con.execute(
+            f"SELECT m.credits FROM story_members AS m LEFT JOIN story_members AS p ON p.id = m.parent "
+            f"AND p.story = m.story WHERE m.story = ? AND {_COPY} AND m.credits != '[]'",
+            (story,),
+        ):
+            with_names = json.loads(credits)
+            n += any(str(c).lower() == name for c in with_names)
+        out[story] = n
+    return out
 
 
 def outlets(con: sqlite3.Connection, *, name: str | None = None, top: int = 5) -> list[OutletRow]:
