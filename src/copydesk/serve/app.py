@@ -34,6 +34,7 @@ def create_app(config: ServeConfig, *, service: Service | None = None) -> FastAP
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        svc.warm_later(api.PER_PAGE)
         yield
         if service is None:
             svc.close()

@@ -24,6 +24,7 @@ from copydesk.errors import CopydeskError
 from copydesk.serve.config import ServeConfig
 from copydesk.serve.errors import ApiError
 from copydesk.serve.jobs import KEPT_JOBS, Job, JobBook, WriterLock, jobs_path, lock_path
+from copydesk.store import StoryQuery
 
 log = logging.getLogger("copydesk.serve")
 # Seconds between looks at the jobs file for a job queued by another process, and between tries at the
@@ -88,6 +89,23 @@ class Service:
         each reader would count them again."""
         assert self._lister is not None
         return self._lister
+
+    def warm(self, first_page: int) -> None:
+        """Count what the first listing requests ask (the stories' facets and first page of ``first_page``
+        rows, the outlets table) ahead of them, so the first reader after a start or a job does not wait for
+        a count over every story. The counts are kept only until the file changes, as any request's."""
+        try:
+            lister = self.lister()
+            lister.list_stories(StoryQuery(limit=first_page))
+            lister.outlets()
+        except CopydeskError as exc:  # the index cannot be read now: the first request will say why
+            log.warning("could not count the listings ahead: %s", exc)
+
+    def warm_later(self, first_page: int) -> threading.Thread:
+        """`warm` in a thread of its own (the server answers meanwhile)."""
+        thread = threading.Thread(target=self.warm, args=(first_page,), name="copydesk-warm", daemon=True)
+        thread.start()
+        return thread
 
     # -- write jobs ------------------------------------------------------------------------------------------
 
