@@ -79,9 +79,10 @@ def _articles(path: Path, n: int) -> list[dict[str, Any]]:
     return out
 
 
-def _pct(values: list[float], q: float) -> float:
+def _pct(values: list[float], q: float) -> float | None:
+    """The ``q`` quantile of ``values`` (seconds) in ms; None (JSON null, not NaN) when there are none."""
     if not values:
-        return float("nan")
+        return None
     s = sorted(values)
     return round(1000 * s[min(len(s) - 1, int(q * len(s)))], 1)
 
