@@ -675,6 +675,11 @@ class Reconstruction:
     sentences: tuple[SourceSentence, ...]
     scripts: tuple[CopyScript, ...]
 
+    def letter(self, copy: str) -> str:
+        """The short name the views give ``copy``: A, B, ... in merge order (C27 and on past Z)."""
+        k = self.copies.index(copy)
+        return chr(ord("A") + k) if k < 26 else f"C{k + 1}"
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "copies": list(self.copies),

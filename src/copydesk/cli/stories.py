@@ -231,10 +231,6 @@ _OP_STYLE: dict[CopyOp, str] = {
 }
 
 
-def _letter(k: int) -> str:
-    return chr(ord("A") + k) if k < 26 else f"C{k + 1}"
-
-
 def print_reconstruction(r: Reconstruction, story: Story) -> None:
     """The hidden source rebuilt from its copies: each sentence with what each copy did with it, then each
     copy's edit script in figures."""
@@ -257,18 +253,16 @@ def print_reconstruction(r: Reconstruction, story: Story) -> None:
         )
     table = Table(show_header=True, header_style="bold", box=None, padding=(0, 1), expand=True)
     table.add_column("#", justify="right", no_wrap=True)
-    for k in range(len(r.copies)):
-        table.add_column(_letter(k), no_wrap=True)
+    for copy in r.copies:
+        table.add_column(r.letter(copy), no_wrap=True)
     table.add_column("sentence (as written in the copy named, [start, end) into its text)", ratio=1)
     for n, s in enumerate(r.sentences):
         ops = [Text(sc.ops[n].replace("_", " "), style=_OP_STYLE[sc.ops[n]]) for sc in r.scripts]
-        where = Text(f"{_letter(r.copies.index(s.copy))} [{s.start}, {s.end}) ", style="bright_black")
+        where = Text(f"{r.letter(s.copy)} [{s.start}, {s.end}) ", style="bright_black")
         table.add_row(str(n + 1), *ops, where + plain(s.text, lines=True))
         for w in s.witnesses:
             if w.diff:
-                line = Text(
-                    f"{_letter(r.copies.index(s.copy))} → {_letter(r.copies.index(w.copy))}: ", style="dim"
-                )
+                line = Text(f"{r.letter(s.copy)} → {r.letter(w.copy)}: ", style="dim")
                 for op in w.diff:
                     if op.op == "equal":
                         line.append(clean(op.a_text, lines=True) + " ")
@@ -282,7 +276,7 @@ def print_reconstruction(r: Reconstruction, story: Story) -> None:
                         line.append(" ")
                 table.add_row("", *([""] * len(r.copies)), line)
     con.print(table)
-    for k, sc in enumerate(r.scripts):
+    for sc in r.scripts:
         m = members.get(sc.copy)
         outlet = f" ({clean(m.outlet)})" if m is not None and m.outlet else ""
         counts = {op: sc.ops.count(op) for op in _OP_STYLE if op in sc.ops}
@@ -290,7 +284,9 @@ def print_reconstruction(r: Reconstruction, story: Story) -> None:
         if "cut" in counts:
             kept = max(i for i, op in enumerate(sc.ops) if op != "cut") + 1
             parts.append(f"stops after sentence {kept}: the {counts['cut']} after it cut from the end")
-        con.print(Text.assemble((f"{_letter(k)} ", "bold"), plain(sc.copy), outlet, ": ", ", ".join(parts)))
+        con.print(
+            Text.assemble((f"{r.letter(sc.copy)} ", "bold"), plain(sc.copy), outlet, ": ", ", ".join(parts))
+        )
     con.print(
         "verbatim / edited / rewritten: it carries the sentence so; variant: the copies word it differently "
         "and none is shown to be the source's; moved: out of its order; only here: no "

@@ -38,13 +38,9 @@ _NOTE: dict[CopyOp, str] = {
 }
 
 
-def _letter(k: int) -> str:
-    return chr(ord("A") + k) if k < 26 else f"C{k + 1}"
-
-
 def render_reconstruction(r: Reconstruction, members: Mapping[str, StoryMember]) -> str:
     """The rebuilt source as one HTML ``<section>`` (see the module's docstring)."""
-    letter = {c: _letter(k) for k, c in enumerate(r.copies)}
+    letter = {c: r.letter(c) for c in r.copies}
 
     def name(copy: str) -> str:
         m = members.get(copy)
