@@ -396,7 +396,7 @@ def _update_once(
     replaced_set: set[str] = set()
     heads: dict[str, StoryHead] = {}
     stored: list[MemberNode] = []
-    touching: dict[tuple[str, str], Link] = {}
+    touching: dict[tuple[str, str], Link] = dict(links)  # the new links, and the stored ones read below
     wanted = set(store.story_of(sorted(affected)).values())
     while True:
         # the stories to rebuild, and every link of their members; an article of them whose best weak
@@ -410,9 +410,9 @@ def _update_once(
             own[m.id] = m.own_names
         stored += fresh
         for ln in store.links_of([m.id for m in fresh]):
-            if ln.a in rank and ln.b in rank and (ln.a, ln.b) not in gone_pairs:
-                touching[(ln.a, ln.b)] = ln
-        touching.update(links)
+            key = (ln.a, ln.b)
+            if ln.a in rank and ln.b in rank and key not in gone_pairs and key not in links:
+                touching[key] = ln
         grouped = grouping(touching.values(), config=config, among=nodes)
         outside = sorted({x for pair in grouped for x in pair if x not in nodes})
         wanted = set(store.story_of(outside).values()) - replaced_set

@@ -12,7 +12,7 @@ from copydesk.engine.index import Index
 from copydesk.engine.reconstruct import MAX_COPIES, reconstruct
 from copydesk.errors import ArticleNotFound
 from copydesk.io.story_html import EDIT_SCRIPT_CAP
-from copydesk.model import HIDDEN, Comparison, Reconstruction, Story
+from copydesk.model import HIDDEN, Article, Comparison, Reconstruction, Story, StoryMember
 from copydesk.provenance.story import prune
 
 MAX_MEMBERS = 300
@@ -52,6 +52,17 @@ def find_story(index: Index, key: str) -> tuple[Story, str | None]:
         return index.story(key), None
     except ArticleNotFound:
         return index.story_of(key, update=False), key
+
+
+def article_in_story(index: Index, id: str) -> tuple[Article, Story | None, StoryMember | None]:
+    """The article ``id`` (ArticleNotFound when the index does not hold it), the story holding it and its
+    member there (None and None while it is in no story yet). Reads only."""
+    article = index.get(id)
+    try:
+        story, _ = find_story(index, id)
+    except ArticleNotFound:
+        return article, None, None
+    return article, story, next((m for m in story.members if m.id == id), None)
 
 
 def edge_comparisons(

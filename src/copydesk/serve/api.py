@@ -19,8 +19,7 @@ from pydantic import Field
 from copydesk.engine import shapes
 from copydesk.engine.compare import compare
 from copydesk.engine.index import Index
-from copydesk.engine.view import find_story, story_view
-from copydesk.errors import ArticleNotFound
+from copydesk.engine.view import article_in_story, story_view
 from copydesk.model import Article
 from copydesk.serve.errors import ApiError
 from copydesk.serve.fetch import fetch_article
@@ -179,12 +178,7 @@ def compare_post(body: CompareIn, svc: Svc) -> dict[str, Any]:
 @router.get("/articles/{id:path}", summary="One article, its story and role")
 def article_get(id: str, svc: Svc) -> dict[str, Any]:
     with svc.reader() as index:
-        article = index.get(id)
-        try:
-            story, _ = find_story(index, id)
-        except ArticleNotFound:
-            story = None
-    member = None if story is None else next((m for m in story.members if m.id == id), None)
+        article, story, member = article_in_story(index, id)
     return {"ok": True, "article": shapes.article(article, member, None if story is None else story.id)}
 
 

@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from copydesk.engine.index import Hit, Index
-from copydesk.engine.view import find_story, story_view
+from copydesk.engine.view import article_in_story, find_story, story_view
 from copydesk.errors import ArticleNotFound, InputError
 from copydesk.io.html import render_compare_html
 from copydesk.io.story_html import render_story_html
@@ -286,12 +286,7 @@ def _reused(
 @router.get("/articles/{id:path}", response_class=HTMLResponse)
 def article_page(request: Request, id: str) -> HTMLResponse:
     with service(request).reader() as index:
-        article = index.get(id)
-        try:
-            story, _ = find_story(index, id)
-        except ArticleNotFound:
-            story = None
-        member = None if story is None else next((m for m in story.members if m.id == id), None)
+        article, story, member = article_in_story(index, id)
         reused = _reused(index, article, story, member)
     members = {} if story is None else {m.id: m for m in story.members}
     copies = [] if story is None else [m for m in story.members if m.parent == id]
