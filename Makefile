@@ -13,7 +13,18 @@ $(BIN)/copydesk: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[web,parquet,bench,spark,serve,dev]'
 	touch $@
 
-demo: $(BIN)/copydesk
+# The native core (Rust, built by maturin) where a Rust toolchain is present; without one, copydesk runs on
+# its Python reference (`copydesk --version` says which core is in use).
+NATIVE_SOURCES := native/Cargo.toml native/pyproject.toml $(wildcard native/src/*.rs)
+$(VENV)/.native: $(BIN)/copydesk $(NATIVE_SOURCES)
+	@if command -v cargo >/dev/null 2>&1; then \
+	  $(BIN)/python -m pip install --quiet ./native && echo "native core built"; \
+	else \
+	  echo "no Rust toolchain (cargo): copydesk runs on its Python core"; \
+	fi
+	touch $@
+
+demo: $(VENV)/.native
 	$(BIN)/copydesk compare examples/wire.txt examples/ledger.txt
 	mkdir -p out
 	$(BIN)/copydesk compare examples/wire.txt examples/ledger.txt --format html -o out/wire-ledger.html
@@ -34,7 +45,11 @@ browser:
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || \
 	  echo "chromium not installed: browser tests will be skipped"; }
 
-test: $(BIN)/copydesk browser
+test: $(VENV)/.native browser
+	@if command -v cargo >/dev/null 2>&1; then \
+	  cd native && cargo fmt --check && cargo clippy --quiet --all-targets --features python -- -D warnings && \
+	  cargo test --quiet; \
+	fi
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy

@@ -14,17 +14,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from types import ModuleType
 
 import numpy as np
 import numpy.typing as npt
 import xxhash
 
+from copydesk import core
 from copydesk.config import IndexConfig
 from copydesk.model import Fingerprints
-from copydesk.sketch.minhash import band_keys, minhash_batch
+from copydesk.sketch.minhash import band_keys, minhash_batch, permutations
 from copydesk.sketch.shingle import _MUL, mix64, shingle_width
 from copydesk.sketch.winnow import winnow_batch
-from copydesk.sketch.words import word_hashes_read
+from copydesk.sketch.words import class_table, folded_bodies, word_hashes_read
 
 U64 = npt.NDArray[np.uint64]
 I64 = npt.NDArray[np.int64]
@@ -185,7 +187,14 @@ def fingerprint_arrays(
     ``fingerprint_arrays(...).records()``."""
     parts: list[BatchFingerprints] = []
     h = xxhash.xxh3_64_intdigest
-    for lo, hi in _chunks(texts, starts):
+    chunks = _chunks(texts, starts)
+    module = core.native()
+    if module is not None and chunks:
+        try:
+            return _native_arrays(module, texts, starts, config)
+        except UnicodeError:  # a lone surrogate, which only the reference reads
+            pass
+    for lo, hi in chunks:
         chunk_starts = None if starts is None else starts[lo:hi]
         words, word_off, chars = word_hashes_read(texts[lo:hi], starts=chunk_starts)
         sh, sh_off = shingles_read(words, word_off, n=config.shingle_size, chars=chars)
@@ -209,6 +218,33 @@ def fingerprint_arrays(
             zero,
         )
     return BatchFingerprints.concat(parts)
+
+
+def _native_arrays(
+    module: ModuleType, texts: Sequence[str], starts: Sequence[int] | None, config: IndexConfig
+) -> BatchFingerprints:
+    """`fingerprint_arrays` by the native core: the bodies are folded here (Python's own Unicode rules),
+    words, hashes, shingles, MinHash, band keys and winnowing there, over every core."""
+    a, b = permutations(num_perm=config.num_perm, seed=config.seed)
+    n = config.shingle_size
+    bodies, chars = folded_bodies(texts, starts=starts)
+    settings = (a.tobytes(), b.tobytes(), config.bands, config.winnow_window)
+    if not chars.any():
+        classes = None if all(body.isascii() for body in bodies) else class_table()
+        raw = module.fingerprints(bodies, n, *settings, classes)
+    else:
+        words, offsets, _ = word_hashes_read(texts, starts=starts)
+        widths = [shingle_width(n, chars=c) for c in chars.tolist()]
+        raw = module.sketch(words.tobytes(), offsets.tobytes(), widths, *settings)
+    u = [np.frombuffer(r, dtype=np.uint64) for r in raw]
+    return BatchFingerprints(
+        u[0],
+        u[1].view(np.int64),
+        u[2].reshape(len(texts), config.num_perm),
+        u[3].reshape(len(texts), config.bands),
+        u[4],
+        u[5].view(np.int64),
+    )
 
 
 def fingerprint_batch(

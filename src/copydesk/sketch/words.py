@@ -32,6 +32,7 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
+from copydesk import core
 from copydesk.sketch.shingle import word_hashes
 from copydesk.sketch.xxh3 import xxh3_64_many
 from copydesk.text.normalize import FOLD_TABLE
@@ -191,19 +192,17 @@ def word_hashes_batch(texts: Sequence[str], *, starts: Sequence[int] | None = No
     return hashes, offsets
 
 
-def word_hashes_read(
+def folded_bodies(
     texts: Sequence[str], *, starts: Sequence[int] | None = None
-) -> tuple[U64, I64, npt.NDArray[np.bool_]]:
-    """`word_hashes_batch` and, per body, whether it is read in characters (``tokenize(...).chars``)."""
+) -> tuple[list[str], npt.NDArray[np.bool_]]:
+    """The folded bodies ``folded(texts[i][starts[i]:])`` and, per body, whether it is read in characters
+    (``tokenize(...).chars``). Raises TypeError for a text that is not a str and ValueError for a bad
+    ``starts``, naming the index."""
     n = len(texts)
     if starts is not None and len(starts) != n:
         raise ValueError(f"starts must have one offset per text ({n}), got {len(starts)}")
-    ascii_rows: list[int] = []
-    ascii_bodies: list[str] = []
-    other_rows: list[int] = []
-    other_bodies: list[str] = []
-    char_rows: list[int] = []
-    char_bodies: list[str] = []
+    bodies: list[str] = []
+    chars = np.zeros(n, dtype=bool)
     for i, text in enumerate(texts):
         if not isinstance(text, str):
             raise TypeError(f"texts[{i}] must be a str, got {type(text).__name__}")
@@ -214,31 +213,53 @@ def word_hashes_read(
                 raise ValueError(f"starts[{i}] must be in [0, {len(text)}], got {start!r}")
             body = text[start:]
         folded_body = folded(body)
-        if folded_body.isascii():
-            ascii_rows.append(i)
-            ascii_bodies.append(folded_body)
-        elif spaceless(folded_body):
-            char_rows.append(i)
-            char_bodies.append(folded_body)
-        else:
-            other_rows.append(i)
-            other_bodies.append(folded_body)
-    groups = [
-        (rows, bodies, group)
-        for rows, bodies, group in (
-            (ascii_rows, ascii_bodies, _group),
-            (other_rows, other_bodies, _group),
-            (char_rows, char_bodies, _char_group),
-        )
-        if rows
-    ]
-    chars = np.zeros(n, dtype=bool)
-    chars[char_rows] = True
-    if len(groups) == 1:
-        return (*groups[0][2](groups[0][1]), chars)
-    if not groups:
-        return (*_group([]), chars)
-    return (*_merge(n, [(rows, group(bodies)) for rows, bodies, group in groups]), chars)
+        if not folded_body.isascii() and spaceless(folded_body):
+            chars[i] = True
+        bodies.append(folded_body)
+    return bodies, chars
+
+
+@functools.cache
+def class_table() -> bytes:
+    """`_codepoint_classes` as bytes (index = code point), the form the native core reads."""
+    return _codepoint_classes().tobytes()
+
+
+def _hashed(bodies: list[str]) -> tuple[U64, I64]:
+    """`_group` of folded bodies, by the native core when it is in use (the same hashes)."""
+    ascii = [b.isascii() for b in bodies]
+    module = core.native()
+    if module is not None:
+        try:
+            raw, raw_offsets = module.word_hashes(bodies, None if all(ascii) else class_table())
+            return np.frombuffer(raw, dtype=np.uint64), np.frombuffer(raw_offsets, dtype=np.int64)
+        except UnicodeError:  # a lone surrogate, which only the reference reads
+            pass
+    if all(ascii) or not any(ascii):
+        return _group(bodies)
+    # ASCII bodies need no code-point table: hashed apart, then interleaved back.
+    rows = [i for i, a in enumerate(ascii) if a]
+    other = [i for i, a in enumerate(ascii) if not a]
+    return _merge(
+        len(bodies),
+        [(rows, _group([bodies[i] for i in rows])), (other, _group([bodies[i] for i in other]))],
+    )
+
+
+def word_hashes_read(
+    texts: Sequence[str], *, starts: Sequence[int] | None = None
+) -> tuple[U64, I64, npt.NDArray[np.bool_]]:
+    """`word_hashes_batch` and, per body, whether it is read in characters (``tokenize(...).chars``)."""
+    bodies, chars = folded_bodies(texts, starts=starts)
+    n = len(bodies)
+    if not chars.any():
+        return (*_hashed(bodies), chars)
+    rows = np.flatnonzero(~chars).tolist()
+    char_rows = np.flatnonzero(chars).tolist()
+    parts = [(char_rows, _char_group([bodies[i] for i in char_rows]))]
+    if rows:
+        parts.append((rows, _hashed([bodies[i] for i in rows])))
+    return (*_merge(n, parts), chars)
 
 
 def _merge(n: int, parts: list[tuple[list[int], tuple[U64, I64]]]) -> tuple[U64, I64]:

@@ -1,0 +1,12 @@
+"""Type stub of the native core (see native/src/python.rs). Arrays cross as bytes of native-endian 64-bit
+values: uint64 hashes, int64 counts and offsets."""
+
+__version__: str
+
+def word_hashes(bodies: list[str], classes: bytes | None = None) -> tuple[bytes, bytes]: ...
+def sketch(
+    hashes: bytes, offsets: bytes, widths: list[int], a: bytes, b: bytes, bands: int, window: int
+) -> tuple[bytes, bytes, bytes, bytes, bytes, bytes]: ...
+def fingerprints(
+    bodies: list[str], width: int, a: bytes, b: bytes, bands: int, window: int, classes: bytes | None = None
+) -> tuple[bytes, bytes, bytes, bytes, bytes, bytes]: ...

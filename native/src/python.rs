@@ -1,0 +1,196 @@
+//! The Python module `copydesk_native`: arrays cross as `bytes` of native-endian 64-bit values (numpy
+//! reads them with `frombuffer`), texts as `str`. The work runs with the GIL released, over every core.
+
+use pyo3::exceptions::{PyUnicodeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyString};
+
+use crate::batch::{fingerprints_batch, sketch_batch, word_hashes_batch};
+use crate::sketch::{Settings, Sketches};
+use crate::words::NoClass;
+
+fn u64s(name: &str, raw: &[u8]) -> PyResult<Vec<u64>> {
+    if !raw.len().is_multiple_of(8) {
+        return Err(PyValueError::new_err(format!(
+            "{name} must hold 8-byte values, got {} bytes",
+            raw.len()
+        )));
+    }
+    Ok(raw
+        .chunks_exact(8)
+        .map(|c| u64::from_ne_bytes(c.try_into().expect("8 bytes")))
+        .collect())
+}
+
+fn bytes_of<'py, T: Copy>(py: Python<'py>, values: &[T]) -> Bound<'py, PyBytes> {
+    // SAFETY: T is a plain integer type (u64 or i64): any value is a valid sequence of bytes.
+    let raw = unsafe {
+        std::slice::from_raw_parts(values.as_ptr().cast::<u8>(), std::mem::size_of_val(values))
+    };
+    PyBytes::new(py, raw)
+}
+
+fn texts<'a>(bodies: &'a [Bound<'_, PyString>]) -> PyResult<Vec<&'a str>> {
+    bodies
+        .iter()
+        .enumerate()
+        .map(|(i, b)| {
+            b.to_str().map_err(|_| {
+                PyUnicodeError::new_err(format!(
+                    "bodies[{i}] is not valid Unicode (a lone surrogate)"
+                ))
+            })
+        })
+        .collect()
+}
+
+fn no_class(e: NoClass) -> PyErr {
+    PyValueError::new_err(format!(
+        "no class for code point U+{:04X}: pass the class table of every code point",
+        e.0
+    ))
+}
+
+fn settings_check(a: &[u64], b: &[u64], bands: usize, window: usize) -> PyResult<()> {
+    if a.is_empty() || a.len() != b.len() {
+        return Err(PyValueError::new_err(format!(
+            "a and b must hold one value per permutation, got {} and {}",
+            a.len(),
+            b.len()
+        )));
+    }
+    if bands == 0 || !a.len().is_multiple_of(bands) {
+        return Err(PyValueError::new_err(format!(
+            "bands must be a positive divisor of num_perm = {}, got {bands}",
+            a.len()
+        )));
+    }
+    if window == 0 {
+        return Err(PyValueError::new_err(
+            "window must be a positive integer, got 0",
+        ));
+    }
+    Ok(())
+}
+
+type Out<'py> = (
+    Bound<'py, PyBytes>,
+    Bound<'py, PyBytes>,
+    Bound<'py, PyBytes>,
+    Bound<'py, PyBytes>,
+    Bound<'py, PyBytes>,
+    Bound<'py, PyBytes>,
+);
+
+fn out<'py>(py: Python<'py>, s: &Sketches) -> Out<'py> {
+    let mut offsets = Vec::with_capacity(s.passage_counts.len() + 1);
+    offsets.push(0i64);
+    for c in &s.passage_counts {
+        offsets.push(offsets.last().copied().unwrap_or(0) + c);
+    }
+    (
+        bytes_of(py, &s.content_hashes),
+        bytes_of(py, &s.words),
+        bytes_of(py, &s.signatures),
+        bytes_of(py, &s.band_keys),
+        bytes_of(py, &s.passages),
+        bytes_of(py, &offsets),
+    )
+}
+
+/// Word hashes of folded bodies: `(hashes, offsets)` as bytes of uint64 and int64 (`len(bodies) + 1`).
+#[pyfunction]
+#[pyo3(signature = (bodies, classes=None))]
+fn word_hashes<'py>(
+    py: Python<'py>,
+    bodies: Vec<Bound<'py, PyString>>,
+    classes: Option<&[u8]>,
+) -> PyResult<(Bound<'py, PyBytes>, Bound<'py, PyBytes>)> {
+    let strs = texts(&bodies)?;
+    let classes = classes.unwrap_or(&[]);
+    let (hashes, offsets) = py
+        .detach(|| word_hashes_batch(&strs, classes))
+        .map_err(no_class)?;
+    Ok((bytes_of(py, &hashes), bytes_of(py, &offsets)))
+}
+
+/// Fingerprints from word hashes in CSR layout (bytes of uint64 and int64), article `i` with shingles
+/// `widths[i]` words wide: `(content_hashes, words, signatures, band_keys, passages, passage_offsets)`.
+#[pyfunction]
+#[allow(clippy::too_many_arguments)]
+fn sketch<'py>(
+    py: Python<'py>,
+    hashes: &[u8],
+    offsets: &[u8],
+    widths: Vec<usize>,
+    a: &[u8],
+    b: &[u8],
+    bands: usize,
+    window: usize,
+) -> PyResult<Out<'py>> {
+    let (a, b) = (u64s("a", a)?, u64s("b", b)?);
+    settings_check(&a, &b, bands, window)?;
+    let hashes = u64s("hashes", hashes)?;
+    let offsets: Vec<i64> = u64s("offsets", offsets)?
+        .into_iter()
+        .map(|v| v as i64)
+        .collect();
+    let ok = offsets.len() == widths.len() + 1
+        && offsets.first() == Some(&0)
+        && offsets.last().copied() == Some(hashes.len() as i64)
+        && offsets.windows(2).all(|w| w[0] <= w[1]);
+    if !ok {
+        return Err(PyValueError::new_err(format!(
+            "offsets must rise from 0 to len(hashes) = {} in len(widths) + 1 = {} entries",
+            hashes.len(),
+            widths.len() + 1
+        )));
+    }
+    let s = Settings {
+        a: &a,
+        b: &b,
+        bands,
+        window,
+    };
+    let result = py.detach(|| sketch_batch(&hashes, &offsets, &widths, &s));
+    Ok(out(py, &result))
+}
+
+/// `word_hashes` then `sketch` with one shingle width for every body, without handing the words back.
+#[pyfunction]
+#[pyo3(signature = (bodies, width, a, b, bands, window, classes=None))]
+#[allow(clippy::too_many_arguments)]
+fn fingerprints<'py>(
+    py: Python<'py>,
+    bodies: Vec<Bound<'py, PyString>>,
+    width: usize,
+    a: &[u8],
+    b: &[u8],
+    bands: usize,
+    window: usize,
+    classes: Option<&[u8]>,
+) -> PyResult<Out<'py>> {
+    let (a, b) = (u64s("a", a)?, u64s("b", b)?);
+    settings_check(&a, &b, bands, window)?;
+    let strs = texts(&bodies)?;
+    let classes = classes.unwrap_or(&[]);
+    let s = Settings {
+        a: &a,
+        b: &b,
+        bands,
+        window,
+    };
+    let result = py
+        .detach(|| fingerprints_batch(&strs, width, classes, &s))
+        .map_err(no_class)?;
+    Ok(out(py, &result))
+}
+
+#[pymodule]
+fn copydesk_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add_function(wrap_pyfunction!(word_hashes, m)?)?;
+    m.add_function(wrap_pyfunction!(sketch, m)?)?;
+    m.add_function(wrap_pyfunction!(fingerprints, m)?)?;
+    Ok(())
+}
