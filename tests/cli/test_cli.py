@@ -124,6 +124,21 @@ def test_python_m_copydesk_runs() -> None:
     assert proc.returncode == 0 and "copydesk" in proc.stdout
 
 
+def test_version_names_the_core_and_the_environment_can_force_the_reference(runner: CliRunner) -> None:
+    from copydesk import core
+
+    try:
+        result = runner.invoke(cli, ["--version"], env={"COPYDESK_CORE": "python"})
+        assert result.exit_code == 0 and "core: python" in result.output
+        result = runner.invoke(cli, ["--version"], env={"COPYDESK_CORE": ""})
+        assert result.exit_code == 0
+        assert ("core: native" in result.output) == (core.native() is not None)
+        result = runner.invoke(cli, ["--version"], env={"COPYDESK_CORE": "quick"})
+        assert result.exit_code == 1 and "core must be one of native, python" in result.output
+    finally:
+        core.use(None)
+
+
 def test_output_files_of_compare_and_story_are_written_like_exports(tmp_path: Path) -> None:
     """`compare -o` and `story -o` write into a new file beside the target and rename it: a link at the
     target is replaced, never written through, and nothing else is left in the folder."""
