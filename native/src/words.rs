@@ -13,16 +13,29 @@ pub const OTHER: u8 = 0;
 pub const WORD: u8 = 1;
 pub const JOIN: u8 = 2;
 
-/// Class of an ASCII byte, as `re`'s `\w` reads it.
-#[inline]
-fn ascii_class(c: u8) -> u8 {
-    if c.is_ascii_alphanumeric() || c == b'_' {
-        WORD
-    } else if c == b'\'' || c == b'.' {
-        JOIN
-    } else {
-        OTHER
+const fn ascii_classes() -> [u8; 128] {
+    let mut table = [OTHER; 128];
+    let mut c = 0;
+    while c < 128 {
+        let b = c as u8;
+        table[c] = if b.is_ascii_alphanumeric() || b == b'_' {
+            WORD
+        } else if b == b'\'' || b == b'.' {
+            JOIN
+        } else {
+            OTHER
+        };
+        c += 1;
     }
+    table
+}
+
+static ASCII: [u8; 128] = ascii_classes();
+
+/// Class of an ASCII byte, as `re`'s `\w` reads it.
+#[inline(always)]
+fn ascii_class(c: u8) -> u8 {
+    ASCII[(c & 0x7f) as usize]
 }
 
 /// A code point has no class in the table handed over (too short for it).
