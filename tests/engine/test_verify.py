@@ -174,17 +174,29 @@ def test_articles_stored_without_layout_are_verified_too(tmp_path: Path, limit: 
         assert hits[0].passages == ov.passages
 
 
-def test_layouts_from_worker_processes_are_the_same(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("chosen", ["python", "native"])
+def test_layouts_from_worker_processes_or_a_thread_are_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chosen: str
+) -> None:
+    """Worker processes (the Python core) or one preparing thread (the native core) store what preparing
+    each batch in this thread stores."""
+    from copydesk import core
     from copydesk.engine import layouts
 
+    if chosen == "native" and core.native() is None:
+        pytest.skip("the native core is not built (pip install ./native)")
     monkeypatch.setattr(layouts, "MIN_PARALLEL", 2)
     arts = [{"id": a.id, "text": a.text} for a in _fixtures()]
     stored = {}
-    for workers in (0, 2):
-        with Index(tmp_path / f"w{workers}.db") as index:
-            summary = index.add(arts, batch_size=4, workers=workers)
-            ids = sorted(index.store.ids())
-            stored[workers] = (summary.added, index.store.get_layouts(ids))
+    try:
+        core.use(chosen)
+        for workers in (0, 2):
+            with Index(tmp_path / f"w{workers}.db") as index:
+                summary = index.add(arts, batch_size=4, workers=workers)
+                ids = sorted(index.store.ids())
+                stored[workers] = (summary.added, index.store.get_layouts(ids))
+    finally:
+        core.use(None)
     assert stored[0] == stored[2] and stored[0][0] > 5
 
 

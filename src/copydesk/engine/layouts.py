@@ -1,14 +1,17 @@
-"""Fingerprints and body layouts of a batch of articles, computed in worker processes while the index reads
-and writes (see `Index.add`).
+"""Fingerprints and body layouts of a batch of articles, computed beside the index's reading and writing (see
+`Index.add`).
 
 Both are pure functions of the texts: fingerprints (`copydesk.sketch.batch`) and body layouts
-(`copydesk.text.layout.body_layout`, several times the cost of fingerprinting, in Python, so threads would
-not run it alongside the rest). Workers are started only once a batch is large enough to pay for their
-start-up (smaller batches are prepared in this process), by ``fork`` where there is one: a spawned worker
-imports the caller's main module again, which breaks scripts without a ``__main__`` guard. `Index.add` starts
-them before its writer thread; they never touch the parent's SQLite connection. They receive texts, body
-offsets and the content hashes already laid out, and return the fingerprints as a few arrays
-(`BatchFingerprints`) and the layouts, through the standard library's process pool.
+(`copydesk.text.layout`). With the native core (`copydesk.core`) one thread prepares the next batch: the
+native functions release the GIL and spread a batch over every core themselves, so nothing is forked or
+pickled (which also suits a server). On the Python core they run in worker processes, the layout being
+several times the cost of fingerprinting in Python, which threads would not run alongside the rest. Workers
+are started only once a batch is large enough to pay for their start-up (smaller batches are prepared in
+this process), by ``fork`` where there is one: a spawned worker imports the caller's main module again,
+which breaks scripts without a ``__main__`` guard. `Index.add` starts them before its writer thread; they
+never touch the parent's SQLite connection. They receive texts, body offsets and the content hashes already
+laid out, and return the fingerprints as a few arrays (`BatchFingerprints`) and the layouts, through the
+standard library's process pool.
 """
 
 from __future__ import annotations
@@ -18,12 +21,13 @@ import os
 import threading
 import time
 from collections.abc import Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
+from copydesk import core
 from copydesk.config import IndexConfig
 from copydesk.model import BodyLayout
 from copydesk.sketch.batch import BatchFingerprints, fingerprint_arrays
@@ -100,6 +104,7 @@ class BatchPool:
         self._workers = workers
         self._config = config
         self._pool: ProcessPoolExecutor | None = None
+        self._thread: ThreadPoolExecutor | None = None
 
     def __enter__(self) -> BatchPool:
         return self
@@ -108,6 +113,9 @@ class BatchPool:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
+        if self._thread is not None:
+            self._thread.shutdown(wait=True, cancel_futures=True)
+            self._thread = None
 
     def submit(self, texts: list[str], starts: list[int], known: U64) -> list[Future[PreparedBatch]]:
         """Futures whose results, joined by `gather`, are ``prepare_batch(texts, starts, known=known)``."""
@@ -115,6 +123,12 @@ class BatchPool:
             done: Future[PreparedBatch] = Future()
             done.set_result(prepare_batch(texts, starts, config=self._config, known=known))
             return [done]
+        if core.native() is not None:
+            # The native core releases the GIL and spreads a batch over every core itself: one thread
+            # prepares the next batch while this one reads, no process is forked and nothing is pickled.
+            if self._thread is None:
+                self._thread = ThreadPoolExecutor(1, thread_name_prefix="copydesk-prepare")
+            return [self._thread.submit(prepare_batch, texts, starts, config=self._config, known=known)]
         if self._pool is None:
             method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
             self._pool = ProcessPoolExecutor(
