@@ -269,8 +269,10 @@ def test_add_uses_auto_workers_by_default(tmp_path: Path, monkeypatch: pytest.Mo
 _ORPHAN_SCRIPT = """
 import os, sys, time
 import numpy as np
+from copydesk import core
 from copydesk.config import IndexConfig
 from copydesk.engine import layouts
+core.use("python")  # worker processes are the Python core's way
 layouts.MIN_PARALLEL = 1
 with layouts.BatchPool(1, config=IndexConfig()) as pool:
     layouts.gather(pool.submit(["a few words of text"] * 4, [0] * 4, np.zeros(0, dtype=np.uint64)))
