@@ -87,7 +87,8 @@ def _plain_size(paths: tuple[str, ...]) -> int | None:
     default=None,
     help=(
         "Processes that fingerprint the articles and find their boilerplate while this one reads and"
-        f" writes; 0: all in this one.  [default: one per core, none on a single core; here {auto_workers()}]"
+        " writes (on the native core, any number above 0 means one preparing thread, which uses every core);"
+        f" 0: all in this one.  [default: one per core, none on a single core; here {auto_workers()}]"
     ),
 )
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)

@@ -185,8 +185,9 @@ class Index:
         cannot be stored is skipped, with where it was and why, and the rest of its batch goes on; `Skipped`
         records from the readers are collected in the summary too. ``progress`` is called after each
         committed batch. ``workers``: processes that fingerprint the articles and compute their body
-        layouts while this process reads and writes; 0 does all in this process, and the default (None)
-        is `auto_workers` (one per core, none on a single core). Batches under `MIN_PARALLEL` articles are prepared in
+        layouts while this process reads and writes (on the native core, any number above 0 means one
+        preparing thread instead: the core uses every core itself); 0 does all in this process, and the
+        default (None) is `auto_workers` (one per core, none on a single core). Batches under `MIN_PARALLEL` articles are prepared in
         this process whatever ``workers`` says; the stored result is the same either way.
         """
         summary = AddSummary()
