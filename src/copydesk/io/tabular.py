@@ -138,6 +138,10 @@ def _int(digits: str) -> int | str:
     return int(digits) if len(digits) <= _MAX_INT_DIGITS else digits
 
 
+# One decoder for every line: ``json.loads`` with an argument builds a new one per call.
+_DECODER = json.JSONDecoder(parse_int=_int)
+
+
 def _json_line(
     data: bytes, *, where: str, line: int, offset: int, name: str, fields: FieldMap, max_chars: int
 ) -> Record:
@@ -146,7 +150,7 @@ def _json_line(
     except UnicodeDecodeError as exc:
         return Skipped(where, line, f"invalid UTF-8 at byte {offset + exc.start}")
     try:
-        value = json.loads(text.rstrip("\r\n"), parse_int=_int)
+        value = _DECODER.decode(text.rstrip("\r\n"))
     except json.JSONDecodeError as exc:
         return Skipped(where, line, f"invalid JSON: {exc.msg} (column {exc.colno})")
     except RecursionError:
