@@ -15,6 +15,7 @@ from copydesk.bench.meter import evaluate_meter
 from copydesk.bench.scoring import Labels, read_jsonl, score
 from copydesk.bench.semeval import evaluate_semeval
 from copydesk.bench.speed import compare_speed
+from copydesk.bench.stages import table, time_stages
 from copydesk.cli.app import cli
 
 _DIR = click.Path(exists=True, file_okay=False, path_type=Path)
@@ -195,3 +196,28 @@ def bench_score(labels: Path, results: Path) -> None:
     """
     pairs = ((r["query"], r["matches"]) for r in read_jsonl(results))
     click.echo(json.dumps(score(pairs, Labels.load(labels)), indent=2))
+
+
+@bench.command("stages")
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@click.option("--limit", type=click.IntRange(min=1), help="Read only the first N records.")
+@click.option("--batch-size", type=click.IntRange(min=1), default=10_000, show_default=True)
+@click.option(
+    "--repeat",
+    type=click.IntRange(min=1),
+    default=3,
+    show_default=True,
+    help="Rounds; each figure is its least.",
+)
+def bench_stages(path: Path, limit: int | None, batch_size: int, repeat: int) -> None:
+    """CPU microseconds per article of each stage of add (read, check, layout, fingerprint, store), for the
+    Python core and the native core in the same run, in this process (no workers), each core in turn for
+    --repeat rounds after an untimed pass on the first 500 records; each figure is its least over the rounds.
+
+    Prints one JSON object on stdout and a table on stderr. The native core is left out, with a note, when
+    it is not installed.
+    """
+    result = time_stages(path, limit=limit, batch_size=batch_size, repeat=repeat)
+    click.echo(json.dumps(result, indent=2))
+    for line in table(result):
+        click.echo(line, err=True)
