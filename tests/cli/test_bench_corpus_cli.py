@@ -185,3 +185,15 @@ def test_stages_without_the_native_core(corpus: Path, monkeypatch: pytest.Monkey
     assert "native_speedup" not in result and "stages" in result["cores"]["python"]
     assert table.splitlines()[0].split() == ["stage", "python", "cpu", "us"]
     assert table.splitlines()[-1].startswith("native core left out: python (the native extension")
+
+
+def test_make_corpus_without_scipy_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    source = write_source(tmp_path / "reuters.jsonl.gz")
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "scipy" else real(name, *a)
+    )
+    args = ["bench", "make-corpus", str(source), "--size", "60", "--out", str(tmp_path / "c")]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "needs the 'scipy' package: install it with  pip install 'copydesk[bench]'" in result.stderr
