@@ -5,13 +5,13 @@ Usage (from the repository root)::
     python bench/audit_corpus.py DIR [--show 20]
 
 Compares every pair of articles in ``DIR/articles.jsonl`` on their 3-word shingle sets (the tokens and the
-rule of ``bench/baselines.py``: larger containment >= 0.2 and >= 10 shared shingles) with a sparse matrix
+rule of `copydesk.bench.baselines`: larger containment >= 0.2 and >= 10 shared shingles) with a sparse matrix
 product, and checks each pair the rule keeps against ``DIR/labels.jsonl``. Prints one JSON object:
 
 - ``rule_pairs``: pairs the rule keeps; ``related`` / ``unrelated``: how the labels call them;
 - ``precision_ceiling``: ``related / rule_pairs``, the precision of an engine that proposes every pair and
   decides by this rule (its false pairs are stock phrases and templates, not label errors: see the pool's
-  cleaning in ``bench/corpus_pool.py``);
+  cleaning in `copydesk.bench.generator.pool`);
 - ``unrelated_by_kinds`` and, with ``--show N``, the N unrelated pairs of highest containment.
 
 Needs scipy. Time and memory grow with the square of shared common shingles: fine at 20k and 100k
@@ -23,19 +23,15 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
-import sys
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
-if __package__ in (None, ""):  # run as a script: make `bench` importable from the repository root
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
 import numpy as np
 
-from bench.baselines import MIN_CONTAINMENT, MIN_SHARED, tokens, verify_set
-from bench.corpus_pool import incidence
-from bench.scoring import Labels, read_jsonl
+from copydesk.bench.baselines import MIN_CONTAINMENT, MIN_SHARED, tokens, verify_set
+from copydesk.bench.generator.pool import incidence
+from copydesk.bench.scoring import Labels, read_jsonl
 
 
 def audit(corpus: Path, *, show: int = 0, block: int = 1000) -> dict[str, Any]:
@@ -90,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     for name in ("articles.jsonl", "labels.jsonl"):
         if not (args.corpus / name).is_file():
-            parser.error(f"{args.corpus / name} not found (make it with bench/make_corpus.py)")
+            parser.error(f"{args.corpus / name} not found (make it with copydesk bench make-corpus)")
     print(json.dumps(audit(args.corpus, show=args.show), indent=2))
     return 0
 

@@ -6,7 +6,7 @@ Usage (from the repository root)::
         [--seconds 30] [--keep DB] [--add-from ARTICLES] [--delay 0] [--workers 1] [--readers 4]
 
 CORPUS_OR_INDEX: a folder or file of articles as `copydesk add` reads them (e.g. a corpus of
-``bench/make_corpus.py``: its ``articles.jsonl``), or an index file (``.db``) to serve (then the ``--add``
+``copydesk bench make-corpus``: its ``articles.jsonl``), or an index file (``.db``) to serve (then the ``--add``
 articles come from ``--add-from``, a file of articles, and the index is copied first when ``--keep`` names
 the copy: a write run changes the index). With a corpus, the first ``--base`` articles are indexed (stories
 included; this is not timed), and the next ``--add`` are held back for the writer.
@@ -14,7 +14,7 @@ included; this is not timed), and the next ``--add`` are held back for the write
 The 100k load test of issue 20 (an index of 90,000 articles of the generated 100k corpus, and a job adding
 the other 10,000)::
 
-    python bench/make_corpus.py DATA/reuters21578/documents.jsonl.gz --size 100000 --out /tmp/c100k
+    copydesk bench make-corpus DATA/reuters21578/documents.jsonl.gz --size 100000 --out /tmp/c100k
     head -n 90000 /tmp/c100k/articles.jsonl > base.jsonl; tail -n 10000 /tmp/c100k/articles.jsonl > held.jsonl
     copydesk add base.jsonl --db c90k.db && copydesk stories --db c90k.db
     python bench/serve_load.py c90k.db --keep run.db --add-from held.jsonl --add 10000 --batch 10000 \
@@ -50,8 +50,6 @@ import threading
 import time
 from pathlib import Path
 from typing import Any
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def _free_port() -> int:
@@ -119,7 +117,6 @@ def main() -> None:
     p.add_argument("--workers", type=int, default=1, help="copydesk serve --workers")
     p.add_argument("--readers", type=int, default=4, help="copydesk serve --readers")
     args = p.parse_args()
-    sys.path.insert(0, str(ROOT / "src"))
     from copydesk.engine.index import Index
 
     folder = Path(tempfile.mkdtemp(prefix="copydesk-load-"))
@@ -151,11 +148,10 @@ def main() -> None:
     token = secrets.token_hex(16)
     (folder / "token").write_text(token)
     port = _free_port()
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     cmd = [sys.executable, "-c", "from copydesk.cli import main; main()", "serve", "--db", str(db)]
     cmd += ["--port", str(port), "--token-file", str(folder / "token"), "--max-body", "200MB"]
     cmd += ["--readers", str(args.readers)] + ([] if args.workers == 1 else ["--workers", str(args.workers)])
-    server = subprocess.Popen(cmd, env=env, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(cmd, stderr=subprocess.DEVNULL)
     try:
         for _ in range(300):
             try:

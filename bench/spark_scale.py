@@ -2,9 +2,9 @@
 local engine over an index (`Index.add`, `Index.update_stories`), and on Spark (`copydesk.backends.spark`,
 local master by default); wall time per stage, peak memory, and whether each gives the definition's answer.
 
-Usage (from the repository root; the corpus from ``bench/make_corpus.py``)::
+Usage (the corpus from ``copydesk bench make-corpus``)::
 
-    python bench/make_corpus.py ../shared/data/reuters21578/documents.jsonl.gz --size 10000 --out /tmp/c10k
+    copydesk bench make-corpus ../shared/data/reuters21578/documents.jsonl.gz --size 10000 --out /tmp/c10k
     python bench/spark_scale.py /tmp/c10k [--db PATH] [--master local[2]] [--partitions 4] [--out FILE]
 
 Prints one JSON object:
@@ -26,17 +26,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from bench.memory import TreePeak  # noqa: E402
+from copydesk.bench.memory import TreePeak
 
 
 def _mb(peak: TreePeak) -> float | None:
@@ -168,7 +163,7 @@ def run(corpus: Path, *, db: Path, work: Path, master: str, partitions: int) -> 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("corpus", type=Path, help="a folder from bench/make_corpus.py")
+    ap.add_argument("corpus", type=Path, help="a folder from copydesk bench make-corpus")
     ap.add_argument("--db", type=Path, help="keep the local index here (a new path)")
     ap.add_argument("--master", default="local[2]")
     ap.add_argument("--partitions", type=int, default=4)

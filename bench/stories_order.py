@@ -5,7 +5,7 @@ Usage (from the repository root)::
     python bench/stories_order.py DATA [--updates K] [--seed S] [--limit N]
 
 ``DATA``: articles as JSONL (``.gz`` too), one object per line with at least ``id`` and ``text`` (the METER
-file of ``../shared/data/meter/``, or ``DIR/articles.jsonl`` of ``bench/make_corpus.py``); ``--limit`` keeps
+file of ``../shared/data/meter/``, or ``DIR/articles.jsonl`` of ``copydesk bench make-corpus``); ``--limit`` keeps
 the first N lines. Builds the stories twice, each in a new temporary index:
 
 - ``scratch``: every article added in file order, then one stories update;
@@ -26,16 +26,11 @@ import gzip
 import itertools
 import json
 import random
-import sys
 import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
 
 _EXAMPLES = 3
 

@@ -1,4 +1,4 @@
-"""`copydesk stories` at scale, on a labelled corpus from ``bench/make_corpus.py``.
+"""`copydesk stories` at scale, on a labelled corpus from ``copydesk bench make-corpus``.
 
 Usage (from the repository root)::
 
@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import tempfile
 import time
 from collections import Counter, defaultdict
@@ -30,11 +29,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from bench.memory import peak_rss_mb  # noqa: E402
+from copydesk.bench.memory import peak_rss_mb
 
 
 def _lines(path: Path) -> int:

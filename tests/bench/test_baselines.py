@@ -3,19 +3,13 @@
 from __future__ import annotations
 
 import importlib.util
-import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:  # bench/ lives at the repository root, outside the installed package
-    sys.path.insert(0, str(ROOT))
-
-from bench.baselines import ENGINES, kept, lsh_params, run, shingles, tokens, verify, verify_set  # noqa: E402
-from bench.make_corpus import generate  # noqa: E402
-
-from tests.bench.test_make_corpus import write_source  # noqa: E402
+from copydesk.bench.baselines import ENGINES, kept, lsh_params, run, shingles, tokens, verify, verify_set
+from copydesk.bench.generator.corpus import generate
+from tests.bench.test_make_corpus import write_source
 
 
 def _reference(a: str, b: str) -> tuple[float, float, float, int]:

@@ -6,19 +6,15 @@ import gzip
 import json
 import random
 import re
-import sys
 from pathlib import Path
 
 import pytest
 
+from copydesk.bench.generator.corpus import generate, plan_counts
+from copydesk.bench.generator.edits import paraphrase, swap_quotes
+from copydesk.bench.generator.pool import reflow, split_sentences
+
 ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:  # bench/ lives at the repository root, outside the installed package
-    sys.path.insert(0, str(ROOT))
-
-from bench.corpus_edits import paraphrase, swap_quotes  # noqa: E402
-from bench.corpus_pool import reflow, split_sentences  # noqa: E402
-from bench.make_corpus import generate, plan_counts  # noqa: E402
-
 REUTERS = ROOT.parent / "shared" / "data" / "reuters21578" / "documents.jsonl.gz"
 TOPICS = [
     "cocoa harvest bahia arroba temporao".split(),

@@ -10,11 +10,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:  # bench/ lives at the repository root, outside the installed package
-    sys.path.insert(0, str(ROOT))
-
-from bench.memory import TreePeak, descendants, tree_pss_mb  # noqa: E402
+from copydesk.bench.memory import TreePeak, descendants, tree_pss_mb
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/smaps_rollup").exists(), reason="needs Linux /proc")
 
@@ -72,9 +68,8 @@ def test_sampling_interval_must_be_positive() -> None:
 
 
 def test_copydesk_run_reports_main_workers_and_tree(tmp_path: Path) -> None:
-    from bench.corpus_bench import run_copydesk
-    from bench.make_corpus import generate
-
+    from copydesk.bench.endtoend import run_copydesk
+    from copydesk.bench.generator.corpus import generate
     from tests.bench.test_make_corpus import write_source
 
     generate(write_source(tmp_path / "src.jsonl.gz"), tmp_path / "c", size=120, seed=3)

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
-ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:  # bench/ lives at the repository root, outside the installed package
-    sys.path.insert(0, str(ROOT))
-
-from bench.scoring import Labels, main, score  # noqa: E402
+from copydesk.bench.scoring import Labels, score
+from copydesk.cli.app import cli
+from copydesk.cli.main import main  # noqa: F401  (registers the commands)
 
 LABELS = [
     {"id": "o1", "kind": "original", "sources": []},
@@ -101,11 +99,13 @@ def test_source_cycle_is_an_error() -> None:
         )
 
 
-def test_cli_reads_jsonl(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_reads_jsonl(tmp_path: Path) -> None:
     (tmp_path / "labels.jsonl").write_text("".join(json.dumps(r) + "\n" for r in LABELS))
     (tmp_path / "results.jsonl").write_text(
         "".join(json.dumps({"query": q, "matches": m}) + "\n" for q, m in RESULTS)
     )
-    assert main([str(tmp_path / "labels.jsonl"), str(tmp_path / "results.jsonl")]) == 0
-    out = json.loads(capsys.readouterr().out)
+    args = ["bench", "score", str(tmp_path / "labels.jsonl"), str(tmp_path / "results.jsonl")]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.output)
     assert out["precision"] == 0.8 and out["recall"]["merge"]["either"] == 1.0

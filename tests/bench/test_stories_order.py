@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:  # bench/ lives at the repository root, outside the installed package
-    sys.path.insert(0, str(ROOT))
+from tests.bench.scripts import load
+from tests.engine.test_stories_contract import corpus
 
-from bench.stories_order import differences, run  # noqa: E402
-
-from tests.engine.test_stories_contract import corpus  # noqa: E402
+script = load("stories_order")
+differences, run = script.differences, script.run
 
 
 def test_one_build_against_updates_counts_what_differs(tmp_path: Path) -> None:

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:  # bench/ lives at the repository root, outside the installed package
-    sys.path.insert(0, str(ROOT))
+from copydesk.bench.generator.corpus import generate
+from tests.bench.scripts import load
+from tests.bench.test_make_corpus import write_source
 
-from bench.make_corpus import generate  # noqa: E402
-from bench.stories_scale import run  # noqa: E402
-
-from tests.bench.test_make_corpus import write_source  # noqa: E402
+run = load("stories_scale").run
 
 
 def test_build_then_update_on_a_labelled_corpus(tmp_path: Path) -> None:

@@ -7,12 +7,20 @@ from pathlib import Path
 
 import click
 
-from copydesk.bench import stories
+from copydesk.bench import endtoend, stories
+from copydesk.bench.baselines import ENGINES
 from copydesk.bench.corpora import check_ecb, check_reuters
+from copydesk.bench.generator.corpus import generate
 from copydesk.bench.meter import evaluate_meter
+from copydesk.bench.scoring import Labels, read_jsonl, score
 from copydesk.bench.semeval import evaluate_semeval
 from copydesk.bench.speed import compare_speed
+from copydesk.bench.stages import table, time_stages
 from copydesk.cli.app import cli
+
+_DIR = click.Path(exists=True, file_okay=False, path_type=Path)
+_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
+_OUT = click.Path(dir_okay=False, path_type=Path)
 
 
 @cli.group("bench")
@@ -100,3 +108,116 @@ def bench_semeval(path: Path, skip_mt: bool) -> None:
 def bench_compare(a: Path | None, b: Path | None, words: int, repeat: int) -> None:
     """Time `compare` on two articles (by default two generated related articles of --words words)."""
     click.echo(json.dumps(compare_speed(a, b, words=words, repeat=repeat), indent=2))
+
+
+@bench.command("make-corpus")
+@click.argument("source", type=_FILE)
+@click.option("--size", type=click.IntRange(min=10), required=True, help="Articles to write.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Output folder.")
+@click.option("--seed", type=int, default=1, show_default=True, help="Seed of every random choice.")
+@click.option(
+    "--join",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Reuters bodies joined in each original: 1 for short articles, 5 for long ones (about 750 words).",
+)
+def bench_make_corpus(source: Path, size: int, out: Path, seed: int, join: int) -> None:
+    """A labelled corpus of wire originals and their copies, from Reuters-21578 (documents.jsonl.gz).
+
+    Writes OUT/articles.jsonl, OUT/labels.jsonl (kind and sources of each article) and OUT/manifest.json,
+    for `copydesk bench corpus`. The same SOURCE, size, seed and join give byte-identical files. Prints the
+    counts per kind and the pool's figures as JSON.
+    """
+    manifest = generate(source, out, size=size, seed=seed, join=join)
+    click.echo(json.dumps({"out": str(out), "counts": manifest["counts"], "pool": manifest["pool"]}))
+
+
+@bench.command("corpus")
+@click.argument("corpora", nargs=-1, required=True, type=_DIR)
+@click.option(
+    "--baselines",
+    default=",".join(ENGINES),
+    show_default=True,
+    help="Comma-separated baselines run on each corpus after copydesk (datasketch, rensa); '' for none.",
+)
+@click.option(
+    "--queries", type=click.IntRange(min=1), default=5000, show_default=True, help="Queries at most."
+)
+@click.option("--out", type=_OUT, help="Also write the JSON results here.")
+@click.option(
+    "--db", type=_FILE, help="Time find on this index of the one corpus, opened read-only (no ingest)."
+)
+@click.option("--dump", type=_OUT, help="With --db: write each query's hits here, one JSON line per query.")
+def bench_corpus(
+    corpora: tuple[Path, ...],
+    baselines: str,
+    queries: int,
+    out: Path | None,
+    db: Path | None,
+    dump: Path | None,
+) -> None:
+    """copydesk add and find end to end on corpora of `copydesk bench make-corpus`, with datasketch and
+    rensa on the same corpus in the same run, each engine in its own process.
+
+    Ingest is from the input file to a committed index; queries are the labelled derived articles and
+    near-misses, then their sources, each timed, scored against labels.jsonl. Prints a JSON list (one object
+    per corpus and engine) on stdout and a table on stderr.
+    """
+    if dump is not None and db is None:
+        raise click.UsageError("--dump needs --db")
+    if db is not None:
+        if len(corpora) != 1:
+            raise click.UsageError("--db takes exactly one corpus, the one the index was built from")
+        endtoend.check_corpus(corpora[0])
+        result = endtoend.run_find(corpora[0], db, queries=queries, dump=dump)
+        click.echo(json.dumps(result, indent=2))
+        if out is not None:
+            out.write_text(json.dumps([result], indent=2), encoding="utf-8")
+        return
+    engines = [e.strip() for e in baselines.split(",") if e.strip()]
+    results = endtoend.run_corpora(corpora, engines=engines, queries=queries)
+    click.echo(json.dumps(results, indent=2))
+    click.echo("\n" + endtoend.HEADER, err=True)
+    for r in results:
+        click.echo(endtoend.row(r), err=True)
+    if out is not None:
+        out.write_text(json.dumps(results, indent=2), encoding="utf-8")
+
+
+@bench.command("score")
+@click.argument("labels", type=_FILE)
+@click.argument("results", type=_FILE)
+def bench_score(labels: Path, results: Path) -> None:
+    """Score any engine's matches against a generated corpus's labels.jsonl.
+
+    RESULTS is JSONL of {"query": id, "matches": [ids]}. Prints precision, recall per derived kind (both
+    directions) and near-miss false matches as JSON, by the rules `copydesk bench corpus` scores with.
+    """
+    pairs = ((r["query"], r["matches"]) for r in read_jsonl(results))
+    click.echo(json.dumps(score(pairs, Labels.load(labels)), indent=2))
+
+
+@bench.command("stages")
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@click.option("--limit", type=click.IntRange(min=1), help="Read only the first N records.")
+@click.option("--batch-size", type=click.IntRange(min=1), default=10_000, show_default=True)
+@click.option(
+    "--repeat",
+    type=click.IntRange(min=1),
+    default=3,
+    show_default=True,
+    help="Rounds; each figure is its least.",
+)
+def bench_stages(path: Path, limit: int | None, batch_size: int, repeat: int) -> None:
+    """CPU microseconds per article of each stage of add (read, check, layout, fingerprint, store), for the
+    Python core and the native core in the same run, in this process (no workers), each core in turn for
+    --repeat rounds after an untimed pass on the first 500 records; each figure is its least over the rounds.
+
+    Prints one JSON object on stdout and a table on stderr. The native core is left out, with a note, when
+    it is not installed.
+    """
+    result = time_stages(path, limit=limit, batch_size=batch_size, repeat=repeat)
+    click.echo(json.dumps(result, indent=2))
+    for line in table(result):
+        click.echo(line, err=True)

@@ -1,19 +1,16 @@
 """Baselines for ``copydesk add / find``: datasketch MinHashLSH and rensa RMinHashLSH, end to end.
 
-Usage (from the repository root)::
-
-    python bench/baselines.py DIR --engine datasketch [--threshold 0.5 --num-perm 128]
-    python bench/baselines.py DIR --engine all      # each engine in its own subprocess; one JSON object
-
-``DIR`` holds ``articles.jsonl`` and ``labels.jsonl`` from ``bench/make_corpus.py``. Prints one JSON object.
+Run by ``copydesk bench corpus DIR --baselines datasketch,rensa`` (each engine in its own process, see
+`copydesk.bench.isolate`), on a corpus of ``copydesk bench make-corpus``: ``DIR`` holds ``articles.jsonl``
+and ``labels.jsonl``. Both libraries are in the ``bench`` extra (``pip install 'copydesk[bench]'``).
 
 What is run, for every article of ``articles.jsonl`` (timed together as *ingest*): read and parse the line,
 tokenize in Python (lowercase, split on non-word characters: ``\\w+`` runs), 5-word shingles (UTF-8 bytes
-for datasketch, ``str`` for rensa, which hashes them itself), one MinHash of ``--num-perm`` permutations,
+for datasketch, ``str`` for rensa, which hashes them itself), one MinHash of ``num_perm`` permutations,
 LSH insert; plus the verification data every engine must keep (the article's 3-word shingle set).
 
 Both engines band the signature the same way: the bands and rows that minimise false positives plus false
-negatives around ``--threshold`` (datasketch's own rule) among those that use every permutation, as rensa
+negatives around ``threshold`` (datasketch's own rule) among those that use every permutation, as rensa
 requires (32 bands of 4 rows for 0.5 and 128; datasketch alone would take 25 of 5).
 
 Then *queries*, each timed as LSH query plus verification of every candidate: all labelled derived
@@ -24,35 +21,33 @@ shingles are shared. That is copydesk's default decision (``CompareConfig.relate
 ``min_shared_words = 12``, i.e. at least 10 shared 3-word shingles) on shingle sets: copydesk measures the
 share of *words* covered by shared shingles, which is never lower than the share of shingles.
 
-Scores come from ``bench/scoring.py`` (the same code copydesk's runner uses). ``verify_ceiling`` is the
+Scores come from `copydesk.bench.scoring` (the same code copydesk's runner uses). ``verify_ceiling`` is the
 share of derived articles that pass verification against one of their sources when compared directly: the
 recall an engine would have if its candidates were perfect.
 
-Memory: ``peak_rss_mb`` is ``ru_maxrss`` of this process (run one engine per process; ``--engine all``
-does); ``index_bytes_per_article`` is the growth of resident memory during ingest per article (the
-baselines keep their index in memory and persist nothing).
+Memory: ``peak_rss_mb`` is ``ru_maxrss`` of the process (one engine per process);
+``index_bytes_per_article`` is the growth of resident memory during ingest per article (the baselines keep
+their index in memory and persist nothing).
 """
 
 from __future__ import annotations
 
-import argparse
+import importlib.util
 import json
 import os
 import re
-import subprocess
-import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-if __package__ in (None, ""):  # run as a script: make `bench` importable from the repository root
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
 import numpy as np
+import numpy.typing as npt
 
-from bench.memory import peak_rss_mb
-from bench.scoring import DERIVED_KINDS, Labels, score
+from copydesk.bench.isolate import isolated
+from copydesk.bench.memory import peak_rss_mb
+from copydesk.bench.scoring import DERIVED_KINDS, Labels, score
+from copydesk.errors import ConfigError, MissingDependency
 
 ENGINES = ("datasketch", "rensa")
 SKETCH_SHINGLE = 5
@@ -63,6 +58,15 @@ SEED = 1
 _WORD = re.compile(r"\w+")
 _P1 = np.uint64(0x9E3779B97F4A7C15)
 _P2 = np.uint64(0xC2B2AE3D27D4EB4F)
+U64 = npt.NDArray[np.uint64]
+
+
+def require(engine: str) -> None:
+    """Raise `MissingDependency` (or `ConfigError` for an unknown name) unless ``engine`` can run here."""
+    if engine not in ENGINES:
+        raise ConfigError(f"baseline must be one of {', '.join(ENGINES)}, got {engine!r}")
+    if importlib.util.find_spec(engine) is None:
+        raise MissingDependency(engine, "bench", f"The {engine} baseline")
 
 
 def tokens(text: str) -> list[str]:
@@ -77,7 +81,7 @@ def shingles(toks: list[str], n: int = SKETCH_SHINGLE) -> list[str]:
     return [" ".join(toks[i : i + n]) for i in range(max(1, len(toks) - n + 1))]
 
 
-def verify_set(toks: list[str]) -> np.ndarray:
+def verify_set(toks: list[str]) -> U64:
     """Sorted unique 64-bit hashes (this process only) of the 3-word shingles of ``toks``."""
     if not toks:
         return np.empty(0, dtype=np.uint64)
@@ -88,7 +92,7 @@ def verify_set(toks: list[str]) -> np.ndarray:
         return np.unique((h[:-2] * _P1 + h[1:-1]) * _P2 + h[2:])
 
 
-def verify(a: np.ndarray, b: np.ndarray) -> tuple[float, float, float, int]:
+def verify(a: U64, b: U64) -> tuple[float, float, float, int]:
     """Exact Jaccard, containment of ``a`` in ``b``, of ``b`` in ``a``, and the shared count."""
     shared = len(np.intersect1d(a, b, assume_unique=True))
     if not shared:
@@ -96,7 +100,7 @@ def verify(a: np.ndarray, b: np.ndarray) -> tuple[float, float, float, int]:
     return shared / (len(a) + len(b) - shared), shared / len(a), shared / len(b), shared
 
 
-def kept(a: np.ndarray, b: np.ndarray) -> bool:
+def kept(a: U64, b: U64) -> bool:
     """The decision: larger containment >= 0.2 and at least 10 shared 3-word shingles."""
     _, ab, ba, shared = verify(a, b)
     return shared >= MIN_SHARED and max(ab, ba) >= MIN_CONTAINMENT
@@ -123,10 +127,9 @@ class DatasketchEngine:
     """datasketch ``MinHash`` (permutations built once and shared) and ``MinHashLSH`` (same bands as rensa)."""
 
     def __init__(self, threshold: float, num_perm: int) -> None:
-        try:
-            import datasketch
-        except ImportError as exc:
-            raise SystemExit("datasketch is not installed: pip install -e '.[bench]'") from exc
+        require("datasketch")
+        import datasketch
+
         self.version = datasketch.__version__
         self._minhash = datasketch.MinHash
         self.num_perm = num_perm
@@ -152,11 +155,10 @@ class RensaEngine:
     """rensa ``RMinHash`` and ``RMinHashLSH`` (bands chosen by ``lsh_params`` among divisors of num_perm)."""
 
     def __init__(self, threshold: float, num_perm: int) -> None:
-        try:
-            import rensa
-        except ImportError as exc:
-            raise SystemExit("rensa is not installed: pip install -e '.[bench]'") from exc
+        require("rensa")
         from importlib.metadata import version
+
+        import rensa
 
         self.version = version("rensa")
         self._minhash = rensa.RMinHash
@@ -182,7 +184,7 @@ def make_engine(name: str, *, threshold: float, num_perm: int) -> DatasketchEngi
         return DatasketchEngine(threshold, num_perm)
     if name == "rensa":
         return RensaEngine(threshold, num_perm)
-    raise ValueError(f"engine must be one of {ENGINES}, got {name!r}")
+    raise ConfigError(f"baseline must be one of {', '.join(ENGINES)}, got {name!r}")
 
 
 def query_ids(labels: Labels) -> list[str]:
@@ -206,7 +208,7 @@ def run(
     wanted = set(query_ids(labels)[:queries])
     eng = make_engine(engine, threshold=threshold, num_perm=num_perm)
     ids: list[str] = []
-    sets: list[np.ndarray] = []
+    sets: list[U64] = []
     sketches: dict[int, Any] = {}
     path = corpus / "articles.jsonl"
     rss0 = _rss_bytes()
@@ -261,9 +263,9 @@ def run(
 def _queries(
     eng: DatasketchEngine | RensaEngine,
     ids: list[str],
-    sets: list[np.ndarray],
+    sets: list[U64],
     sketches: dict[int, Any],
-    decide: Callable[[np.ndarray, np.ndarray], bool],
+    decide: Callable[[U64, U64], bool],
 ) -> tuple[list[tuple[str, list[str]]], list[float], int]:
     results: list[tuple[str, list[str]]] = []
     latencies: list[float] = []
@@ -278,7 +280,7 @@ def _queries(
     return results, latencies, total
 
 
-def verify_ceiling(labels: Labels, ids: list[str], sets: list[np.ndarray]) -> dict[str, float | None]:
+def verify_ceiling(labels: Labels, ids: list[str], sets: list[U64]) -> dict[str, float | None]:
     """Per derived kind, the share of articles that pass verification against one of their sources."""
     where = {a: i for i, a in enumerate(ids)}
     hit: dict[str, list[int]] = {}
@@ -294,43 +296,14 @@ def verify_ceiling(labels: Labels, ids: list[str], sets: list[np.ndarray]) -> di
 def run_isolated(
     corpus: Path, engine: str, *, threshold: float = 0.5, num_perm: int = 128, queries: int | None = None
 ) -> dict[str, Any]:
-    """``run`` in a fresh Python process (so that its peak RSS is its own); the parsed JSON it printed."""
-    cmd = [sys.executable, str(Path(__file__).resolve()), str(corpus), "--engine", engine]
-    cmd += ["--threshold", str(threshold), "--num-perm", str(num_perm)]
-    if queries is not None:
-        cmd += ["--queries", str(queries)]
-    done = subprocess.run(cmd, capture_output=True, text=True, check=False)
-    if done.returncode:
-        raise RuntimeError(f"{engine} baseline failed (exit {done.returncode}): {done.stderr.strip()[-500:]}")
-    result: dict[str, Any] = json.loads(done.stdout)
-    return result
-
-
-def main(argv: Iterable[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        description="Run the datasketch / rensa baselines on a generated corpus."
+    """`run` in a fresh process (so that its peak RSS is its own; see `copydesk.bench.isolate`)."""
+    require(engine)
+    return isolated(
+        run,
+        what=engine,
+        corpus=corpus,
+        engine=engine,
+        threshold=threshold,
+        num_perm=num_perm,
+        queries=queries,
     )
-    parser.add_argument("corpus", type=Path, help="directory with articles.jsonl and labels.jsonl")
-    parser.add_argument("--engine", choices=[*ENGINES, "all"], required=True)
-    parser.add_argument("--threshold", type=float, default=0.5, help="LSH Jaccard threshold (default 0.5)")
-    parser.add_argument("--num-perm", type=int, default=128, help="MinHash permutations (default 128)")
-    parser.add_argument("--queries", type=int, default=None, help="query only the first N (default: all)")
-    args = parser.parse_args(None if argv is None else list(argv))
-    for name in ("articles.jsonl", "labels.jsonl"):
-        if not (args.corpus / name).is_file():
-            parser.error(f"{args.corpus / name} not found (make it with bench/make_corpus.py)")
-    if not 0.0 < args.threshold < 1.0:
-        parser.error(f"--threshold must be in (0, 1), got {args.threshold}")
-    if args.num_perm < 2:
-        parser.error(f"--num-perm must be at least 2, got {args.num_perm}")
-    opts = {"threshold": args.threshold, "num_perm": args.num_perm, "queries": args.queries}
-    if args.engine == "all":
-        out: dict[str, Any] = {e: run_isolated(args.corpus, e, **opts) for e in ENGINES}
-    else:
-        out = run(args.corpus, engine=args.engine, **opts)
-    print(json.dumps(out, indent=2))
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -24,6 +24,11 @@ What the pool does to it:
   parts that never enter the corpus as themselves: *filler* (sentences for the unrelated text around
   excerpts) and *near* (sentences for near-misses). Both held-out parts are disjoint from the bases and
   from each other.
+- With ``join`` K > 1 (the long-article corpus), each base is K of those bases joined in one document,
+  paragraphs in order, under the first one's title and the latest one's date, its ``rid`` their ids joined
+  by ``+``; a remainder of fewer than K is left out. The joined documents share no text with each other
+  (their parts are an independent set), so the labels stay exact; there are K times fewer of them, so a
+  corpus reissues them sooner.
 """
 
 from __future__ import annotations
@@ -40,6 +45,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from copydesk.errors import ConfigError, MissingDependency
 
 _WORD = re.compile(r"\w+")
 _PARA_BREAK = re.compile(r"\n[ \t]*\n|\n(?=[ \t]+\S)")
@@ -178,7 +185,7 @@ def _containment_pairs(
 ) -> set[tuple[int, int]]:
     """Pairs whose 3-word shingle sets overlap by ``min_containment`` of the smaller set (exact, all pairs)."""
     if importlib.util.find_spec("scipy") is None:
-        raise SystemExit("make_corpus needs scipy: pip install -e '.[bench]'")
+        raise MissingDependency("scipy", "bench", "Making a benchmark corpus")
     sets = [np.unique(ngram_hashes(t, 3)) for t in token_lists]
     x = incidence(sets)
     sizes = np.array([len(s) for s in sets])
@@ -252,8 +259,12 @@ def build_pool(
     min_words: int = 40,
     filler_share: float = 0.10,
     near_share: float = 0.20,
+    join: int = 1,
 ) -> Pool:
-    """Load, dedupe and clean the source file, then split it into bases, filler sentences and near docs."""
+    """Load, dedupe and clean the source file, then split it into bases, filler sentences and near docs;
+    with ``join`` K > 1, each base is K of them joined (see the module docstring)."""
+    if isinstance(join, bool) or not isinstance(join, int) or join < 1:
+        raise ConfigError(f"join must be a positive integer, got {join!r}")
     docs, read = load_docs(path)
     distinct = len(docs)
     docs = [d for d in docs if len(d.text.split()) >= min_words]
@@ -265,6 +276,9 @@ def build_pool(
     n_filler = round(len(kept) * filler_share)
     n_near = round(len(kept) * near_share)
     filler_docs, near, bases = kept[:n_filler], kept[n_filler : n_filler + n_near], kept[n_filler + n_near :]
+    singles = len(bases)
+    if join > 1:
+        bases = [joined(bases[i : i + join]) for i in range(0, len(bases) - join + 1, join)]
     bases.sort(key=lambda d: _rid_key(d.rid))
     filler = [s for d in filler_docs for s in d.sentences if len(s.split()) >= 6]
     stats = {
@@ -274,6 +288,7 @@ def build_pool(
         "related_pairs_removed": len(edges),
         "kept": len(kept),
         "bases": len(bases),
+        **({"joined": join, "bodies_in_bases": singles - singles % join} if join > 1 else {}),
         "filler_docs": len(filler_docs),
         "filler_sentences": len(filler),
         "near_docs": len(near),
@@ -281,5 +296,16 @@ def build_pool(
     return Pool(bases, filler, near, stats)
 
 
+def joined(docs: list[Doc]) -> Doc:
+    """One document of ``docs`` in order: the first one's title, the latest date, ids joined by ``+``."""
+    return Doc(
+        "+".join(d.rid for d in docs),
+        max(d.date for d in docs),
+        docs[0].title,
+        tuple(p for d in docs for p in d.paragraphs),
+    )
+
+
 def _rid_key(rid: str) -> tuple[int, str]:
-    return (int(rid), rid) if rid.isdigit() else (1 << 62, rid)
+    first = rid.split("+", 1)[0]
+    return (int(first), rid) if first.isdigit() else (1 << 62, rid)

@@ -18,8 +18,8 @@ from collections import Counter
 
 import numpy as np
 
-from bench.corpus_edits import regroup
-from bench.corpus_pool import Doc, ngram_hashes, words
+from copydesk.bench.generator.edits import regroup
+from copydesk.bench.generator.pool import Doc, ngram_hashes, words
 
 RUN = 6
 _STOP = frozenset(

@@ -1,8 +1,9 @@
 """Labelled benchmark corpora for ``copydesk add / find``, built from real newswire text (Reuters-21578).
 
-Usage (from the repository root)::
+Made by ``copydesk bench make-corpus`` (the source file is always an argument)::
 
-    python bench/make_corpus.py ../shared/data/reuters21578/documents.jsonl.gz --size 20000 --out /tmp/c20k
+    copydesk bench make-corpus ../shared/data/reuters21578/documents.jsonl.gz --size 20000 --out /tmp/c20k
+    copydesk bench make-corpus ../shared/data/reuters21578/documents.jsonl.gz --size 2000 --join 6 --out /tmp/l2k
 
 Output, all UTF-8, written as a stream (memory does not grow with ``--size``):
 
@@ -29,14 +30,14 @@ excerpt       8 %  100-200 consecutive words of an original inside 600-1,200 wor
                    (shuffled sentences of held-out Reuters stories that are not in the corpus)
 merge         6 %  the first half of one original followed by the second half of another (2 sources)
 near_miss     6 %  held-out sentences chosen for the target article's distinctive words; no 6-word run
-                   shared with any base original (see ``bench/near_miss.py``). Capped by the held-out
+                   shared with any base original (see `copydesk.bench.generator.near_miss`). Capped by the held-out
                    sentences, each used once: about 1,300 in all, so at 100k and 1M the rest are originals.
 ==========  =====  ==================================================================================
 
 Sources of derived kinds are originals (or reissues) of at least 80 words, 120 for excerpts, drawn
 uniformly, so a story may have several copies. Two articles are related ("true") when they share a root
 story: one derives from the other, or both derive (through sources, reissues, merges) from the same one.
-The pool (``bench/corpus_pool.py``) removes Reuters stories that already share text, so no unlabelled pair
+The pool (`copydesk.bench.generator.pool`) removes Reuters stories that already share text, so no unlabelled pair
 is related. What remains unlabelled on purpose: stock phrases and templates ("said it has filed with the
 Securities and Exchange Commission for ...") and outlet headers, which a containment rule can still take
 for reuse (``bench/audit_corpus.py`` counts them), and filler sentences reused by two excerpt articles
@@ -47,24 +48,19 @@ Deterministic: the same source, size and seed give byte-identical files.
 
 from __future__ import annotations
 
-import argparse
 import json
 import random
-import sys
 from collections import Counter
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-if __package__ in (None, ""):  # run as a script: make `bench` importable from the repository root
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
 import numpy as np
 
-from bench import corpus_edits as edits
-from bench.corpus_pool import Doc, Pool, build_pool, join_paragraphs, ngram_hashes, words
-from bench.near_miss import RUN, NearMissMaker, idf_table
+from copydesk.bench.generator import edits
+from copydesk.bench.generator.near_miss import RUN, NearMissMaker, idf_table
+from copydesk.bench.generator.pool import Doc, Pool, build_pool, join_paragraphs, ngram_hashes, words
 
 GENERATOR_VERSION = "1"
 MIX = {
@@ -309,9 +305,12 @@ def _half(sentences: list[str], *, first: bool) -> list[str]:
     return sentences
 
 
-def generate(source: Path, out: Path, *, size: int, seed: int = 1) -> dict[str, Any]:
-    """Write ``articles.jsonl``, ``labels.jsonl`` and ``manifest.json`` under ``out``; returns the manifest."""
-    pool = build_pool(source, seed=seed)
+def generate(source: Path, out: Path, *, size: int, seed: int = 1, join: int = 1) -> dict[str, Any]:
+    """Write ``articles.jsonl``, ``labels.jsonl`` and ``manifest.json`` under ``out``; returns the manifest.
+
+    join: Reuters bodies per original (1: the short-article corpus; about 6 gives the long-article one, of
+    800 words an original on average; see `copydesk.bench.generator.pool`)."""
+    pool = build_pool(source, seed=seed, join=join)
     gen = CorpusGenerator(pool, size=size, seed=seed)
     out.mkdir(parents=True, exist_ok=True)
     counts: Counter[str] = Counter()
@@ -326,6 +325,7 @@ def generate(source: Path, out: Path, *, size: int, seed: int = 1) -> dict[str, 
     manifest = {
         "size": size,
         "seed": seed,
+        **({"join": join} if join > 1 else {}),
         "counts": dict(sorted(counts.items())),
         "mix": MIX,
         "source": str(source),
@@ -334,27 +334,3 @@ def generate(source: Path, out: Path, *, size: int, seed: int = 1) -> dict[str, 
     }
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     return manifest
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        description="Generate a labelled corpus of wire originals and their copies."
-    )
-    parser.add_argument(
-        "source", type=Path, help="Reuters-21578 JSONL(.gz): {id, date, title, text} per line"
-    )
-    parser.add_argument("--size", type=int, required=True, help="number of articles to write")
-    parser.add_argument("--out", type=Path, required=True, help="output directory")
-    parser.add_argument("--seed", type=int, default=1, help="seed of every random choice (default 1)")
-    args = parser.parse_args(argv)
-    if not args.source.is_file():
-        parser.error(f"source file not found: {args.source}")
-    if args.size < 10:
-        parser.error(f"--size must be at least 10, got {args.size}")
-    manifest = generate(args.source, args.out, size=args.size, seed=args.seed)
-    print(json.dumps({"out": str(args.out), "counts": manifest["counts"], "pool": manifest["pool"]}))
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

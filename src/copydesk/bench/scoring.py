@@ -1,8 +1,10 @@
 """Score reported matches against the labels of a generated corpus; shared by every engine's runner.
 
-Labels: ``labels.jsonl`` of ``bench/make_corpus.py``, one ``{"id", "kind", "sources": [ids]}`` per article.
+Labels: ``labels.jsonl`` of ``copydesk bench make-corpus``, one ``{"id", "kind", "sources": [ids]}`` per
+article.
 Results: for each query article, the ids of the articles the engine reports (verified) as sharing its text,
-as ``(query_id, matched_ids)`` pairs in Python, or as JSONL ``{"query": id, "matches": [ids]}`` on the CLI.
+as ``(query_id, matched_ids)`` pairs in Python, or as JSONL ``{"query": id, "matches": [ids]}`` for
+``copydesk bench score``.
 
 Rules:
 
@@ -21,9 +23,7 @@ Rules:
 
 from __future__ import annotations
 
-import argparse
 import json
-import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -166,21 +166,3 @@ def _share(part: int, whole: int) -> float | None:
 
 def _round(x: float | None) -> float | None:
     return None if x is None else round(x, 4)
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Score match results against a generated corpus's labels.")
-    parser.add_argument("labels", type=Path, help="labels.jsonl written by bench/make_corpus.py")
-    parser.add_argument("results", type=Path, help='JSONL of {"query": id, "matches": [ids]}')
-    args = parser.parse_args(argv)
-    for p in (args.labels, args.results):
-        if not p.is_file():
-            parser.error(f"file not found: {p}")
-    results = ((r["query"], r["matches"]) for r in read_jsonl(args.results))
-    json.dump(score(results, Labels.load(args.labels)), sys.stdout, indent=2)
-    print()
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -1,6 +1,6 @@
 """Rule-based edits that turn a wire original into a derived copy. Deterministic for a ``random.Random``.
 
-Texts are lists of paragraphs, each a list of sentences (see ``corpus_pool.reflow``). No rule calls a
+Texts are lists of paragraphs, each a list of sentences (see `copydesk.bench.generator.pool.reflow`). No rule calls a
 model or a dictionary outside this file: synonyms come from ``SYNONYMS``, headers from the small lists below.
 """
 

@@ -1,1 +1,0 @@
-"""Benchmark scripts: labelled corpora, baselines and scoring (run from the repository root)."""
