@@ -71,7 +71,9 @@ def test_fingerprints_equal_the_reference(batch: list[str], config: IndexConfig,
 
 def test_a_batch_large_enough_for_threads_equals_the_reference() -> None:
     rng = np.random.default_rng(3)
-    words = np.array("the minister said on tuesday that talks would resume in kyiv's capital U.S. 2024".split())
+    words = np.array(
+        "the minister said on tuesday that talks would resume in kyiv's capital U.S. 2024".split()
+    )
     batch = [" ".join(rng.choice(words, size=int(rng.integers(0, 400)))) for _ in range(2000)]
     batch[7] = "漢字かな交じりの文章です。" * 20  # read in characters: the words go through the reference
     batch[8] = "Кыїв’s café—déjà vu " * 30
