@@ -122,8 +122,17 @@ struct Pattern {
     names: usize,
     /// Python's `p.agency` gate, kept where the pattern can match without it ("AFPvia ...").
     gated: bool,
+    /// A cheaper search that every match of the pattern meets (None: none is needed).
+    needs: Option<Needs>,
     /// The match ends where this group ends (the photo pattern's consumed look-ahead), not at its end.
     cut: Option<usize>,
+}
+
+/// What a pattern's every match holds, searched before the pattern (a pattern without a literal to start
+/// from is scanned a character at a time).
+enum Needs {
+    Literal(&'static str),
+    Pattern(Regex),
 }
 
 struct Patterns {
@@ -152,9 +161,10 @@ fn build() -> Patterns {
         re: Regex::new(&src).unwrap_or_else(|e| panic!("pattern {src}: {e}")),
         names,
         gated,
+        needs: None,
         cut,
     };
-    let all = vec![
+    let mut all = vec![
         p(
             "dateline",
             format!(
@@ -258,6 +268,11 @@ fn build() -> Patterns {
             None,
         ),
     ];
+    all[7].needs = Some(Needs::Literal(" contributed"));
+    all[9].needs = Some(Needs::Pattern(
+        Regex::new("(?i)(?:originally|first) (?:published|appeared|posted) ")
+            .expect("footer words"),
+    ));
     Patterns {
         all,
         agency: Regex::new(&format!(r"{b}(?:{a}){b}")).expect("agency pattern"),
@@ -293,6 +308,14 @@ pub fn find_credits(body: &str) -> Vec<Credit> {
     let mut agency: Option<bool> = None;
     for p in &pats.all {
         if p.gated && !*agency.get_or_insert_with(|| pats.agency.is_match(body)) {
+            continue;
+        }
+        let met = match &p.needs {
+            None => true,
+            Some(Needs::Literal(s)) => body.contains(s),
+            Some(Needs::Pattern(re)) => re.is_match(body),
+        };
+        if !met {
             continue;
         }
         let mut pos = 0;

@@ -342,25 +342,33 @@ fn caption_inside(c: &[u8]) -> bool {
     })
 }
 
-/// Whether the body holds a caption opening anywhere (Python's `_CAPTION_ANY` on the folded body).
+/// Whether the body holds a caption opening anywhere (Python's `_CAPTION_ANY` on the folded body): one of
+/// the words, case-blind, then white space and a colon. Read back from each colon: the word ends where
+/// the white space before the colon begins.
 pub fn caption_anywhere(c: &[u8]) -> bool {
-    const WORDS: [&str; 10] = [
-        "picture",
-        "pictured",
-        "photo",
-        "photograph",
-        "image",
-        "above",
-        "top",
-        "left",
-        "right",
-        "inset",
+    const WORDS: [&[u8]; 10] = [
+        b"picture",
+        b"pictured",
+        b"photo",
+        b"photograph",
+        b"image",
+        b"above",
+        b"top",
+        b"left",
+        b"right",
+        b"inset",
     ];
-    c.contains(&b':')
-        && (0..c.len()).any(|at| {
+    c.iter()
+        .enumerate()
+        .filter(|(_, &b)| b == b':')
+        .any(|(q, _)| {
+            let mut end = q;
+            while end > 0 && is_space(c[end - 1]) {
+                end -= 1;
+            }
             WORDS
                 .iter()
-                .any(|w| word_at(c, at, &[w], true).is_some_and(|end| colon_after(c, end)))
+                .any(|w| end >= w.len() && c[end - w.len()..end].eq_ignore_ascii_case(w))
         })
 }
 
