@@ -268,3 +268,9 @@ def test_prepare_batch_lays_out_the_same_with_either_core() -> None:
 def test_starts_must_match_texts() -> None:
     with pytest.raises(ValueError, match="one offset per text"):
         native.layouts(["a"], [])
+
+
+def test_a_native_build_without_layouts_leaves_them_to_python(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delattr(native, "layouts")
+    batch = [(EXAMPLES / "wire.txt").read_text(encoding="utf-8"), "LONDON (Reuters) - x"]
+    assert body_layouts(batch, [0, 0]) == [body_layout(t) for t in batch]

@@ -97,9 +97,11 @@ def body_layouts(texts: Sequence[str], starts: Sequence[int]) -> list[BodyLayout
     if len(texts) != len(starts):
         raise ValueError(f"one start per text: {len(starts)} starts for {len(texts)} texts")
     module = core.native()
-    if module is None:
+    # A native build older than its layouts has none: the reference then lays out every text.
+    layouts = getattr(module, "layouts", None)
+    if layouts is None:
         return [body_layout(t, start=s) for t, s in zip(texts, starts, strict=True)]
-    found = module.layouts(list(texts), [int(s) for s in starts])
+    found = layouts(list(texts), [int(s) for s in starts])
     return [
         body_layout(t, start=s) if lay is None else BodyLayout(tuple(lay[0]), tuple(lay[1]))
         for t, s, lay in zip(texts, starts, found, strict=True)
