@@ -10,3 +10,6 @@ def sketch(
 def fingerprints(
     bodies: list[str], width: int, a: bytes, b: bytes, bands: int, window: int, classes: bytes | None = None
 ) -> tuple[bytes, bytes, bytes, bytes, bytes, bytes]: ...
+def layouts(
+    texts: list[str], starts: list[int]
+) -> list[tuple[list[tuple[int, int]], list[tuple[str, str | None, int, int]]] | None]: ...

@@ -1,6 +1,7 @@
 //! A batch of articles split over threads: contiguous runs of about equal size, each run's results kept in
 //! order, then joined, so the answer does not depend on the number of threads.
 
+use crate::layout::{body_layout, Layout};
 use crate::sketch::{Settings, Sketches};
 use crate::words::{word_hashes, NoClass};
 
@@ -124,6 +125,20 @@ pub fn fingerprints_batch(
     Ok(Sketches::join(
         parts.into_iter().collect::<Result<Vec<_>, _>>()?,
     ))
+}
+
+/// Body layouts of `texts[i][starts[i]..]` (`starts` in characters), None where Python must compute one.
+pub fn layouts_batch(texts: &[&str], starts: &[usize]) -> Vec<Option<Layout>> {
+    let sizes: Vec<usize> = texts.iter().map(|t| t.len()).collect();
+    let threads = threads_for(sizes.iter().sum());
+    in_threads(&sizes, threads, |lo, hi| {
+        (lo..hi)
+            .map(|i| body_layout(texts[i], starts[i]))
+            .collect::<Vec<_>>()
+    })
+    .into_iter()
+    .flatten()
+    .collect()
 }
 
 #[cfg(test)]

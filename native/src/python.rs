@@ -5,7 +5,7 @@ use pyo3::exceptions::{PyUnicodeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyString};
 
-use crate::batch::{fingerprints_batch, sketch_batch, word_hashes_batch};
+use crate::batch::{fingerprints_batch, layouts_batch, sketch_batch, word_hashes_batch};
 use crate::sketch::{Settings, Sketches};
 use crate::words::NoClass;
 
@@ -186,11 +186,51 @@ fn fingerprints<'py>(
     Ok(out(py, &result))
 }
 
+/// A layout as Python's `BodyLayout` takes it: skip runs, and credits `(kind, name, start, end)`.
+type LayoutOut = (
+    Vec<(usize, usize)>,
+    Vec<(&'static str, Option<String>, usize, usize)>,
+);
+
+/// Body layouts of `texts[i][starts[i]:]`: `(skip, credits)` for each, or None where the text is off the
+/// native path (the caller then runs `copydesk.text.layout.body_layout`).
+#[pyfunction]
+fn layouts(
+    py: Python<'_>,
+    texts: Vec<Bound<'_, PyString>>,
+    starts: Vec<usize>,
+) -> PyResult<Vec<Option<LayoutOut>>> {
+    if starts.len() != texts.len() {
+        return Err(PyValueError::new_err(format!(
+            "starts must hold one offset per text, got {} for {} texts",
+            starts.len(),
+            texts.len()
+        )));
+    }
+    // A text that is not valid Unicode (a lone surrogate) is left to Python.
+    let strs: Vec<&str> = texts.iter().map(|t| t.to_str().unwrap_or("_")).collect();
+    let result = py.detach(|| layouts_batch(&strs, &starts));
+    Ok(result
+        .into_iter()
+        .map(|lay| {
+            lay.map(|l| {
+                let credits = l
+                    .credits
+                    .into_iter()
+                    .map(|c| (c.kind, c.name, c.start, c.end))
+                    .collect();
+                (l.skip, credits)
+            })
+        })
+        .collect())
+}
+
 #[pymodule]
 fn copydesk_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add_function(wrap_pyfunction!(word_hashes, m)?)?;
     m.add_function(wrap_pyfunction!(sketch, m)?)?;
     m.add_function(wrap_pyfunction!(fingerprints, m)?)?;
+    m.add_function(wrap_pyfunction!(layouts, m)?)?;
     Ok(())
 }

@@ -2,16 +2,16 @@
 `Index.add`).
 
 Both are pure functions of the texts: fingerprints (`copydesk.sketch.batch`) and body layouts
-(`copydesk.text.layout`). With the native core (`copydesk.core`) one thread prepares the next batch: the
-native functions release the GIL and spread a batch over every core themselves, so nothing is forked or
-pickled (which also suits a server). On the Python core they run in worker processes, the layout being
-several times the cost of fingerprinting in Python, which threads would not run alongside the rest. Workers
-are started only once a batch is large enough to pay for their start-up (smaller batches are prepared in
-this process), by ``fork`` where there is one: a spawned worker imports the caller's main module again,
-which breaks scripts without a ``__main__`` guard. `Index.add` starts them before its writer thread; they
-never touch the parent's SQLite connection. They receive texts, body offsets and the content hashes already
-laid out, and return the fingerprints as a few arrays (`BatchFingerprints`) and the layouts, through the
-standard library's process pool.
+(`copydesk.text.layout.body_layouts`). With the native core (`copydesk.core`) one thread prepares the next
+batch: the native functions release the GIL and spread a batch over every core themselves, so nothing is
+forked or pickled (which also suits a server). On the Python core they run in worker processes, the layout
+being several times the cost of fingerprinting in Python, which threads would not run alongside the rest.
+Workers are started only once a batch is large enough to pay for their start-up (smaller batches are
+prepared in this process), by ``fork`` where there is one: a spawned worker imports the caller's main module
+again, which breaks scripts without a ``__main__`` guard. `Index.add` starts them before its writer thread;
+they never touch the parent's SQLite connection. They receive texts, body offsets and the content hashes
+already laid out, and return the fingerprints as a few arrays (`BatchFingerprints`) and the layouts, through
+the standard library's process pool.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from copydesk import core
 from copydesk.config import IndexConfig
 from copydesk.model import BodyLayout
 from copydesk.sketch.batch import BatchFingerprints, fingerprint_arrays
-from copydesk.text.layout import body_layout
+from copydesk.text.layout import body_layouts
 
 U64 = npt.NDArray[np.uint64]
 
@@ -65,7 +65,7 @@ class PreparedBatch:
 def prepare_batch(
     texts: Sequence[str], starts: Sequence[int], *, config: IndexConfig, known: U64
 ) -> PreparedBatch:
-    """Fingerprints of ``texts[i][starts[i]:]``, and the `body_layout` of each text whose content hash is
+    """Fingerprints of ``texts[i][starts[i]:]``, and the body layout of each text whose content hash is
     neither in ``known`` (sorted uint64) nor met earlier in ``texts``."""
     fps = fingerprint_arrays(texts, config=config, starts=starts)
     hashes = fps.content_hashes
@@ -73,13 +73,15 @@ def prepare_batch(
     done = at < len(known)
     done[done] = known[at[done]] == hashes[done]
     met: set[int] = set()
-    layouts: list[BodyLayout | None] = []
+    todo: list[int] = []
     for i, (h, skip) in enumerate(zip(hashes.tolist(), done.tolist(), strict=True)):
-        if skip or h in met:
-            layouts.append(None)
-            continue
-        met.add(h)
-        layouts.append(body_layout(texts[i], start=starts[i]))
+        if not skip and h not in met:
+            met.add(h)
+            todo.append(i)
+    layouts: list[BodyLayout | None] = [None] * len(texts)
+    laid = body_layouts([texts[i] for i in todo], [starts[i] for i in todo])
+    for i, lay in zip(todo, laid, strict=True):
+        layouts[i] = lay
     return PreparedBatch(fps, layouts)
 
 

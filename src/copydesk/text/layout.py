@@ -7,13 +7,19 @@ sentence and words can be numbered by counting them, so the words are never list
 has no footer or photo credit and no caption opening, no sentence is marked on its own, so only paragraphs can be
 boilerplate (headings and spliced captions) and the sentences are never split. Any other text takes the
 full `analyze`.
+
+`body_layouts` lays out a batch: by the native core where it is in use (`copydesk.core`), which takes the
+fast path of `body_layout` for most texts and hands the others back, each then laid out here.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import numpy.typing as npt
 
+from copydesk import core
 from copydesk.model import BodyLayout
 from copydesk.text.analysis import Analysis, analyze
 from copydesk.text.boilerplate import (
@@ -83,3 +89,20 @@ def body_layout(text: str, *, start: int = 0) -> BodyLayout:
         count += inside
         cursor = b
     return BodyLayout(tuple(skip), _credits(credits))
+
+
+def body_layouts(texts: Sequence[str], starts: Sequence[int]) -> list[BodyLayout]:
+    """``[body_layout(t, start=s) for t, s in zip(texts, starts)]``, by the native core where it is in use
+    (each text it leaves, `body_layout` lays out here)."""
+    if len(texts) != len(starts):
+        raise ValueError(f"one start per text: {len(starts)} starts for {len(texts)} texts")
+    module = core.native()
+    # A native build older than its layouts has none: the reference then lays out every text.
+    layouts = getattr(module, "layouts", None)
+    if layouts is None:
+        return [body_layout(t, start=s) for t, s in zip(texts, starts, strict=True)]
+    found = layouts(list(texts), [int(s) for s in starts])
+    return [
+        body_layout(t, start=s) if lay is None else BodyLayout(tuple(lay[0]), tuple(lay[1]))
+        for t, s, lay in zip(texts, starts, found, strict=True)
+    ]

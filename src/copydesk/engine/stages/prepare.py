@@ -17,7 +17,7 @@ from copydesk.engine.stages.keys import order_key
 from copydesk.engine.verify import bodies
 from copydesk.model import Article, BodyLayout, Fingerprints
 from copydesk.sketch.batch import fingerprint_batch
-from copydesk.text.layout import body_layout
+from copydesk.text.layout import body_layouts
 
 
 def fingerprints(articles: Sequence[Article], *, config: IndexConfig) -> list[Fingerprints]:
@@ -29,7 +29,7 @@ def fingerprints(articles: Sequence[Article], *, config: IndexConfig) -> list[Fi
 
 def layouts(articles: Sequence[Article]) -> list[BodyLayout]:
     """The body layout `add` stores for each of ``articles``."""
-    return [body_layout(a.text, start=a.body_start) for a in articles]
+    return body_layouts([a.text for a in articles], [a.body_start for a in articles])
 
 
 def items(
