@@ -5,8 +5,7 @@ with no worker processes, over the first ``limit`` records of ``PATH`` (any inpu
 
 - ``read``: read and parse the file (`copydesk.io.read`, as ``add`` calls it), every record into a list;
 - ``check``: the record checks of ``add`` (`copydesk.engine.intake.checked`);
-- ``layout``: the body layout of every article (`copydesk.text.layout.body_layouts` on each batch when that
-  module has it, else `body_layout` per text). ``add`` lays out only texts it has not met before, so this
+- ``layout``: the body layout of every article (`copydesk.text.layout.body_layouts` on each batch). ``add`` lays out only texts it has not met before, so this
   is an upper bound by the share of repeated texts (given as ``repeated_texts``);
 - ``fingerprint``: `copydesk.sketch.batch.fingerprint_arrays` on each batch, and its records;
 - ``store``: the store's write of each prepared batch, one transaction each (`Store.add_batch`, as
@@ -65,10 +64,7 @@ def _batches(items: list[Article], size: int) -> Iterator[list[Article]]:
 
 
 def _layouts(texts: Sequence[str], starts: Sequence[int]) -> list[BodyLayout]:
-    batch = getattr(layout, "body_layouts", None)
-    if batch is not None:
-        return list(batch(texts, starts=starts))
-    return [layout.body_layout(t, start=s) for t, s in zip(texts, starts, strict=True)]
+    return layout.body_layouts(texts, starts)
 
 
 def run_core(path: Path, *, limit: int | None, batch_size: int) -> dict[str, Any]:
