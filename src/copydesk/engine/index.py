@@ -32,11 +32,12 @@ from copydesk.engine.overlap import Prepared, overlap, prepare, related
 from copydesk.engine.verify import Body, bodies, body_words, figures, passages
 from copydesk.errors import ArticleNotFound
 from copydesk.io.record import Skipped
-from copydesk.model import Article, BodyLayout, Comparison, Fingerprints, IndexedArticle, Passage, Story
+from copydesk.model import Article, BodyLayout, Comparison, Passage, Story
 from copydesk.provenance.verdict import SideSignals, verdict
 from copydesk.sketch.batch import fingerprint_batch
 from copydesk.sketch.shingle import word_hashes
 from copydesk.store import OutletRow, Store, StoreStats, StoryPage, StoryQuery, StoryRow, open_store
+from copydesk.store.codec import EncodedBatch, encode_arrays
 from copydesk.text.layout import body_layout
 
 Direction = Literal["source", "copy", "sibling", "same"]
@@ -193,10 +194,8 @@ class Index:
         summary = AddSummary()
         start = time.perf_counter()
 
-        def commit(batch: list[Article], fps: list[Fingerprints], layouts: list[BodyLayout | None]) -> None:
-            result = self.store.add_batch(
-                [IndexedArticle(a, f, lay) for a, f, lay in zip(batch, fps, layouts, strict=True)]
-            )
+        def commit(batch: list[Article], encoded: EncodedBatch) -> None:
+            result = self.store.add_batch(encoded)
             summary.added += result.added
             summary.duplicate_id += result.duplicate_id
             summary.duplicate_text += result.duplicate_text
@@ -227,13 +226,13 @@ class Index:
             def write(batch: list[Article], futures: list[Future[PreparedBatch]]) -> None:
                 nonlocal pending, known
                 prepared = gather(futures)
-                fps = prepared.fingerprints.records()
+                fps = prepared.fingerprints
                 layouts: list[BodyLayout | None] = [None] * len(batch)
                 fresh: list[int] = []
-                for i, f in enumerate(fps):
-                    if f.content_hash not in met:
-                        met.add(f.content_hash)
-                        fresh.append(f.content_hash)
+                for i, h in enumerate(fps.content_hashes.tolist()):
+                    if h not in met:
+                        met.add(h)
+                        fresh.append(h)
                         # The workers skipped only hashes met before, so they laid this one out.
                         layout = prepared.layouts[i]
                         if layout is None:  # pragma: no cover - would mean the above is wrong
@@ -241,9 +240,22 @@ class Index:
                         layouts[i] = layout
                 new = np.unique(np.asarray(fresh, dtype=np.uint64))
                 known = np.insert(known, np.searchsorted(known, new), new)
+                # Encoded here from the batch's arrays, the texts met for the first time compressed (zstd
+                # releases the GIL): the writer thread, the pipeline's slowest stage, then only runs the SQL.
+                encoded = encode_arrays(
+                    batch,
+                    layouts,
+                    content_hashes=fps.content_hashes,
+                    words=fps.words,
+                    band_keys=fps.band_keys,
+                    passages=fps.passages,
+                    passage_offsets=fps.passage_offsets,
+                    config=self.config,
+                    pack=[lay is not None for lay in layouts],
+                )
                 if pending is not None:
                     pending.result()
-                pending = writer.submit(commit, batch, fps, layouts)
+                pending = writer.submit(commit, batch, encoded)
 
             for batch in _batches(articles, batch_size, summary):
                 futures = pool.submit([a.text for a in batch], [a.body_start for a in batch], known)

@@ -14,6 +14,7 @@ from types import TracebackType
 
 from copydesk.config import IndexConfig
 from copydesk.model import Article, BodyLayout, Evidence, Fingerprints, IndexedArticle, Link, Story
+from copydesk.store.codec import EncodedBatch
 from copydesk.store.records import (
     I64,
     U64,
@@ -49,8 +50,12 @@ class Store(ABC):
     def readonly(self) -> bool: ...
 
     @abstractmethod
-    def add_batch(self, items: Sequence[IndexedArticle]) -> AddResult:
+    def add_batch(self, items: Sequence[IndexedArticle] | EncodedBatch) -> AddResult:
         """Store the new items in one transaction; already stored ids and texts are reported, not stored.
+
+        items: the articles with their fingerprints and layouts, or the same encoded ahead of the write
+        (`copydesk.store.codec.encode_batch` with this store's ``config``), so that a writer thread does only
+        the SQL.
 
         On any failure nothing of the batch is stored and StoreError is raised (with the cause chained).
         """

@@ -25,6 +25,7 @@ A stored value that does not decode as described is a `StoreError` naming the ta
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import threading
@@ -272,18 +273,125 @@ class EncodedItem:
 
     id: str
     article: tuple[Any, ...]  # title, date, url, outlet, body_start, meta
-    text: str  # packed (`pack_text`) only when the item is written: most duplicates never are
+    text: str
     rest: tuple[Any, ...]  # content_hash, words, skip, credits
     content_hash: int
     # the fingerprints row: signature (empty: not kept), band_keys, passages
     blobs: tuple[bytes, bytes, bytes]
     band_keys: I64
     passages: I64
+    # the text packed (`pack_text`) ahead of the write, or None: packed when written (most duplicates never are)
+    packed: bytes | None = None
+
+    def packed_text(self) -> bytes:
+        return self.packed if self.packed is not None else pack_text(self.text)
+
+
+@dataclass(frozen=True, slots=True)
+class EncodedBatch:
+    """A batch encoded ahead of its write (`encode_batch`), for the settings ``config``."""
+
+    items: list[EncodedItem]
+    config: IndexConfig
+
+    def __len__(self) -> int:
+        return len(self.items)
 
 
 def encode_items(items: Sequence[IndexedArticle], config: IndexConfig) -> list[EncodedItem]:
     """Check every item against the index's settings and encode it; StoreError names the first bad one."""
     return [_encode(i, item, config) for i, item in enumerate(items)]
+
+
+def encode_arrays(
+    articles: Sequence[Article],
+    layouts: Sequence[BodyLayout | None],
+    *,
+    content_hashes: U64,
+    words: npt.NDArray[np.int64],
+    band_keys: U64,
+    passages: U64,
+    passage_offsets: npt.NDArray[np.int64],
+    config: IndexConfig,
+    pack: Sequence[bool],
+) -> EncodedBatch:
+    """`encode_batch` of a batch whose fingerprints are given as the arrays of a whole batch (as
+    `copydesk.sketch.batch.BatchFingerprints` holds them): the engine's own ingest, whose articles were
+    checked where they came in (`copydesk.io.check`) and whose fingerprints and layouts the engine made, so
+    the arrays are checked once here rather than item by item. ``band_keys``: uint64 ``(n, config.bands)``;
+    ``passages``: uint64, article ``i``'s are ``passages[passage_offsets[i]:passage_offsets[i + 1]]``."""
+    n = len(articles)
+    if not (len(layouts) == len(pack) == len(content_hashes) == len(words) == n == len(passage_offsets) - 1):
+        raise StoreError(f"a batch of {n} articles needs as many layouts, flags, hashes and word counts")
+    for name, values in (
+        ("content_hashes", content_hashes),
+        ("band_keys", band_keys),
+        ("passages", passages),
+    ):
+        if not isinstance(values, np.ndarray) or values.dtype != np.uint64:
+            raise StoreError(f"{name} must be a uint64 numpy array, got {values!r:.80}")
+    if band_keys.shape != (n, config.bands):
+        raise StoreError(f"band_keys must have shape ({n}, {config.bands}), got {band_keys.shape}")
+    # little-endian, as `array_blob` writes them; a view on the machines copydesk runs on
+    keys = np.ascontiguousarray(band_keys, dtype="<u8").view("<i8")
+    flat = np.ascontiguousarray(passages, dtype="<u8").view("<i8")
+    bounds = passage_offsets.tolist()
+    hashes = content_hashes.view(np.int64).tolist()
+    items: list[EncodedItem] = []
+    for i, (article, layout, flag, h, w) in enumerate(
+        zip(articles, layouts, pack, hashes, words.tolist(), strict=True)
+    ):
+        try:
+            meta = json.dumps(dict(article.meta), ensure_ascii=False) if article.meta else None
+        except (TypeError, ValueError) as exc:
+            raise StoreError(
+                f"item {i} (id {article.id!r}): meta must hold JSON values (str, number, bool, None, list, "
+                f"dict), got {article.meta!r}"
+            ) from exc
+        if not article.id:
+            raise StoreError(f"item {i} has no id: give every article a non-empty string id before adding it")
+        row, found = keys[i], flat[bounds[i] : bounds[i + 1]]
+        items.append(
+            EncodedItem(
+                id=article.id,
+                article=(
+                    article.title,
+                    None if article.date is None else article.date.isoformat(),
+                    article.url,
+                    article.outlet,
+                    article.body_start,
+                    meta,
+                ),
+                text=article.text,
+                rest=(h, w, *pack_layout(layout)),
+                content_hash=h,
+                blobs=(b"", row.tobytes(), found.tobytes()),
+                band_keys=row,
+                passages=found,
+                packed=pack_text(article.text) if flag else None,
+            )
+        )
+    return EncodedBatch(items, config)
+
+
+def encode_batch(
+    items: Sequence[IndexedArticle], config: IndexConfig, *, pack: Sequence[bool] | None = None
+) -> EncodedBatch:
+    """`encode_items` ahead of the write, on any thread (no connection is touched): what a writer then
+    stores with `Store.add_batch` is only SQL. ``pack``: per item, whether to compress its text now (those
+    likely to be stored); the others are compressed when written, if they are. Default: all."""
+    encoded = encode_items(items, config)
+    if pack is None:
+        pack = [True] * len(encoded)
+    if len(pack) != len(encoded):
+        raise ValueError(f"pack must have one flag per item ({len(encoded)}), got {len(pack)}")
+    return EncodedBatch(
+        [
+            dataclasses.replace(item, packed=pack_text(item.text)) if flag else item
+            for item, flag in zip(encoded, pack, strict=True)
+        ],
+        config,
+    )
 
 
 def _encode(position: int, item: IndexedArticle, config: IndexConfig) -> EncodedItem:

@@ -22,7 +22,7 @@ import sqlite3
 from typing import Any
 
 from copydesk.store import postings
-from copydesk.store.codec import EncodedItem, pack_text, unpack_text
+from copydesk.store.codec import EncodedItem, unpack_text
 from copydesk.store.records import AddOutcome, AddResult, Conflict
 
 
@@ -143,7 +143,7 @@ def add(con: sqlite3.Connection, items: list[EncodedItem], started: str) -> AddR
         "INSERT INTO articles (doc, id, title, date, url, outlet, body_start, meta, text, content_hash, words, "
         "skip, credits, added_batch) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
-            (doc, item.id, *item.article, pack_text(item.text), *item.rest, batch)
+            (doc, item.id, *item.article, item.packed_text(), *item.rest, batch)
             for doc, item in zip(docs, new, strict=True)
         ),
     )

@@ -19,6 +19,7 @@ from copydesk.store.base import Store
 from copydesk.store.codec import (
     ARTICLE_COLUMNS,
     LAYOUT_COLUMNS,
+    EncodedBatch,
     blob_array,
     encode_items,
     malformed,
@@ -98,14 +99,22 @@ class SqliteStore(SqliteFile, Store):
     def readonly(self) -> bool:
         return self._readonly
 
-    def add_batch(self, items: Sequence[IndexedArticle]) -> AddResult:
+    def add_batch(self, items: Sequence[IndexedArticle] | EncodedBatch) -> AddResult:
         if self._readonly:
             raise StoreError(
                 f"the index {self._path} was opened read-only: open it with readonly=False to add"
             )
         if not items:
             return AddResult(batch=None, outcomes=())
-        encoded = encode_items(items, self._config)
+        if isinstance(items, EncodedBatch):
+            if items.config != self._config:
+                raise StoreError(
+                    f"the batch was encoded for {items.config}, the index {self._path} has {self._config}: "
+                    "encode it with store.config"
+                )
+            encoded = items.items
+        else:
+            encoded = encode_items(items, self._config)
         started = ingest.now()
         result = self._write(
             f"adding a batch of {len(items)} articles", lambda con: ingest.add(con, encoded, started)
