@@ -28,6 +28,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import struct
 import threading
 import zlib
 from collections.abc import Iterator, Sequence
@@ -232,7 +233,8 @@ LAYOUT_COLUMNS = "skip, credits"
 def pack_layout(layout: BodyLayout | None) -> tuple[bytes | None, str | None]:
     if layout is None:
         return None, None
-    skip = np.asarray(layout.skip, dtype="<i4").tobytes()
+    flat = [bound for run in layout.skip for bound in run]
+    skip = struct.pack(f"<{len(flat)}i", *flat)  # int32 pairs, little-endian
     credits = json.dumps([list(c) for c in layout.credits], ensure_ascii=False) if layout.credits else None
     return skip, credits
 
