@@ -12,9 +12,16 @@ from typing import Any
 import pytest
 from hypothesis import settings
 
+from copydesk import core
+
 # Unit tests never assert timings: hypothesis's per-example deadline is one, and fails on a loaded machine.
 settings.register_profile("copydesk", deadline=None)
 settings.load_profile("copydesk")
+
+# The core the suite runs on, as the CLI reads it: COPYDESK_CORE=python runs every test on the reference
+# even where the native core is built (the tests that compare both cores choose each one themselves).
+SUITE_CORE = os.environ.get("COPYDESK_CORE") or None
+core.use(SUITE_CORE)
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"

@@ -8,6 +8,7 @@ from click.testing import CliRunner
 
 from copydesk.cli.app import cli
 from copydesk.cli.main import main  # noqa: F401  (registers the commands)
+from tests.conftest import SUITE_CORE
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 
@@ -136,7 +137,7 @@ def test_version_names_the_core_and_the_environment_can_force_the_reference(runn
         result = runner.invoke(cli, ["--version"], env={"COPYDESK_CORE": "quick"})
         assert result.exit_code == 1 and "core must be one of native, python" in result.output
     finally:
-        core.use(None)
+        core.use(SUITE_CORE)
 
 
 def test_output_files_of_compare_and_story_are_written_like_exports(tmp_path: Path) -> None:

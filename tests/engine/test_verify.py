@@ -17,7 +17,7 @@ from copydesk.engine.overlap import overlap, prepare
 from copydesk.engine.verify import bodies, body_words, figures, passages
 from copydesk.io import read
 from copydesk.text.layout import body_layout
-from tests.conftest import EXAMPLES, ROOT
+from tests.conftest import EXAMPLES, ROOT, SUITE_CORE
 from tests.engine.test_compare_properties import article as generated
 
 CFG = CompareConfig()
@@ -196,7 +196,7 @@ def test_layouts_from_worker_processes_or_a_thread_are_the_same(
                 ids = sorted(index.store.ids())
                 stored[workers] = (summary.added, index.store.get_layouts(ids))
     finally:
-        core.use(None)
+        core.use(SUITE_CORE)
     assert stored[0] == stored[2] and stored[0][0] > 5
 
 

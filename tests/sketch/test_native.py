@@ -22,7 +22,7 @@ from copydesk.errors import ConfigError
 from copydesk.sketch.batch import BatchFingerprints, fingerprint_arrays
 from copydesk.sketch.minhash import permutations
 from copydesk.sketch.words import _group, class_table, folded, word_hashes_read
-from tests.conftest import shared_file
+from tests.conftest import SUITE_CORE, shared_file
 from tests.sketch.test_batch import ALPHABET
 
 native = pytest.importorskip("copydesk_native", reason="the native core is not built (pip install ./native)")
@@ -33,7 +33,7 @@ FIELDS = ("content_hashes", "words", "signatures", "band_keys", "passages", "pas
 @pytest.fixture(autouse=True)
 def default_core() -> Iterator[None]:
     yield
-    core.use(None)
+    core.use(SUITE_CORE)
 
 
 def both(texts: list[str], config: IndexConfig, starts: list[int] | None = None) -> None:

@@ -22,7 +22,7 @@ from copydesk.engine.layouts import prepare_batch
 from copydesk.model import BodyLayout
 from copydesk.text.layout import body_layout, body_layouts
 from copydesk.text.normalize import FOLD_TABLE
-from tests.conftest import EXAMPLES, ROOT, shared_file
+from tests.conftest import EXAMPLES, ROOT, SUITE_CORE, shared_file
 
 native: Any = pytest.importorskip(
     "copydesk_native", reason="the native core is not installed (pip install ./native)"
@@ -227,7 +227,7 @@ def test_body_layouts_equals_body_layout_with_either_core() -> None:
     try:
         assert body_layouts(batch, starts) == want
     finally:
-        core.use(None)
+        core.use(SUITE_CORE)
 
 
 def test_the_python_core_calls_nothing_native(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -246,7 +246,7 @@ def test_the_python_core_calls_nothing_native(monkeypatch: pytest.MonkeyPatch) -
         assert body_layouts(batch, [0]) == [body_layout(batch[0])]
         assert core.native() is None
     finally:
-        core.use(None)
+        core.use(SUITE_CORE)
     assert calls == [1]
 
 
@@ -260,7 +260,7 @@ def test_prepare_batch_lays_out_the_same_with_either_core() -> None:
     try:
         want = prepare_batch(batch, starts, config=IndexConfig(), known=known).layouts
     finally:
-        core.use(None)
+        core.use(SUITE_CORE)
     assert got == want
     assert got[len(batch) - 2] is None  # a text met earlier in the batch is laid out once
 
