@@ -91,16 +91,14 @@ def add(con: sqlite3.Connection, items: list[EncodedItem], started: str) -> AddR
             outcomes.append(AddOutcome(item.id, "duplicate_id", conflict=conflict))
             continue
         seen[item.id] = item.content_hash
-        same = next(((i, d) for i, d, t in batch_texts.get(item.content_hash, ()) if t == item.text), None)
-        if same is None:
-            same = next(
-                (
-                    (i, d)
-                    for i, d, t in stored_texts.get(item.content_hash, ())
-                    if unpack_text(t) == item.text
-                ),
-                None,
-            )
+        # Most items have no earlier text with their hash: look only where there is one.
+        same = None
+        earlier = batch_texts.get(item.content_hash)
+        if earlier:
+            same = next(((i, d) for i, d, t in earlier if t == item.text), None)
+        kept = stored_texts.get(item.content_hash) if same is None else None
+        if kept:
+            same = next(((i, d) for i, d, t in kept if unpack_text(t) == item.text), None)
         if same is not None:
             outcomes.append(AddOutcome(item.id, "duplicate_text", same[0]))
             aliases.append((item, same[1]))
