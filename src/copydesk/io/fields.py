@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
 from typing import Any
@@ -127,6 +128,11 @@ def _optional(row: Mapping[str, Any], column: str | None) -> str | None:
     raise InputError(f"field {column!r} must be a string, got {type(value).__name__} {value!r:.40}")
 
 
+@functools.lru_cache(maxsize=64)
+def _columns(fields: FieldMap) -> frozenset[str]:
+    return fields.columns  # once per field map, not once per row
+
+
 def row_article(
     row: Mapping[str, Any],
     fields: FieldMap,
@@ -157,7 +163,7 @@ def row_article(
             date = parse_date(row.get(fields.date))
         except InputError as exc:
             raise InputError(f"field {fields.date!r}: {exc.reason}") from exc
-    mapped = fields.columns
+    mapped = _columns(fields)
     return Article(
         text=text,
         id=_optional(row, fields.id) or default_id,
