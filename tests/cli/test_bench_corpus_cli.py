@@ -69,6 +69,8 @@ def test_make_corpus_join_makes_longer_originals(corpus: Path, tmp_path: Path) -
     labels = [json.loads(line) for line in (out / "labels.jsonl").open(encoding="utf-8")]
     ids = {lab["id"] for lab in labels}
     assert all(s in ids for lab in labels for s in lab["sources"])
+    articles = [json.loads(line) for line in (out / "articles.jsonl").open(encoding="utf-8")]
+    assert all(a["text"].strip() for a in articles)  # near-misses never run out of sentences
 
 
 def _run(args: list[str]) -> tuple[Any, str]:

@@ -76,6 +76,7 @@ MIN_SOURCE_WORDS = 80
 MIN_EXCERPT_SOURCE_WORDS = 120
 EXCERPT_WORDS = (100, 200)
 FILLER_WORDS = (600, 1200)
+NEAR_WORDS = 250  # the longest near-miss, in words
 Pair = tuple[dict[str, Any], dict[str, Any]]
 
 
@@ -104,7 +105,11 @@ class CorpusGenerator:
         self.pool, self.seed = pool, seed
         base_grams = np.unique(np.concatenate([ngram_hashes(words(d.text), RUN) for d in pool.bases]))
         self.near = NearMissMaker(pool.near, base_grams, idf_table(pool.bases + pool.near))
-        self.counts = plan_counts(size, self.near.capacity())
+        # A near-miss asks for NEAR_WORDS words when its target is longer, as joined originals all are, and
+        # takes whole sentences up to a sentence past that (a quarter more, with some left unused); single
+        # bodies keep the estimate their corpora were made with.
+        per_near = 200 if pool.stats.get("joined", 1) == 1 else NEAR_WORDS * 5 // 4
+        self.counts = plan_counts(size, self.near.capacity(per_near))
         kinds = [k for k, n in self.counts.items() for _ in range(n)]
         random.Random(f"kinds:{seed}").shuffle(kinds)
         self.kinds = kinds
@@ -277,7 +282,12 @@ class CorpusGenerator:
         j = rng.choice(self.eligible)
         paras, title, date = self.original(j)
         target = words(join_paragraphs(paras))
-        body = self.near.make(target, rng, length=min(max(len(target), 80), 250))
+        body = self.near.make(target, rng, length=min(max(len(target), 80), NEAR_WORDS))
+        if not body:
+            raise RuntimeError(
+                f"the held-out sentences ran out at near-miss {pos}: the corpus asks for more near-misses than "
+                "the pool can make (a smaller --size)"
+            )
         outlet, domain = rng.choice(edits.OUTLETS)
         nm_title = " ".join((body[0][0] if body else title).split()[:7]).rstrip(".,").title()
         nm_date = date + timedelta(hours=rng.randint(-72, 72))
