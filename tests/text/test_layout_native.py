@@ -239,10 +239,11 @@ def test_the_python_core_calls_nothing_native(monkeypatch: pytest.MonkeyPatch) -
 
     monkeypatch.setattr(native, "layouts", spy)
     batch = [(EXAMPLES / "wire.txt").read_text(encoding="utf-8")]
-    body_layouts(batch, [0])
-    assert calls == [1]  # the spy stands in for the native core when it is in use
-    core.use("python")
     try:
+        core.use("native")
+        body_layouts(batch, [0])
+        assert calls == [1]  # the spy stands in for the native core when it is in use
+        core.use("python")
         assert body_layouts(batch, [0]) == [body_layout(batch[0])]
         assert core.native() is None
     finally:
@@ -255,9 +256,10 @@ def test_prepare_batch_lays_out_the_same_with_either_core() -> None:
     batch += [batch[0], "Caf\u00e9 \u2014 snake_case."]
     starts = [0] * len(batch)
     known = np.array([], dtype=np.uint64)
-    got = prepare_batch(batch, starts, config=IndexConfig(), known=known).layouts
-    core.use("python")
     try:
+        core.use("native")
+        got = prepare_batch(batch, starts, config=IndexConfig(), known=known).layouts
+        core.use("python")
         want = prepare_batch(batch, starts, config=IndexConfig(), known=known).layouts
     finally:
         core.use(SUITE_CORE)
