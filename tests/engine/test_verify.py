@@ -183,8 +183,8 @@ def test_layouts_from_worker_processes_or_a_thread_are_the_same(
     from copydesk import core
     from copydesk.engine import layouts
 
-    if chosen == "native" and core.native() is None:
-        pytest.skip("the native core is not built (pip install ./native)")
+    if chosen == "native":
+        pytest.importorskip("copydesk_native", reason="the native core is not built (pip install ./native)")
     monkeypatch.setattr(layouts, "MIN_PARALLEL", 2)
     arts = [{"id": a.id, "text": a.text} for a in _fixtures()]
     stored = {}
