@@ -56,7 +56,8 @@ fn minhash_into(shingles: &[u64], a: &[u64], b: &[u64], sig: &mut [u64]) {
 
 /// `minhash_into` with AVX2: four shingles at a time against two permutations. AVX2 has no 64-bit
 /// multiply, so `a * x mod 2**64` is built from three 32-bit products (`lo*lo + (lo*hi + hi*lo) << 32`),
-/// and no unsigned 64-bit compare, so the minima are kept with their top bit flipped and compared signed.
+/// and no unsigned 64-bit compare, so the minima are kept with their top bit flipped and compared signed
+/// (flipping the top bit adds 2**63 modulo 2**64, so it is folded into ``b``).
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
 unsafe fn minhash_avx2(shingles: &[u64], a: &[u64], b: &[u64], sig: &mut [u64]) {
@@ -65,77 +66,50 @@ unsafe fn minhash_avx2(shingles: &[u64], a: &[u64], b: &[u64], sig: &mut [u64]) 
     if quads == 0 {
         return minhash_into(shingles, a, b, sig);
     }
-    let flip = _mm256_set1_epi64x(i64::MIN);
     let lane_min = |v: __m256i| -> u64 {
         let mut lanes = [0u64; 4];
         _mm256_storeu_si256(lanes.as_mut_ptr().cast(), v);
         lanes.iter().map(|&l| l ^ (1 << 63)).min().unwrap_or(EMPTY)
     };
     let tail = &shingles[quads * 4..];
-    let mut k = 0;
-    while k < sig.len() {
-        let pair = (sig.len() - k).min(2);
-        let (a0, b0) = (a[k], b[k]);
-        let (a1, b1) = if pair == 2 {
-            (a[k + 1], b[k + 1])
-        } else {
-            (a0, b0)
-        };
-        let (al0, ah0, bv0) = (
-            _mm256_set1_epi64x(a0 as i64),
-            _mm256_set1_epi64x((a0 >> 32) as i64),
-            _mm256_set1_epi64x(b0 as i64),
-        );
-        let (al1, ah1, bv1) = (
-            _mm256_set1_epi64x(a1 as i64),
-            _mm256_set1_epi64x((a1 >> 32) as i64),
-            _mm256_set1_epi64x(b1 as i64),
-        );
-        let mut m0 = _mm256_set1_epi64x(i64::MAX); // EMPTY with its top bit flipped
-        let mut m1 = m0;
+    // Four permutations a pass: each block of shingles is loaded and split once for all four.
+    for (ks, (as_, bs)) in sig.chunks_mut(4).zip(a.chunks(4).zip(b.chunks(4))) {
+        let n = ks.len();
+        let pick = |j: usize| if j < n { j } else { 0 };
+        let al: [__m256i; 4] = std::array::from_fn(|j| _mm256_set1_epi64x(as_[pick(j)] as i64));
+        let ah: [__m256i; 4] =
+            std::array::from_fn(|j| _mm256_set1_epi64x((as_[pick(j)] >> 32) as i64));
+        let bv: [__m256i; 4] =
+            std::array::from_fn(|j| _mm256_set1_epi64x((bs[pick(j)] ^ (1 << 63)) as i64));
+        let mut m = [_mm256_set1_epi64x(i64::MAX); 4]; // EMPTY with its top bit flipped
         for q in 0..quads {
             let x = _mm256_loadu_si256(shingles.as_ptr().add(q * 4).cast());
             let xh = _mm256_srli_epi64(x, 32);
-            let v0 = _mm256_add_epi64(
-                _mm256_add_epi64(
-                    _mm256_mul_epu32(x, al0),
-                    _mm256_slli_epi64(
-                        _mm256_add_epi64(_mm256_mul_epu32(xh, al0), _mm256_mul_epu32(x, ah0)),
-                        32,
+            for j in 0..4 {
+                let v = _mm256_add_epi64(
+                    _mm256_add_epi64(
+                        _mm256_mul_epu32(x, al[j]),
+                        _mm256_slli_epi64(
+                            _mm256_add_epi64(
+                                _mm256_mul_epu32(xh, al[j]),
+                                _mm256_mul_epu32(x, ah[j]),
+                            ),
+                            32,
+                        ),
                     ),
-                ),
-                bv0,
-            );
-            let v1 = _mm256_add_epi64(
-                _mm256_add_epi64(
-                    _mm256_mul_epu32(x, al1),
-                    _mm256_slli_epi64(
-                        _mm256_add_epi64(_mm256_mul_epu32(xh, al1), _mm256_mul_epu32(x, ah1)),
-                        32,
-                    ),
-                ),
-                bv1,
-            );
-            let f0 = _mm256_xor_si256(v0, flip);
-            let f1 = _mm256_xor_si256(v1, flip);
-            m0 = _mm256_blendv_epi8(m0, f0, _mm256_cmpgt_epi64(m0, f0));
-            m1 = _mm256_blendv_epi8(m1, f1, _mm256_cmpgt_epi64(m1, f1));
+                    bv[j],
+                );
+                m[j] = _mm256_blendv_epi8(m[j], v, _mm256_cmpgt_epi64(m[j], v));
+            }
         }
-        let t0 = tail
-            .iter()
-            .map(|&x| a0.wrapping_mul(x).wrapping_add(b0))
-            .min()
-            .unwrap_or(EMPTY);
-        sig[k] = lane_min(m0).min(t0);
-        if pair == 2 {
-            let t1 = tail
+        for j in 0..n {
+            let t = tail
                 .iter()
-                .map(|&x| a1.wrapping_mul(x).wrapping_add(b1))
+                .map(|&x| as_[j].wrapping_mul(x).wrapping_add(bs[j]))
                 .min()
                 .unwrap_or(EMPTY);
-            sig[k + 1] = lane_min(m1).min(t1);
+            ks[j] = lane_min(m[j]).min(t);
         }
-        k += pair;
     }
 }
 
