@@ -44,3 +44,20 @@ def test_warming_an_unreadable_index_only_logs(example_db: Path, caplog: pytest.
         assert "could not count the listings ahead" in caplog.text
     finally:
         service.close()
+
+
+def test_a_worker_process_takes_its_settings_and_core_from_the_environment(
+    example_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from copydesk import core
+    from copydesk.serve.app import app_from_environment
+    from copydesk.serve.config import ServeConfig
+    from tests.conftest import SUITE_CORE
+
+    monkeypatch.setenv("COPYDESK_SERVE_CONFIG", ServeConfig(db=example_db).to_json())
+    monkeypatch.setenv("COPYDESK_CORE", "python")
+    try:
+        app = app_from_environment()
+        assert core.name() == "python" and app.title
+    finally:
+        core.use(SUITE_CORE)

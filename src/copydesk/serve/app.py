@@ -10,7 +10,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from copydesk import __version__
+from copydesk import __version__, core
 from copydesk.errors import ConfigError
 from copydesk.serve import api, errors, pages
 from copydesk.serve.config import ServeConfig
@@ -58,7 +58,9 @@ def create_app(config: ServeConfig, *, service: Service | None = None) -> FastAP
 
 def app_from_environment() -> FastAPI:
     """The application of one worker process of ``copydesk serve --workers N`` (uvicorn starts each with
-    this factory): the settings are the JSON in the ``COPYDESK_SERVE_CONFIG`` environment variable."""
+    this factory): the settings are the JSON in the ``COPYDESK_SERVE_CONFIG`` environment variable, the core
+    the one ``COPYDESK_CORE`` names (as for the command that started it)."""
+    core.use(os.environ.get("COPYDESK_CORE") or None)
     text = os.environ.get(CONFIG_ENV)
     if not text:
         raise ConfigError(f"{CONFIG_ENV} is not set: start the workers with copydesk serve --workers N")
