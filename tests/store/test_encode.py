@@ -14,7 +14,7 @@ from copydesk.errors import StoreError
 from copydesk.model import Article, IndexedArticle
 from copydesk.sketch.batch import BatchFingerprints, fingerprint_arrays
 from copydesk.store import open_store
-from copydesk.store.codec import encode_arrays, encode_batch, encode_items
+from copydesk.store.codec import EncodedBatch, encode_arrays, encode_batch, encode_items
 from copydesk.text.layout import body_layouts
 from tests.conftest import EXAMPLES
 
@@ -40,10 +40,10 @@ def _batch() -> tuple[list[Article], list[IndexedArticle], BatchFingerprints]:
     return articles, items, fps
 
 
-def test_from_arrays_equals_item_by_item() -> None:
-    articles, items, fps = _batch()
-    pack = [i % 2 == 0 for i in range(len(items))]
-    got = encode_arrays(
+def _from_arrays(
+    articles: list[Article], items: list[IndexedArticle], fps: BatchFingerprints, pack: list[bool]
+) -> EncodedBatch:
+    return encode_arrays(
         articles,
         [it.layout for it in items],
         content_hashes=fps.content_hashes,
@@ -54,6 +54,12 @@ def test_from_arrays_equals_item_by_item() -> None:
         config=CONFIG,
         pack=pack,
     )
+
+
+def test_from_arrays_equals_item_by_item() -> None:
+    articles, items, fps = _batch()
+    pack = [i % 2 == 0 for i in range(len(items))]
+    got = _from_arrays(articles, items, fps, pack)
     ahead = encode_batch(items, CONFIG, pack=pack)
     for a, b, c in zip(got.items, ahead.items, encode_items(items, CONFIG), strict=True):
         for item in (b, c):
@@ -78,17 +84,7 @@ def test_each_way_stores_the_same_index(tmp_path: Path) -> None:
         ("ahead", encode_batch(items, CONFIG, pack=[False] * len(items))),
         (
             "arrays",
-            encode_arrays(
-                articles,
-                [it.layout for it in items],
-                content_hashes=fps.content_hashes,
-                words=fps.words,
-                band_keys=fps.band_keys,
-                passages=fps.passages,
-                passage_offsets=fps.passage_offsets,
-                config=CONFIG,
-                pack=[True] * len(items),
-            ),
+            _from_arrays(articles, items, fps, [True] * len(items)),
         ),
     ):
         with open_store(tmp_path / f"{name}.db", config=CONFIG) as store:

@@ -305,6 +305,18 @@ def encode_items(items: Sequence[IndexedArticle], config: IndexConfig) -> list[E
     return [_encode(i, item, config) for i, item in enumerate(items)]
 
 
+def _columns(where: str, article: Article) -> tuple[Any, ...]:
+    """The article's record columns: title, date (ISO), url, outlet, body_start, meta (JSON or None)."""
+    try:
+        meta = json.dumps(dict(article.meta), ensure_ascii=False) if article.meta else None
+    except (TypeError, ValueError) as exc:
+        raise StoreError(
+            f"{where}: meta must hold JSON values (str, number, bool, None, list, dict), got {article.meta!r}"
+        ) from exc
+    date = None if article.date is None else article.date.isoformat()
+    return (article.title, date, article.url, article.outlet, article.body_start, meta)
+
+
 def encode_arrays(
     articles: Sequence[Article],
     layouts: Sequence[BodyLayout | None],
@@ -343,27 +355,14 @@ def encode_arrays(
     for i, (article, layout, flag, h, w) in enumerate(
         zip(articles, layouts, pack, hashes, words.tolist(), strict=True)
     ):
-        try:
-            meta = json.dumps(dict(article.meta), ensure_ascii=False) if article.meta else None
-        except (TypeError, ValueError) as exc:
-            raise StoreError(
-                f"item {i} (id {article.id!r}): meta must hold JSON values (str, number, bool, None, list, "
-                f"dict), got {article.meta!r}"
-            ) from exc
+        columns = _columns(f"item {i} (id {article.id!r})", article)
         if not article.id:
             raise StoreError(f"item {i} has no id: give every article a non-empty string id before adding it")
         row, found = keys[i], flat[bounds[i] : bounds[i + 1]]
         items.append(
             EncodedItem(
                 id=article.id,
-                article=(
-                    article.title,
-                    None if article.date is None else article.date.isoformat(),
-                    article.url,
-                    article.outlet,
-                    article.body_start,
-                    meta,
-                ),
+                article=columns,
                 text=article.text,
                 rest=(h, w, *pack_layout(layout)),
                 content_hash=h,
@@ -416,21 +415,8 @@ def _encode(position: int, item: IndexedArticle, config: IndexConfig) -> Encoded
     _u64(where, "signature", fp.signature, config.num_perm)  # checked, not kept
     band_keys = _u64(where, "band_keys", fp.band_keys, config.bands)
     passages = _u64(where, "passages", fp.passages, None)
-    try:
-        meta = json.dumps(dict(article.meta), ensure_ascii=False) if article.meta else None
-    except (TypeError, ValueError) as exc:
-        raise StoreError(
-            f"{where}: meta must hold JSON values (str, number, bool, None, list, dict), got {article.meta!r}"
-        ) from exc
+    columns = _columns(where, article)
     content_hash = to_signed(int(fp.content_hash))
-    columns = (
-        article.title,
-        None if article.date is None else article.date.isoformat(),
-        article.url,
-        article.outlet,
-        article.body_start,
-        meta,
-    )
     return EncodedItem(
         id=article.id,
         article=columns,
