@@ -22,11 +22,11 @@ from __future__ import annotations
 import json
 import tempfile
 import time
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from copydesk import core
 from copydesk.bench import baselines
@@ -43,6 +43,22 @@ from copydesk.model import Article
 # `find` is timed twice per query: with no limit (every hit with its passages: what is scored) and with the
 # CLI's default limit (passages only for the hits shown).
 SHOWN = 20
+
+
+def _latency(lat: npt.NDArray[Any], lat_shown: npt.NDArray[Any]) -> dict[str, Any]:
+    """p50 and p99 in ms of the queries with no limit, and of the same queries with the CLI's default
+    ``--limit`` (passages only for the hits shown)."""
+
+    def pct(values: npt.NDArray[Any], q: int) -> float | None:
+        return round(float(np.percentile(values, q)), 3) if len(values) else None
+
+    return {
+        "queries": len(lat),
+        "p50_ms": pct(lat, 50),
+        "p99_ms": pct(lat, 99),
+        f"p50_ms_limit{SHOWN}": pct(lat_shown, 50),
+        f"p99_ms_limit{SHOWN}": pct(lat_shown, 99),
+    }
 
 
 def run_copydesk(corpus: Path, *, queries: int) -> dict[str, Any]:
@@ -92,14 +108,7 @@ def run_copydesk(corpus: Path, *, queries: int) -> dict[str, Any]:
             "stored": summary.added,
             "already_present_same_text": summary.duplicate_text,
         },
-        "query": {
-            "queries": len(lat),
-            "p50_ms": round(float(np.percentile(lat, 50)), 3) if len(lat) else None,
-            "p99_ms": round(float(np.percentile(lat, 99)), 3) if len(lat) else None,
-            # the same queries with the CLI's default --limit: passages only for the hits shown
-            f"p50_ms_limit{SHOWN}": round(float(np.percentile(lat_shown, 50)), 3) if len(lat) else None,
-            f"p99_ms_limit{SHOWN}": round(float(np.percentile(lat_shown, 99)), 3) if len(lat) else None,
-        },
+        "query": _latency(lat, lat_shown),
         **_memory(memory),
         "scores": score(results, labels),
     }
@@ -189,13 +198,7 @@ def run_find(corpus: Path, db: Path, *, queries: int, dump: Path | None = None) 
         "core": core.name(),
         "corpus": str(corpus),
         "db": str(db),
-        "query": {
-            "queries": len(lat),
-            "p50_ms": round(float(np.percentile(lat, 50)), 3) if len(lat) else None,
-            "p99_ms": round(float(np.percentile(lat, 99)), 3) if len(lat) else None,
-            f"p50_ms_limit{SHOWN}": round(float(np.percentile(lat_shown, 50)), 3) if len(lat) else None,
-            f"p99_ms_limit{SHOWN}": round(float(np.percentile(lat_shown, 99)), 3) if len(lat) else None,
-        },
+        "query": _latency(lat, lat_shown),
         "peak_rss_mb": round(peak_rss_mb(), 1),
         # aliases of the hits are not known without the ingest: recall here can only be lower than the
         # full run's; the query figures are what this mode is for
