@@ -132,6 +132,22 @@ fn classes_64(chunk: &[u8]) -> (u64, u64) {
     classes_scalar(chunk)
 }
 
+/// `copydesk.sketch.words.folded` of an ASCII body: lower case, the backquote an apostrophe. Folding is
+/// idempotent, so a body Python has folded already comes out the same, and Python may hand ASCII bodies
+/// over unfolded.
+pub fn fold_ascii(bytes: &[u8]) -> Vec<u8> {
+    bytes
+        .iter()
+        .map(|&b| {
+            if b == b'`' {
+                b'\''
+            } else {
+                b.to_ascii_lowercase()
+            }
+        })
+        .collect()
+}
+
 /// A code point has no class in the table handed over (too short for it).
 #[derive(Debug, PartialEq, Eq)]
 pub struct NoClass(pub u32);
@@ -143,7 +159,11 @@ pub struct NoClass(pub u32);
 pub fn word_hashes(body: &str, classes: &[u8], out: &mut Vec<u64>) -> Result<(), NoClass> {
     let bytes = body.as_bytes();
     if body.is_ascii() {
-        ascii_word_hashes(bytes, out);
+        if bytes.iter().any(|&b| b.is_ascii_uppercase() || b == b'`') {
+            ascii_word_hashes(&fold_ascii(bytes), out);
+        } else {
+            ascii_word_hashes(bytes, out);
+        }
         return Ok(());
     }
     // (byte offset, class) of every character, then the same runs as above over characters.
@@ -229,6 +249,12 @@ mod tests {
             out.push(xxh3_64(&bytes[start..i]));
         }
         out
+    }
+
+    #[test]
+    fn an_ascii_body_is_folded_first() {
+        assert_eq!(words("Kyiv`s U.S. TALKS"), words("kyiv's u.s. talks"));
+        assert_eq!(fold_ascii(b"A`b"), b"a'b".to_vec());
     }
 
     #[test]

@@ -227,7 +227,7 @@ def _native_arrays(
     words, hashes, shingles, MinHash, band keys and winnowing there, over every core."""
     a, b = permutations(num_perm=config.num_perm, seed=config.seed)
     n = config.shingle_size
-    bodies, chars = folded_bodies(texts, starts=starts)
+    bodies, chars = folded_bodies(texts, starts=starts, ascii_as_is=True)
     settings = (a.tobytes(), b.tobytes(), config.bands, config.winnow_window)
     if not chars.any():
         classes = None if all(body.isascii() for body in bodies) else class_table()

@@ -193,11 +193,14 @@ def word_hashes_batch(texts: Sequence[str], *, starts: Sequence[int] | None = No
 
 
 def folded_bodies(
-    texts: Sequence[str], *, starts: Sequence[int] | None = None
+    texts: Sequence[str], *, starts: Sequence[int] | None = None, ascii_as_is: bool = False
 ) -> tuple[list[str], npt.NDArray[np.bool_]]:
     """The folded bodies ``folded(texts[i][starts[i]:])`` and, per body, whether it is read in characters
     (``tokenize(...).chars``). Raises TypeError for a text that is not a str and ValueError for a bad
-    ``starts``, naming the index."""
+    ``starts``, naming the index.
+
+    ascii_as_is: an ASCII body is left unfolded, for the native core, which folds ASCII bodies itself
+    (folding is idempotent, so it reads both the same)."""
     n = len(texts)
     if starts is not None and len(starts) != n:
         raise ValueError(f"starts must have one offset per text ({n}), got {len(starts)}")
@@ -212,6 +215,9 @@ def folded_bodies(
             if not isinstance(start, int | np.integer) or not 0 <= start <= len(text):
                 raise ValueError(f"starts[{i}] must be in [0, {len(text)}], got {start!r}")
             body = text[start:]
+        if ascii_as_is and body.isascii():
+            bodies.append(body)
+            continue
         folded_body = folded(body)
         if not folded_body.isascii() and spaceless(folded_body):
             chars[i] = True
