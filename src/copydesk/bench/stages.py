@@ -5,11 +5,13 @@ with no worker processes, over the first ``limit`` records of ``PATH`` (any inpu
 
 - ``read``: read and parse the file (`copydesk.io.read`, as ``add`` calls it), every record into a list;
 - ``check``: the record checks of ``add`` (`copydesk.engine.intake.checked`);
-- ``layout``: the body layout of every article (`copydesk.text.layout.body_layouts` on each batch). ``add`` lays out only texts it has not met before, so this
-  is an upper bound by the share of repeated texts (given as ``repeated_texts``);
+- ``layout``: the body layout of every article (`copydesk.text.layout.body_layouts` on each batch). ``add``
+  lays out only texts it has not met before, so this is an upper bound by the share of repeated texts
+  (given as ``repeated_texts``);
 - ``fingerprint``: `copydesk.sketch.batch.fingerprint_arrays` on each batch, and its records;
-- ``store``: the store's write of each prepared batch, one transaction each (`Store.add_batch`, as
-  ``Index.add`` calls it from its writer thread), into a fresh index file in a temporary folder.
+- ``store``: the store's encoding and write of each prepared batch, one transaction each
+  (`Store.add_batch` of its `IndexedArticle` records; ``Index.add`` encodes a batch beside its reader and
+  leaves only the SQL to its writer thread), into a fresh index file in a temporary folder.
 
 Batches are of ``batch_size`` articles, as in ``add``. Each core first runs every stage untimed on the first
 `WARM_UP` records; then the cores take turns for ``repeat`` rounds, and each figure is its least over them
@@ -34,7 +36,7 @@ from copydesk.engine import intake
 from copydesk.engine.index import Index
 from copydesk.errors import ConfigError
 from copydesk.io import Skipped, read
-from copydesk.model import Article, BodyLayout, Fingerprints, IndexedArticle
+from copydesk.model import Article, Fingerprints, IndexedArticle
 from copydesk.sketch.batch import fingerprint_arrays
 from copydesk.text import layout
 
@@ -63,10 +65,6 @@ def _batches(items: list[Article], size: int) -> Iterator[list[Article]]:
         yield items[i : i + size]
 
 
-def _layouts(texts: Sequence[str], starts: Sequence[int]) -> list[BodyLayout]:
-    return layout.body_layouts(texts, starts)
-
-
 def run_core(path: Path, *, limit: int | None, batch_size: int) -> dict[str, Any]:
     """Every stage once over ``path`` with the core in use; a JSON-ready dict."""
     clock = _Clock()
@@ -79,7 +77,7 @@ def run_core(path: Path, *, limit: int | None, batch_size: int) -> dict[str, Any
         for batch in _batches(articles, batch_size):
             texts = [a.text for a in batch]
             starts = [a.body_start for a in batch]
-            layouts = clock.time("layout", lambda: _layouts(texts, starts))  # noqa: B023
+            layouts = clock.time("layout", lambda: layout.body_layouts(texts, starts))  # noqa: B023
             fps: list[Fingerprints] = clock.time(
                 "fingerprint",
                 lambda: fingerprint_arrays(texts, config=index.config, starts=starts).records(),  # noqa: B023

@@ -26,7 +26,7 @@ from copydesk.model import Fingerprints
 from copydesk.sketch.minhash import band_keys, minhash_batch, permutations
 from copydesk.sketch.shingle import _MUL, mix64, shingle_width
 from copydesk.sketch.winnow import winnow_batch
-from copydesk.sketch.words import class_table, folded_bodies, word_hashes_read
+from copydesk.sketch.words import class_table, folded_bodies, hashes_of, word_hashes_read
 
 U64 = npt.NDArray[np.uint64]
 I64 = npt.NDArray[np.int64]
@@ -233,7 +233,7 @@ def _native_arrays(
         classes = None if all(body.isascii() for body in bodies) else class_table()
         raw = module.fingerprints(bodies, n, *settings, classes)
     else:
-        words, offsets, _ = word_hashes_read(texts, starts=starts)
+        words, offsets = hashes_of(bodies, chars, ascii_folded=False)
         widths = [shingle_width(n, chars=c) for c in chars.tolist()]
         raw = module.sketch(words.tobytes(), offsets.tobytes(), widths, *settings)
     u = [np.frombuffer(r, dtype=np.uint64) for r in raw]

@@ -231,8 +231,10 @@ def class_table() -> bytes:
     return _codepoint_classes().tobytes()
 
 
-def _hashed(bodies: list[str]) -> tuple[U64, I64]:
-    """`_group` of folded bodies, by the native core when it is in use (the same hashes)."""
+def _hashed(bodies: list[str], *, ascii_folded: bool = True) -> tuple[U64, I64]:
+    """`_group` of folded bodies, by the native core when it is in use (the same hashes). ASCII bodies may
+    come unfolded (`folded_bodies` with ``ascii_as_is``; then ``ascii_folded`` is False): the native core
+    folds them, the reference here."""
     ascii = [b.isascii() for b in bodies]
     module = core.native()
     if module is not None:
@@ -241,6 +243,8 @@ def _hashed(bodies: list[str]) -> tuple[U64, I64]:
             return np.frombuffer(raw, dtype=np.uint64), np.frombuffer(raw_offsets, dtype=np.int64)
         except UnicodeError:  # a lone surrogate, which only the reference reads
             pass
+    if not ascii_folded:
+        bodies = [folded(b) if a else b for b, a in zip(bodies, ascii, strict=True)]
     if all(ascii) or not any(ascii):
         return _group(bodies)
     # ASCII bodies need no code-point table: hashed apart, then interleaved back.
@@ -257,15 +261,22 @@ def word_hashes_read(
 ) -> tuple[U64, I64, npt.NDArray[np.bool_]]:
     """`word_hashes_batch` and, per body, whether it is read in characters (``tokenize(...).chars``)."""
     bodies, chars = folded_bodies(texts, starts=starts)
-    n = len(bodies)
+    return (*hashes_of(bodies, chars), chars)
+
+
+def hashes_of(
+    bodies: list[str], chars: npt.NDArray[np.bool_], *, ascii_folded: bool = True
+) -> tuple[U64, I64]:
+    """Word hashes and CSR offsets of the bodies `folded_bodies` gave (``chars``: its flags;
+    ``ascii_folded``: False when it was called with ``ascii_as_is``)."""
     if not chars.any():
-        return (*_hashed(bodies), chars)
+        return _hashed(bodies, ascii_folded=ascii_folded)
     rows = np.flatnonzero(~chars).tolist()
     char_rows = np.flatnonzero(chars).tolist()
     parts = [(char_rows, _char_group([bodies[i] for i in char_rows]))]
     if rows:
-        parts.append((rows, _hashed([bodies[i] for i in rows])))
-    return (*_merge(n, parts), chars)
+        parts.append((rows, _hashed([bodies[i] for i in rows], ascii_folded=ascii_folded)))
+    return _merge(len(bodies), parts)
 
 
 def _merge(n: int, parts: list[tuple[list[int], tuple[U64, I64]]]) -> tuple[U64, I64]:

@@ -305,13 +305,14 @@ def encode_items(items: Sequence[IndexedArticle], config: IndexConfig) -> list[E
     return [_encode(i, item, config) for i, item in enumerate(items)]
 
 
-def _columns(where: str, article: Article) -> tuple[Any, ...]:
+def _columns(position: int, article: Article) -> tuple[Any, ...]:
     """The article's record columns: title, date (ISO), url, outlet, body_start, meta (JSON or None)."""
     try:
         meta = json.dumps(dict(article.meta), ensure_ascii=False) if article.meta else None
     except (TypeError, ValueError) as exc:
         raise StoreError(
-            f"{where}: meta must hold JSON values (str, number, bool, None, list, dict), got {article.meta!r}"
+            f"item {position} (id {article.id!r}): meta must hold JSON values (str, number, bool, None, "
+            f"list, dict), got {article.meta!r}"
         ) from exc
     date = None if article.date is None else article.date.isoformat()
     return (article.title, date, article.url, article.outlet, article.body_start, meta)
@@ -355,7 +356,7 @@ def encode_arrays(
     for i, (article, layout, flag, h, w) in enumerate(
         zip(articles, layouts, pack, hashes, words.tolist(), strict=True)
     ):
-        columns = _columns(f"item {i} (id {article.id!r})", article)
+        columns = _columns(i, article)
         if not article.id:
             raise StoreError(f"item {i} has no id: give every article a non-empty string id before adding it")
         row, found = keys[i], flat[bounds[i] : bounds[i + 1]]
@@ -415,7 +416,7 @@ def _encode(position: int, item: IndexedArticle, config: IndexConfig) -> Encoded
     _u64(where, "signature", fp.signature, config.num_perm)  # checked, not kept
     band_keys = _u64(where, "band_keys", fp.band_keys, config.bands)
     passages = _u64(where, "passages", fp.passages, None)
-    columns = _columns(where, article)
+    columns = _columns(position, article)
     content_hash = to_signed(int(fp.content_hash))
     return EncodedItem(
         id=article.id,
