@@ -13,3 +13,15 @@ def fingerprints(
 def layouts(
     texts: list[str], starts: list[int]
 ) -> list[tuple[list[tuple[int, int]], list[tuple[str, str | None, int, int]]] | None]: ...
+def figures(
+    query: bytes,
+    query_words: int,
+    query_width: int,
+    shingles: bytes,
+    offsets: bytes,
+    words: bytes,
+    widths: bytes,
+) -> tuple[bytes, bytes, bytes, bytes]: ...
+def shared_runs(
+    a: bytes, b: bytes, n: int, a_words: int, b_words: int, min_words: int
+) -> list[tuple[int, int, int, int]]: ...

@@ -7,6 +7,7 @@ use pyo3::types::{PyBytes, PyString};
 
 use crate::batch::{fingerprints_batch, layouts_batch, sketch_batch, word_hashes_batch};
 use crate::sketch::{Settings, Sketches};
+use crate::verify;
 use crate::words::NoClass;
 
 fn u64s(name: &str, raw: &[u8]) -> PyResult<Vec<u64>> {
@@ -225,6 +226,93 @@ fn layouts(
         .collect())
 }
 
+fn counts(name: &str, raw: &[u8]) -> PyResult<Vec<usize>> {
+    u64s(name, raw)?
+        .into_iter()
+        .map(|v| {
+            usize::try_from(v as i64)
+                .map_err(|_| PyValueError::new_err(format!("{name} must hold counts of 0 or more")))
+        })
+        .collect()
+}
+
+type FiguresOut<'py> = (
+    Bound<'py, PyBytes>,
+    Bound<'py, PyBytes>,
+    Bound<'py, PyBytes>,
+    Bound<'py, PyBytes>,
+);
+
+/// The figures of one query against many candidates (`copydesk.engine.verify.figures`): the query's body
+/// shingles (bytes of uint64), its body words and window width; the candidates' shingles end to end with
+/// `offsets` (int64, `len(words) + 1`), their body words and window widths (int64 each). Gives, per
+/// candidate, bytes of int64: shared distinct shingles, distinct shingles, query words covered, candidate
+/// words covered.
+#[pyfunction]
+#[allow(clippy::too_many_arguments)]
+fn figures<'py>(
+    py: Python<'py>,
+    query: &[u8],
+    query_words: usize,
+    query_width: usize,
+    shingles: &[u8],
+    offsets: &[u8],
+    words: &[u8],
+    widths: &[u8],
+) -> PyResult<FiguresOut<'py>> {
+    let query = u64s("query", query)?;
+    let shingles = u64s("shingles", shingles)?;
+    let offsets = counts("offsets", offsets)?;
+    let words = counts("words", words)?;
+    let widths = counts("widths", widths)?;
+    let ok = offsets.len() == words.len() + 1
+        && widths.len() == words.len()
+        && offsets.first() == Some(&0)
+        && offsets.last().copied() == Some(shingles.len())
+        && offsets.windows(2).all(|w| w[0] <= w[1]);
+    if !ok {
+        return Err(PyValueError::new_err(format!(
+            "offsets must rise from 0 to len(shingles) = {} in len(words) + 1 = {} entries, with one \
+             width per candidate",
+            shingles.len(),
+            words.len() + 1
+        )));
+    }
+    let f = py.detach(|| {
+        verify::figures(
+            &query,
+            query_words,
+            query_width,
+            &shingles,
+            &offsets,
+            &words,
+            &widths,
+        )
+    });
+    Ok((
+        bytes_of(py, &f.inter),
+        bytes_of(py, &f.distinct),
+        bytes_of(py, &f.covered_query),
+        bytes_of(py, &f.covered_candidate),
+    ))
+}
+
+/// Runs of text two shingle sequences share (`copydesk.align.passage.shared_runs_reference`): word ranges
+/// `(a0, a1, b0, b1)`, half-open.
+#[pyfunction]
+fn shared_runs(
+    py: Python<'_>,
+    a: &[u8],
+    b: &[u8],
+    n: usize,
+    a_words: usize,
+    b_words: usize,
+    min_words: usize,
+) -> PyResult<Vec<(usize, usize, usize, usize)>> {
+    let (a, b) = (u64s("a", a)?, u64s("b", b)?);
+    Ok(py.detach(|| verify::shared_runs(&a, &b, n, a_words, b_words, min_words)))
+}
+
 #[pymodule]
 fn copydesk_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
@@ -232,5 +320,7 @@ fn copydesk_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(sketch, m)?)?;
     m.add_function(wrap_pyfunction!(fingerprints, m)?)?;
     m.add_function(wrap_pyfunction!(layouts, m)?)?;
+    m.add_function(wrap_pyfunction!(figures, m)?)?;
+    m.add_function(wrap_pyfunction!(shared_runs, m)?)?;
     Ok(())
 }

@@ -1,5 +1,5 @@
-"""`shared_runs` (numpy) gives the runs of its one-shingle-at-a-time reference; the fast word coverage its
-plain reference."""
+"""`shared_runs` (numpy, and the native core's when it is built) gives the runs of its one-shingle-at-a-time
+reference; the fast word coverage its plain reference."""
 
 from __future__ import annotations
 
@@ -7,7 +7,26 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from copydesk.align.passage import coverage, shared_runs, shared_runs_reference
+from copydesk.align.passage import coverage, shared_runs_numpy, shared_runs_reference
+
+try:
+    import copydesk_native
+except ImportError:  # the native core is not built: the numpy path only
+    copydesk_native = None
+
+
+def shared_runs(a: np.ndarray, b: np.ndarray, n: int, **kw: int) -> list[tuple[int, int, int, int]]:
+    """The numpy path's runs, checked equal to the native core's when it is built."""
+    got = shared_runs_numpy(a, b, n, **kw)
+    if copydesk_native is not None:
+        assert (
+            copydesk_native.shared_runs(
+                a.tobytes(), b.tobytes(), n, kw["a_words"], kw["b_words"], kw["min_words"]
+            )
+            == got
+        )
+    return got
+
 
 seqs = st.lists(st.integers(0, 6), min_size=0, max_size=60)
 

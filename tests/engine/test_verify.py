@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -66,19 +67,63 @@ def test_bodies_of_a_batch_with_empty_and_short_articles_last() -> None:
     _agree(arts[0], tail)
 
 
-@pytest.mark.parametrize(("table", "filter_bits"), [(0, (12, 24)), (1 << 24, (1, 1))])
+@pytest.mark.parametrize(
+    ("table", "filter_bits", "cover"),
+    [(0, (12, 24), 1 << 22), (1 << 24, (1, 1), 1 << 22), (1 << 24, (12, 24), 0)],
+)
 def test_figures_without_the_pair_table_or_with_a_crowded_bitmap(
-    monkeypatch: pytest.MonkeyPatch, table: int, filter_bits: tuple[int, int]
+    monkeypatch: pytest.MonkeyPatch, table: int, filter_bits: tuple[int, int], cover: int
 ) -> None:
-    # Large queries count their (candidate, shingle) pairs with np.unique instead of a table of flags, and a
-    # bitmap much smaller than the query lets most shingles through to the binary search: the same figures.
+    # Large queries count their (candidate, shingle) pairs with np.unique instead of a table of flags, a
+    # bitmap much smaller than the query lets most shingles through to the binary search, and the query's
+    # covered words are counted from sorted windows instead of a table of marks: the same figures.
     import copydesk.engine.verify as verify
 
     monkeypatch.setattr(verify, "_MAX_PAIR_TABLE", table)
     monkeypatch.setattr(verify, "_FILTER_BITS", filter_bits)
+    monkeypatch.setattr(verify, "_MAX_COVER_TABLE", cover)
     arts = _fixtures()
     for query in arts[:4]:
         _agree(query, arts)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    segments=st.lists(st.tuples(st.integers(0, 40), st.integers(1, 6)), min_size=1, max_size=6),
+    picks=st.lists(st.tuples(st.integers(0, 5), st.integers(0, 40)), max_size=60),
+    uniform=st.booleans(),
+    table=st.booleans(),
+)
+def test_covered_counts_the_words_of_the_windows(
+    segments: list[tuple[int, int]], picks: list[tuple[int, int]], uniform: bool, table: bool
+) -> None:
+    # windows in any order, repeated or not, sorted or not, with one width or one per segment: the words
+    # they cover, counted by marking each word
+    import copydesk.engine.verify as verify
+
+    words = np.asarray([w for w, _ in segments], dtype=np.int64)
+    width = np.asarray([segments[0][1] if uniform else k for _, k in segments], dtype=np.int64)
+    width = np.minimum(width, np.maximum(words, 1))
+    owner: list[int] = []
+    pos: list[int] = []
+    for o, p in picks:
+        o %= len(segments)
+        if words[o] >= width[o] and words[o] > 0:
+            owner.append(o)
+            pos.append(p % (int(words[o]) - int(width[o]) + 1))
+    expect = [
+        len({p + d for q, p in zip(owner, pos, strict=True) if q == o for d in range(int(width[o]))})
+        for o in range(len(segments))
+    ]
+    old = verify._MAX_COVER_TABLE
+    verify._MAX_COVER_TABLE = (1 << 22) if table else 0
+    try:
+        got = verify._covered(
+            np.asarray(owner, dtype=np.int64), np.asarray(pos, dtype=np.int64), width, words
+        )
+    finally:
+        verify._MAX_COVER_TABLE = old
+    assert got.tolist() == expect
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -305,3 +350,23 @@ def test_a_worker_exits_when_its_parent_is_killed() -> None:
         time.sleep(0.1)
     os.kill(worker, signal.SIGKILL)
     pytest.fail(f"worker {worker} still running 10 s after its parent was killed")
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(generated(), st.lists(generated(), min_size=0, max_size=6))
+def test_figures_are_the_same_on_both_cores(query: str, others: list[str]) -> None:
+    pytest.importorskip("copydesk_native", reason="the native core is not built (pip install ./native)")
+    from copydesk import core
+
+    n = CFG.shingle_size
+    pq = prepare(Article(query, id="q"), shingle_size=n)
+    arts = [Article(t, id=f"c{i}") for i, t in enumerate(others)]
+    cands = bodies([(a, body_layout(a.text, start=a.body_start)) for a in arts], shingle_size=n)
+    got = {}
+    try:
+        for name in ("python", "native"):
+            core.use(name)
+            got[name] = figures(pq.shingles, len(pq.analysis.body_words), cands, shingle_size=pq.shingle_size)
+    finally:
+        core.use(SUITE_CORE)
+    assert got["native"] == got["python"]

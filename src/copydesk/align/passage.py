@@ -7,6 +7,8 @@ from collections import defaultdict
 import numpy as np
 import numpy.typing as npt
 
+from copydesk import core
+
 U64 = npt.NDArray[np.uint64]
 _MAX_STARTS = 8  # a shingle repeated more often than this in one text is not a useful anchor
 
@@ -46,8 +48,30 @@ def shared_runs(
     the scan jumps past it. Runs shorter than ``min_words`` words are left out. The same runs as
     `shared_runs_reference`, with the run lengths computed for all equal pairs at once in numpy: every
     pair ``(i, j)`` with ``a[i] == b[j]``, grouped by diagonal ``j - i``, so that the run from a pair is
-    the rest of its group's consecutive stretch.
+    the rest of its group's consecutive stretch. On the native core, the reference's loop in Rust.
     """
+    la, lb = len(a), len(b)
+    if not la or not lb:
+        return []
+    native = core.native()
+    if native is not None:
+        runs: list[tuple[int, int, int, int]] = native.shared_runs(
+            np.ascontiguousarray(a, dtype=np.uint64).tobytes(),
+            np.ascontiguousarray(b, dtype=np.uint64).tobytes(),
+            n,
+            a_words,
+            b_words,
+            min_words,
+        )
+        return runs
+    return shared_runs_numpy(a, b, n, a_words=a_words, b_words=b_words, min_words=min_words)
+
+
+def shared_runs_numpy(
+    a: U64, b: U64, n: int, *, a_words: int, b_words: int, min_words: int
+) -> list[tuple[int, int, int, int]]:
+    """`shared_runs` on the Python core: the reference's runs, their lengths computed in numpy (see
+    `shared_runs`)."""
     la, lb = len(a), len(b)
     if not la or not lb:
         return []

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from copydesk import core
 from copydesk.align.passage import shared_runs
 from copydesk.engine.overlap import Prepared
 from copydesk.model import Article, BodyLayout, Passage
@@ -33,6 +34,8 @@ _FILTER_PER_SHINGLE = 16
 _FILTER_BITS = (12, 24)
 # Largest table of (candidate, query shingle) flags `figures` marks, in entries (bytes).
 _MAX_PAIR_TABLE = 1 << 24
+# Largest table of (candidate, query word) flags `_covered` marks instead of sorting, in entries (bytes).
+_MAX_COVER_TABLE = 1 << 22
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,13 +132,19 @@ def _covered(owner: I64, pos: I64, width: I64, words: I64) -> I64:
 
     Sparse, from the windows alone: with one width per segment, a window adds ``min(width, gap to the next
     window of its segment)`` words (its full width when it is the last). A dense mark of every word cost the
-    segments' total words, which a long query against many candidates makes billions.
+    segments' total words, which a long query against many candidates makes billions. The windows are
+    sorted by (segment, place) first, unless they come so (a candidate's own shingles do), or marked in a
+    table of every (segment, word) when that is small (the query's side: one row per candidate).
     """
     out = np.zeros(len(words), dtype=np.int64)
     if not len(pos):
         return out
     span = int(words.max()) + 1
-    code = np.unique(owner * span + pos)
+    code = owner * span + pos
+    if len(code) > 1 and not bool((code[1:] > code[:-1]).all()):
+        if len(words) * span <= _MAX_COVER_TABLE and bool((width == width[0]).all()):
+            return _covered_table(code, int(width[0]), len(words), span)
+        code = np.unique(code)
     own, at = code // span, code % span
     step = np.empty(len(code), dtype=np.int64)
     step[-1] = 0
@@ -145,6 +154,18 @@ def _covered(owner: I64, pos: I64, width: I64, words: I64) -> I64:
     w = width[own]
     added = np.where(last, w, np.minimum(w, step))
     return np.bincount(own, weights=added, minlength=len(words)).astype(np.int64)
+
+
+def _covered_table(code: I64, width: int, segments: int, span: int) -> I64:
+    """`_covered` with one window width for all, by marking: the windows' starts (``code``: segment * span +
+    place, any order, repeats allowed) in a table of ``segments`` rows of ``span`` places, each start widened
+    to its window (windows stay inside their row), and the marks of each row counted."""
+    starts = np.zeros(segments * span, dtype=bool)
+    starts[code] = True
+    marked = starts.copy()
+    for d in range(1, width):
+        marked[d:] |= starts[:-d]
+    return np.asarray(marked.reshape(segments, span).sum(axis=1), dtype=np.int64)
 
 
 def figures(query: U64, query_words: int, candidates: Sequence[Body], *, shingle_size: int) -> Figures:
@@ -161,9 +182,45 @@ def figures(query: U64, query_words: int, candidates: Sequence[Body], *, shingle
             out.containment_candidate.extend(part.containment_candidate)
             out.shared_words.extend(part.shared_words)
         return out
-    n = shingle_size
     k = len(candidates)
     flat, off = _csr([c.shingles for c in candidates])
+    words = np.fromiter((c.words for c in candidates), dtype=np.int64, count=k)
+    sizes = np.fromiter((c.shingle_size for c in candidates), dtype=np.int64, count=k)
+    native = core.native()
+    if native is not None:
+        raw = native.figures(
+            np.ascontiguousarray(query, dtype=np.uint64).tobytes(),
+            query_words,
+            shingle_size,
+            flat.tobytes(),
+            off.tobytes(),
+            words.tobytes(),
+            sizes.tobytes(),
+        )
+        inter, distinct, cov_q, cov_c = (np.frombuffer(r, dtype=np.int64) for r in raw)
+        n_q = len(np.unique(query))
+    else:
+        n_q, inter, distinct, cov_q, cov_c = _counts(
+            query, query_words, shingle_size, flat, off, words, sizes
+        )
+    out = Figures([], [], [], [])
+    for i in range(k):
+        union = n_q + int(distinct[i]) - int(inter[i])
+        w = int(words[i])
+        out.jaccard.append(int(inter[i]) / union if union else 0.0)
+        out.containment_query.append(int(cov_q[i]) / query_words if query_words else 0.0)
+        out.containment_candidate.append(int(cov_c[i]) / w if w else 0.0)
+        out.shared_words.append(max(int(cov_q[i]), int(cov_c[i])))
+    return out
+
+
+def _counts(
+    query: U64, query_words: int, n: int, flat: U64, off: I64, words: I64, sizes: I64
+) -> tuple[int, I64, I64, I64, I64]:
+    """`figures`' counts on the Python core: the query's distinct shingles, and per candidate the distinct
+    shingles it shares with the query, its distinct shingles, the query's words it covers and its words
+    the query covers."""
+    k = len(words)
     owner = np.repeat(np.arange(k, dtype=np.int64), np.diff(off))
     q_set = np.unique(query)
     m = len(q_set)
@@ -184,9 +241,10 @@ def figures(query: U64, query_words: int, candidates: Sequence[Body], *, shingle
         at = at[yes]
     # Distinct shingles of each candidate (one small sort each: far cheaper than one sort by two keys).
     distinct = np.zeros(k, dtype=np.int64)
-    for i, c in enumerate(candidates):
-        if len(c.shingles):
-            srt = np.sort(c.shingles)
+    for i in range(k):
+        own = flat[off[i] : off[i + 1]]
+        if len(own):
+            srt = np.sort(own)
             distinct[i] = len(srt) - int(np.count_nonzero(srt[1:] == srt[:-1]))
     # The distinct (candidate, shingle) pairs the query has, as candidate * m + place in q_set, ascending: a
     # near copy shares most of its shingles, and marking them in a table of k * m flags costs far less than
@@ -201,8 +259,6 @@ def figures(query: U64, query_words: int, candidates: Sequence[Body], *, shingle
     pair_owner = pairs // m if m else pairs
     inter = np.bincount(pair_owner, minlength=k)
 
-    words = np.fromiter((c.words for c in candidates), dtype=np.int64, count=k)
-    sizes = np.fromiter((c.shingle_size for c in candidates), dtype=np.int64, count=k)
     width = np.minimum(sizes, words)
     local = np.arange(len(flat), dtype=np.int64) - off[:-1][owner]
     cov_c = _covered(owner[hit], local[hit], width, words)
@@ -221,16 +277,7 @@ def figures(query: U64, query_words: int, candidates: Sequence[Body], *, shingle
     q_width = np.full(k, min(n, query_words), dtype=np.int64)
     cov_q = _covered(q_owner, q_pos, q_width, q_words)
 
-    out = Figures([], [], [], [])
-    n_q = len(q_set)
-    for i in range(k):
-        union = n_q + int(distinct[i]) - int(inter[i])
-        w = int(words[i])
-        out.jaccard.append(int(inter[i]) / union if union else 0.0)
-        out.containment_query.append(int(cov_q[i]) / query_words if query_words else 0.0)
-        out.containment_candidate.append(int(cov_c[i]) / w if w else 0.0)
-        out.shared_words.append(max(int(cov_q[i]), int(cov_c[i])))
-    return out
+    return len(q_set), inter, distinct, cov_q, cov_c
 
 
 def body_words(body: Body) -> list[str]:
