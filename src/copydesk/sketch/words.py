@@ -259,9 +259,11 @@ def _hashed(bodies: list[str], *, ascii_folded: bool = True) -> tuple[U64, I64]:
 def word_hashes_read(
     texts: Sequence[str], *, starts: Sequence[int] | None = None
 ) -> tuple[U64, I64, npt.NDArray[np.bool_]]:
-    """`word_hashes_batch` and, per body, whether it is read in characters (``tokenize(...).chars``)."""
-    bodies, chars = folded_bodies(texts, starts=starts)
-    return (*hashes_of(bodies, chars), chars)
+    """`word_hashes_batch` and, per body, whether it is read in characters (``tokenize(...).chars``). On the
+    native core ASCII bodies go over as they are, folded there."""
+    as_is = core.native() is not None
+    bodies, chars = folded_bodies(texts, starts=starts, ascii_as_is=as_is)
+    return (*hashes_of(bodies, chars, ascii_folded=not as_is), chars)
 
 
 def hashes_of(
