@@ -95,7 +95,7 @@ def test_a_version_6_index_builds_its_stories_again(tmp_path: Path) -> None:
     con.commit()
     con.close()
     with Index(path) as ix:
-        assert ix.stats().schema_version == SCHEMA_VERSION == 7
+        assert ix.stats().schema_version == SCHEMA_VERSION == 8
         assert ix.stories() == [want]
 
 

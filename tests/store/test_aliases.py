@@ -116,7 +116,7 @@ def test_a_version_4_file_is_upgraded_in_place_and_then_keeps_aliases(tmp_path: 
     with pytest.raises(StoreError, match="schema version 4; this copydesk upgrades it"):
         open_store(path, readonly=True)
     with open_store(path) as s:
-        assert s.stats().schema_version == SCHEMA_VERSION == 7
+        assert s.stats().schema_version == SCHEMA_VERSION == 8
         assert s.get("other").text == "Another story."
         result = s.add_batch([item("times", WIRE, outlet="Times")])
         assert [(o.status, o.duplicate_of) for o in result.outcomes] == [("duplicate_text", "wire")]

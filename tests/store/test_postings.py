@@ -131,7 +131,7 @@ def test_a_version_2_file_is_upgraded_in_place_with_the_same_candidates(tmp_path
     with pytest.raises(StoreError, match="schema version 2; this copydesk upgrades it"):
         open_store(path, readonly=True)
     with SqliteStore(path, merge_factor=3) as store:
-        assert store.stats().schema_version == SCHEMA_VERSION == 7
+        assert store.stats().schema_version == SCHEMA_VERSION == 8
         _check(store, items[:48])
         store.add_batch(items[48:])  # and it goes on as any version 5 file
         _check(store, items)

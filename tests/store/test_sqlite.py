@@ -382,7 +382,7 @@ def test_a_version_3_file_with_zlib_texts_and_signatures_is_upgraded_and_reads_t
     with pytest.raises(StoreError, match="schema version 3; this copydesk upgrades it"):
         open_store(path, readonly=True)
     with open_store(path) as s:
-        assert s.stats().schema_version == SCHEMA_VERSION == 7
+        assert s.stats().schema_version == SCHEMA_VERSION == 8
         assert {a.id: a.text for a in s.get_many(texts)} == texts
         assert np.array_equal(s.fingerprints("a1").signature, signature)
         # the same text again is a duplicate of the zlib one; a new text is stored as zstd

@@ -21,7 +21,7 @@ import json
 import sqlite3
 from typing import Any
 
-from copydesk.store import postings
+from copydesk.store import postings, schema
 from copydesk.store.codec import EncodedItem, unpack_text
 from copydesk.store.records import AddOutcome, AddResult, Conflict
 
@@ -149,6 +149,11 @@ def add(con: sqlite3.Connection, items: list[EncodedItem], started: str) -> AddR
         "INSERT INTO fingerprints (doc, signature, band_keys, passages) VALUES (?, ?, ?, ?)",
         ((doc, *item.blobs) for doc, item in zip(docs, new, strict=True)),
     )
+    if new:
+        con.executemany(
+            "INSERT INTO passage_counts (first, counts) VALUES (?, ?)",
+            schema.passage_count_rows(first, [len(item.blobs[2]) // 8 for item in new]),
+        )
     con.executemany(
         "INSERT INTO aliases (id, doc, title, date, url, outlet, body_start, meta, added_batch) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 from collections import Counter
 from collections.abc import Sequence
 
@@ -49,14 +50,15 @@ def passage_shares(
     min_share: float,
     min_own_share: float,
     exclude: str | None,
+    counts: PassageCounts,
 ) -> dict[str, tuple[int, int]]:
-    """id -> (shared, own), as `copydesk.store.Store.passage_shares` says."""
+    """id -> (shared, own), as `copydesk.store.Store.passage_shares` says (``counts``: the store's)."""
     query = len(np.unique(fps))
     _, found = postings.key_docs(con, "passages", signed_array(fps), max_postings=max_postings)
     docs, shared = np.unique(found, return_counts=True)
     some = shared >= min_shared
     docs, shared = docs[some], shared[some]
-    own = fingerprint_counts(con, docs)
+    own = counts.of(con, docs)
     keep = (shared >= min_share * query) | ((own > 0) & (shared >= min_own_share * own))
     docs, shared, own = docs[keep], shared[keep], own[keep]
     names = postings.doc_ids(con, docs.tolist())
@@ -101,20 +103,48 @@ def fingerprint_table(con: sqlite3.Connection, ids: Sequence[str]) -> Table:
     return b_keys, b_own, p_keys, p_own
 
 
-def fingerprint_counts(con: sqlite3.Connection, docs: I64) -> I64:
-    """The number of stored passage fingerprints of each of ``docs`` (ascending), 0 for a doc without any:
-    the blobs' lengths (8 bytes a fingerprint), which SQLite reads without their bytes; ascending docs make
-    the row look-ups nearly sequential."""
-    counts = np.zeros(len(docs), dtype=np.int64)
-    for start in range(0, len(docs), _PAGE):
-        rows = con.execute(
-            "SELECT doc, length(passages) / 8 FROM fingerprints WHERE doc IN (SELECT value FROM json_each(?))",
-            (json.dumps(docs[start : start + _PAGE].tolist()),),
-        ).fetchall()
-        if rows:
-            got = np.asarray(rows, dtype=np.int64)
-            counts[np.searchsorted(docs, got[:, 0])] = got[:, 1]
-    return counts
+class PassageCounts:
+    """How many passage fingerprints each doc has, read from ``passage_counts`` (see `copydesk.store.schema`)
+    and kept: that table only grows (a doc is never removed, nor its fingerprints changed), so a look-up
+    reads only the rows added since the last one (none, most of the time: one index seek). 4 bytes per doc
+    of the index (2 MB for a million)."""
+
+    def __init__(self) -> None:
+        self._counts = np.zeros(0, dtype=np.uint32)
+        self._end = 0  # the docs below are read
+        self._lock = threading.Lock()
+
+    def of(self, con: sqlite3.Connection, docs: I64) -> I64:
+        """The count of each of ``docs``, 0 for a doc without a row (call inside a read transaction)."""
+        with self._lock:
+            rows = con.execute(
+                "SELECT first, counts FROM passage_counts WHERE first >= ? ORDER BY first", (self._end,)
+            ).fetchall()
+            if rows:
+                for first, blob in rows:
+                    if (
+                        not isinstance(first, int)
+                        or first < 0
+                        or not isinstance(blob, bytes)
+                        or len(blob) % 4
+                    ):
+                        raise malformed(
+                            "passage_counts",
+                            f"of first doc {first!r}",
+                            "counts must be a BLOB of uint32 values",
+                        )
+                end = max(first + len(blob) // 4 for first, blob in rows)
+                counts = np.zeros(max(end, len(self._counts)), dtype=np.uint32)
+                counts[: len(self._counts)] = self._counts
+                for first, blob in rows:
+                    values = np.frombuffer(blob, dtype="<u4")
+                    counts[first : first + len(values)] = values
+                self._counts, self._end = counts, end
+            counts = self._counts
+        out = np.zeros(len(docs), dtype=np.int64)
+        inside = (docs >= 0) & (docs < len(counts))
+        out[inside] = counts[docs[inside]]
+        return out
 
 
 def _by_id(con: sqlite3.Connection, counts: Counter[int], exclude: str | None) -> dict[str, int]:

@@ -1,12 +1,13 @@
 """The SQLite schema of the index file, and the checks made when one is opened.
 
-Schema version 7 (``meta.schema_version``). Older files are upgraded in place when opened for writing
+Schema version 8 (``meta.schema_version``). Older files are upgraded in place when opened for writing
 (`upgrade`): version 1 had no story tables, versions 1 and 2 kept one row per posting (tables ``bands`` and
 ``passages``), moved into blocks by the upgrade; versions 1 to 3 compressed the texts with zlib, which
 version 4 still reads (new texts are written with Zstandard, and without their MinHash signature: see
 `codec`), so the upgrade from 3 rewrites nothing; versions 1 to 4 had no ``aliases`` table (the ids of
 texts already stored were dropped, and stay lost: the upgrade only adds the empty table); versions 1 to 6
-judged credits by older rules and kept no hidden source's agency (their stories are built again).
+judged credits by older rules and kept no hidden source's agency (their stories are built again); versions
+1 to 7 had no ``passage_counts`` (the upgrade counts each article's fingerprints from ``fingerprints``).
 
 ``meta(key TEXT PRIMARY KEY, value TEXT)``
     ``schema_version``, ``config`` (the `IndexConfig` as a JSON object), ``created`` (ISO 8601 UTC).
@@ -20,6 +21,10 @@ content_hash, words, added_batch, skip, credits)``
 ``fingerprints(doc INTEGER PRIMARY KEY, signature BLOB, band_keys BLOB, passages BLOB)``
     the article's uint64 arrays, 8-byte little-endian; ``signature`` is empty for articles added since
     version 4, which keeps no signature (see `codec`).
+``passage_counts(first INTEGER PRIMARY KEY, counts BLOB)``
+    (version 8) how many passage fingerprints each article has, for `find`'s candidates (see `lookup`):
+    ``counts`` holds one uint32 (little-endian) per doc, of the docs ``first``, ``first + 1``, ... (at most
+    `COUNTS_RUN` a row). Written with the articles; rows are only ever added.
 ``segments(seg INTEGER PRIMARY KEY, level, docs, band_rows, passage_rows, band_shift, passage_shift)``
 ``band_blocks(seg, block, postings)`` and ``passage_blocks(seg, block, postings)``, WITHOUT ROWID
     the postings (band key -> doc, passage fingerprint -> doc), in segments of blocks: see `postings`.
@@ -38,15 +43,18 @@ import dataclasses
 import datetime as dt
 import json
 import sqlite3
+from collections.abc import Sequence
 from typing import Any
+
+import numpy as np
 
 from copydesk.config import IndexConfig
 from copydesk.errors import StoreError
 from copydesk.store import postings, stories
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 # Versions this code opens: older ones are upgraded in place (`upgrade`) when opened for writing.
-UPGRADABLE = frozenset({1, 2, 3, 4, 5, 6})
+UPGRADABLE = frozenset({1, 2, 3, 4, 5, 6, 7})
 UPGRADED = frozenset(str(v) for v in UPGRADABLE)  # as stored in meta
 # 'CPDK' in the SQLite header (PRAGMA application_id), so `file` and other tools can tell what the file is.
 APPLICATION_ID = 0x4350444B
@@ -91,6 +99,7 @@ CREATE TABLE fingerprints (
     band_keys BLOB NOT NULL,
     passages BLOB NOT NULL
 );
+CREATE TABLE passage_counts (first INTEGER PRIMARY KEY, counts BLOB NOT NULL);
 CREATE TABLE segments (
     seg INTEGER PRIMARY KEY,
     level INTEGER NOT NULL,
@@ -174,24 +183,31 @@ def _restart_stories(con: sqlite3.Connection) -> None:
 
 
 def upgrade(con: sqlite3.Connection) -> None:
-    """Bring a version 1 to 6 index to version 7 (inside the caller's transaction). The stories of
+    """Bring a version 1 to 7 index to version 8 (inside the caller's transaction). The stories of
     versions 1 to 6 are dropped: the next `copydesk stories` builds them again (`_restart_stories`).
 
     From 1: add the story tables, and the articles' layout columns when the file predates them (its articles
     then have no stored layout, and `find` analyses them when it verifies them). From 1 and 2: move the
     postings from one row each into blocks (`postings.upgrade_rows`); the candidates stay the same. From 3:
-    nothing more (its zlib texts stay as they are and read as before). From every one: add the empty
-    ``aliases`` table.
+    nothing more (its zlib texts stay as they are and read as before). From 1 to 6: add the empty
+    ``aliases`` table. From every one: count the articles' passage fingerprints (`fill_passage_counts`).
     """
     found = version(con)
     if found not in UPGRADED:
         return
+    if found != "7":
+        _upgrade_to_7(con, found)
+    con.execute("CREATE TABLE IF NOT EXISTS passage_counts (first INTEGER PRIMARY KEY, counts BLOB NOT NULL)")
+    fill_passage_counts(con)
+    con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),))
+
+
+def _upgrade_to_7(con: sqlite3.Connection, found: str) -> None:
     for statement in ALIASES_DDL.split(";"):
         if statement.strip():
             con.execute(statement)
     _restart_stories(con)
     if found in ("3", "4", "5", "6"):
-        con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),))
         return
     if found == "1":
         columns = {row[1] for row in con.execute("PRAGMA table_info(articles)")}
@@ -207,7 +223,41 @@ def upgrade(con: sqlite3.Connection) -> None:
             )
     postings.upgrade_rows(con)
     con.execute(DOC_ID_INDEX)
-    con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),))
+
+
+# Docs per row of ``passage_counts`` (4 bytes each): a row stays within a page or two.
+COUNTS_RUN = 2048
+
+
+def passage_count_rows(first: int, counts: Sequence[int]) -> list[tuple[int, bytes]]:
+    """The ``passage_counts`` rows of the docs ``first``, ``first + 1``, ... with those ``counts``."""
+    return [
+        (first + lo, np.asarray(counts[lo : lo + COUNTS_RUN], dtype="<u4").tobytes())
+        for lo in range(0, len(counts), COUNTS_RUN)
+    ]
+
+
+def fill_passage_counts(con: sqlite3.Connection) -> None:
+    """Write ``passage_counts`` from the fingerprints stored (a file made before version 8): each run of
+    consecutive docs as rows of `passage_count_rows`."""
+    con.execute("DELETE FROM passage_counts")
+    rows = con.execute("SELECT doc, length(passages) / 8 FROM fingerprints ORDER BY doc")
+    run_first, run = -1, list[int]()
+    while True:
+        page = rows.fetchmany(65536)
+        for doc, count in page:
+            if run and doc != run_first + len(run):
+                con.executemany(
+                    "INSERT INTO passage_counts VALUES (?, ?)", passage_count_rows(run_first, run)
+                )
+                run = []
+            if not run:
+                run_first = doc
+            run.append(count)
+        if not page:
+            break
+    if run:
+        con.executemany("INSERT INTO passage_counts VALUES (?, ?)", passage_count_rows(run_first, run))
 
 
 def check(con: sqlite3.Connection, path: str, config: IndexConfig | None) -> IndexConfig:

@@ -75,6 +75,7 @@ class SqliteStore(SqliteFile, Store):
         if not isinstance(merge_factor, int) or merge_factor < 2:
             raise StoreError(f"merge_factor must be an integer >= 2, got {merge_factor!r}")
         self._factor = merge_factor
+        self._passage_counts = lookup.PassageCounts()
         super().__init__(
             path,
             config=config,
@@ -245,6 +246,7 @@ class SqliteStore(SqliteFile, Store):
                 min_share=min_share,
                 min_own_share=min_own_share,
                 exclude=exclude,
+                counts=self._passage_counts,
             )
 
     def count(self) -> int:
