@@ -313,6 +313,16 @@ fn shared_runs(
     Ok(py.detach(|| verify::shared_runs(&a, &b, n, a_words, b_words, min_words)))
 }
 
+/// The words of an ASCII body (`copydesk.sketch.words.word_spans`): `(starts, ends)` as bytes of int64, or
+/// None for a body that is not ASCII.
+#[pyfunction]
+fn word_spans<'py>(
+    py: Python<'py>,
+    body: &str,
+) -> Option<(Bound<'py, PyBytes>, Bound<'py, PyBytes>)> {
+    crate::words::ascii_spans(body).map(|(s, e)| (bytes_of(py, &s), bytes_of(py, &e)))
+}
+
 #[pymodule]
 fn copydesk_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
@@ -322,5 +332,6 @@ fn copydesk_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(layouts, m)?)?;
     m.add_function(wrap_pyfunction!(figures, m)?)?;
     m.add_function(wrap_pyfunction!(shared_runs, m)?)?;
+    m.add_function(wrap_pyfunction!(word_spans, m)?)?;
     Ok(())
 }

@@ -43,6 +43,12 @@ fn ascii_class(c: u8) -> u8 {
 /// then each run of set bits found with `trailing_zeros`. No branch per byte: the end of a word, which a
 /// byte-by-byte scan mispredicts once a word, is one count of zeros.
 fn ascii_word_hashes(bytes: &[u8], out: &mut Vec<u64>) {
+    ascii_words(bytes, |start, end| out.push(xxh3_64(&bytes[start..end])));
+}
+
+/// `[start, end)` byte offsets of the words of an ASCII body, in order: `each(start, end)` for each (the
+/// bitmap scan of `ascii_word_hashes`).
+fn ascii_words(bytes: &[u8], mut each: impl FnMut(usize, usize)) {
     let n = bytes.len();
     let blocks = n.div_ceil(64);
     let mut word = vec![0u64; blocks + 1]; // one more, empty: every run ends before it
@@ -76,7 +82,7 @@ fn ascii_word_hashes(bytes: &[u8], out: &mut Vec<u64>) {
             gaps = !mask[e];
         }
         let end = (e * 64 + gaps.trailing_zeros() as usize).min(n);
-        out.push(xxh3_64(&bytes[start..end]));
+        each(start, end);
         pos = end;
     }
 }
@@ -146,6 +152,22 @@ pub fn fold_ascii(bytes: &[u8]) -> Vec<u8> {
             }
         })
         .collect()
+}
+
+/// The words of an ASCII body as `[start, end)` offsets (bytes, which are its characters), as
+/// `copydesk.sketch.words.word_spans` gives them: the words of the folded body. None for a body that is not
+/// ASCII.
+pub fn ascii_spans(body: &str) -> Option<(Vec<i64>, Vec<i64>)> {
+    if !body.is_ascii() {
+        return None;
+    }
+    let folded = fold_ascii(body.as_bytes());
+    let (mut starts, mut ends) = (Vec::new(), Vec::new());
+    ascii_words(&folded, |start, end| {
+        starts.push(start as i64);
+        ends.push(end as i64);
+    });
+    Some((starts, ends))
 }
 
 /// A code point has no class in the table handed over (too short for it).
@@ -308,5 +330,27 @@ mod tests {
             word_hashes("a\u{4e00}", &[], &mut out),
             Err(NoClass(0x4e00))
         );
+    }
+
+    #[test]
+    fn spans_are_the_words_of_the_folded_body() {
+        let body = "Don`t stop: U.S. shares rose 3.5% at 09:30 -- e.g. the Dow's.";
+        let (starts, ends) = ascii_spans(body).expect("ASCII");
+        let got: Vec<&str> = starts
+            .iter()
+            .zip(&ends)
+            .map(|(&a, &b)| &body[a as usize..b as usize])
+            .collect();
+        assert_eq!(
+            got,
+            [
+                "Don`t", "stop", "U.S", "shares", "rose", "3.5", "at", "09", "30", "e.g", "the",
+                "Dow's"
+            ]
+        );
+        let mut hashed = Vec::new();
+        word_hashes(body, &[], &mut hashed).expect("ASCII");
+        assert_eq!(hashed.len(), got.len());
+        assert!(ascii_spans("caf\u{e9}").is_none());
     }
 }

@@ -18,6 +18,8 @@ Jaccard of 1.0 and share every band key, so callers should keep empty articles o
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import numpy.typing as npt
 
@@ -35,13 +37,22 @@ _CHUNK = 1 << 16
 
 
 def permutations(*, num_perm: int, seed: int) -> tuple[U64, U64]:
-    """Coefficients ``(a, b)`` of the ``num_perm`` permutations for ``seed`` (two uint64 arrays, ``a`` odd)."""
+    """Coefficients ``(a, b)`` of the ``num_perm`` permutations for ``seed`` (two uint64 arrays, ``a`` odd,
+    read-only: made once per setting, as every query of `find` asks them)."""
     if not isinstance(num_perm, int) or num_perm < 1:
         raise ValueError(f"num_perm must be a positive integer, got {num_perm!r}")
     if not isinstance(seed, int) or seed < 0:
         raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+    return _permutations(num_perm, seed)
+
+
+@functools.lru_cache(maxsize=8)
+def _permutations(num_perm: int, seed: int) -> tuple[U64, U64]:
     raw = np.asarray(np.random.PCG64(seed).random_raw(2 * num_perm), dtype=np.uint64)
-    return raw[0::2] | np.uint64(1), raw[1::2].copy()
+    a, b = raw[0::2] | np.uint64(1), raw[1::2].copy()
+    a.flags.writeable = False
+    b.flags.writeable = False
+    return a, b
 
 
 def _check_csr(hashes: U64, offsets: I64) -> None:

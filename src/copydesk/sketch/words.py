@@ -172,10 +172,18 @@ def word_spans(text: str, *, start: int = 0) -> tuple[I64, I64] | None:
     """``[start, end)`` offsets into ``text`` of the words of ``text[start:]`` when that body is ASCII: the
     ``starts`` and ``ends`` of ``tokenize(text, start=start)``, found with the character classes above (an
     ASCII body keeps its length when folded, so offsets into the folded body are offsets into the text).
-    None for any other body, which `tokenize` handles (its offsets need the folding's map)."""
+    None for any other body, which `tokenize` handles (its offsets need the folding's map). On the native core
+    the same scan in Rust."""
     body = text[start:]
     if not body.isascii():
         return None
+    module = core.native()
+    if module is not None:
+        raw_starts, raw_ends = module.word_spans(body)
+        return (
+            np.frombuffer(raw_starts, dtype=np.int64) + start,
+            np.frombuffer(raw_ends, dtype=np.int64) + start,
+        )
     cls = _ASCII_CLASSES[np.frombuffer(folded(body).encode("ascii"), dtype=np.uint8)]
     starts, ends = _runs(_word_mask(cls))
     return starts + start, ends + start
