@@ -111,3 +111,27 @@ def test_add_names_an_id_met_again_with_another_text(tmp_path: Path) -> None:
     assert f"note: {expected}" in r.stderr and "already present 2 (same id)" in r.stdout
     r = runner.invoke(cli, ["add", str(tmp_path / "b.jsonl"), "--db", str(db), "--format", "json"])
     assert [n.startswith(expected) for n in json.loads(r.stdout)["notes"]] == [True]
+
+
+def test_compact_merges_the_segments_and_find_gives_the_same(tmp_path: Path) -> None:
+    runner = CliRunner()
+    db = str(tmp_path / "x.db")
+    # one batch per article: one postings segment each
+    r = runner.invoke(cli, ["add", str(EXAMPLES), "--db", db, "--batch-size", "1", "-q"])
+    assert r.exit_code == 0, r.output
+
+    def state() -> tuple[int, str]:
+        stats = json.loads(runner.invoke(cli, ["stats", "--db", db, "--format", "json"]).output)
+        hits = runner.invoke(cli, ["find", "wire.txt", "--db", db, "--format", "json"]).output
+        return stats["segments"], hits
+
+    segments, hits = state()
+    assert segments > 1
+    r = runner.invoke(cli, ["compact", "--db", db])
+    assert r.exit_code == 0, r.output
+    assert f"postings: {segments} segments -> 1" in r.output
+    assert state() == (1, hits)
+    again = runner.invoke(cli, ["compact", "--db", db])
+    assert again.exit_code == 0 and "already in 1 segment; nothing to do" in again.output
+    missing = runner.invoke(cli, ["compact", "--db", str(tmp_path / "none.db")])
+    assert missing.exit_code == 2 and "no index at" in missing.output

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from pathlib import Path
 
 import click
@@ -263,6 +264,31 @@ def find_cmd(
         )
     else:
         _print_hits(article, hits)
+
+
+@cli.command("compact")
+@DB_OPTION
+def compact_cmd(db: Path) -> None:
+    """Merge the index's postings into one segment, so that find looks in one instead of several.
+
+    add writes each batch of articles as a segment and merges them by level as it goes, so that a batch
+    costs the same at any size of the index; a large index is left with up to about ten, and each one a
+    query looks in costs time (on a million articles: find p50 17 ms with ten, 13 ms with one). Run it
+    after a large add; what find and stories give does not change. One transaction: a killed compact
+    leaves the index as it was; readers go on meanwhile, writers wait.
+    """
+    if not db.exists():
+        raise click.UsageError(f"no index at {db}: build one with  copydesk add PATH... --db {db}")
+    started = time.perf_counter()
+    with Index(db) as index:
+        before, after = index.compact()
+    took = time.perf_counter() - started
+    if before == after:
+        click.echo(
+            f"postings already in {after} segment{'s' if after != 1 else ''}; nothing to do ({took:.1f} s)"
+        )
+    else:
+        click.echo(f"postings: {before} segments -> {after} ({took:.1f} s)")
 
 
 @cli.command("stats")

@@ -276,6 +276,14 @@ class Index:
     def stats(self) -> StoreStats:
         return self.store.stats()
 
+    def compact(self) -> tuple[int, int]:
+        """Merge the postings into one segment, so that `find` looks in one instead of several (see
+        `copydesk.store.postings`); the candidates do not change. One transaction. Returns the number of
+        segments before and after."""
+        before = self.store.stats().segments
+        self.store.compact()
+        return before, self.store.stats().segments
+
     def resolve(self, article: ArticleLike) -> Article:
         """An article given as an `Article`, a mapping, or a plain string naming an id in the index."""
         if isinstance(article, str):
