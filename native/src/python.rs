@@ -313,6 +313,44 @@ fn shared_runs(
     Ok(py.detach(|| verify::shared_runs(&a, &b, n, a_words, b_words, min_words)))
 }
 
+/// Shingles of word hashes in CSR layout (bytes of uint64 and int64), article `i`'s `widths[i]` words wide
+/// (`copydesk.sketch.batch.shingles_read`): `(shingles, offsets)`.
+#[pyfunction]
+fn shingles<'py>(
+    py: Python<'py>,
+    hashes: &[u8],
+    offsets: &[u8],
+    widths: Vec<usize>,
+) -> PyResult<(Bound<'py, PyBytes>, Bound<'py, PyBytes>)> {
+    let hashes = u64s("hashes", hashes)?;
+    let offsets = counts("offsets", offsets)?;
+    let ok = offsets.len() == widths.len() + 1
+        && offsets.first() == Some(&0)
+        && offsets.last().copied() == Some(hashes.len())
+        && offsets.windows(2).all(|w| w[0] <= w[1])
+        && widths.iter().all(|&w| w > 0);
+    if !ok {
+        return Err(PyValueError::new_err(format!(
+            "offsets must rise from 0 to len(hashes) = {} in len(widths) + 1 = {} entries, widths above 0",
+            hashes.len(),
+            widths.len() + 1
+        )));
+    }
+    let (out, out_offsets) = py.detach(|| {
+        let mut out = Vec::with_capacity(hashes.len());
+        let mut out_offsets = Vec::with_capacity(widths.len() + 1);
+        out_offsets.push(0i64);
+        let mut one = Vec::new();
+        for (i, &w) in widths.iter().enumerate() {
+            crate::sketch::shingles(&hashes[offsets[i]..offsets[i + 1]], w, &mut one);
+            out.extend_from_slice(&one);
+            out_offsets.push(out.len() as i64);
+        }
+        (out, out_offsets)
+    });
+    Ok((bytes_of(py, &out), bytes_of(py, &out_offsets)))
+}
+
 /// The words of an ASCII body (`copydesk.sketch.words.word_spans`): `(starts, ends)` as bytes of int64, or
 /// None for a body that is not ASCII.
 #[pyfunction]
@@ -333,5 +371,6 @@ fn copydesk_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(figures, m)?)?;
     m.add_function(wrap_pyfunction!(shared_runs, m)?)?;
     m.add_function(wrap_pyfunction!(word_spans, m)?)?;
+    m.add_function(wrap_pyfunction!(shingles, m)?)?;
     Ok(())
 }

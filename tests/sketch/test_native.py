@@ -128,3 +128,25 @@ def _jsonl_texts(path: Path) -> list[str]:
 def test_real_texts_equal_the_reference(folder: str) -> None:
     batch = _jsonl_texts(shared_file(folder, "documents.jsonl.gz"))
     both(batch, IndexConfig())
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, 12), st.booleans()), max_size=8),
+    st.integers(1, 6),
+    st.integers(0, 2**32),
+)
+def test_shingles_read_is_the_same_on_both_cores(shape: list[tuple[int, bool]], n: int, seed: int) -> None:
+    from copydesk.sketch.batch import shingles_read
+
+    rng = np.random.default_rng(seed)
+    counts = [c for c, _ in shape]
+    hashes = rng.integers(0, 2**63, sum(counts), dtype=np.uint64)
+    offsets = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
+    chars = np.asarray([c for _, c in shape], dtype=bool)
+    got = {}
+    for name in ("python", "native"):
+        core.use(name)
+        sh, off = shingles_read(hashes, offsets, n=n, chars=chars)
+        got[name] = (sh.tolist(), off.tolist())
+    assert got["native"] == got["python"]

@@ -80,7 +80,16 @@ def shingles_batch(hashes: U64, offsets: I64, *, n: int) -> tuple[U64, I64]:
 
 def shingles_read(hashes: U64, offsets: I64, *, n: int, chars: npt.NDArray[np.bool_]) -> tuple[U64, I64]:
     """`shingles_batch` with each article's own width: ``shingle_width(n, chars=chars[i])`` for article
-    ``i`` (``chars`` as `copydesk.sketch.words.word_hashes_read` gives it)."""
+    ``i`` (``chars`` as `copydesk.sketch.words.word_hashes_read` gives it). On the native core, in Rust."""
+    module = core.native()
+    if module is not None:
+        widths = [shingle_width(n, chars=c) for c in chars.tolist()]
+        raw, raw_offsets = module.shingles(
+            np.ascontiguousarray(hashes, dtype=np.uint64).tobytes(),
+            np.ascontiguousarray(offsets, dtype=np.int64).tobytes(),
+            widths,
+        )
+        return np.frombuffer(raw, dtype=np.uint64), np.frombuffer(raw_offsets, dtype=np.int64)
     plain = shingles_batch(hashes, offsets, n=n)
     if not chars.any():
         return plain
