@@ -3,7 +3,7 @@
 Usage (from the repository root)::
 
     python bench/serve_load.py CORPUS_OR_INDEX [--base 10000] [--add 2000] [--batch 500] [--clients 8]
-        [--seconds 30] [--keep DB] [--add-from ARTICLES] [--delay 0] [--workers 1] [--readers 4]
+        [--seconds 30] [--keep DB] [--add-from ARTICLES] [--delay 0] [--workers 1] [--readers 2]
 
 CORPUS_OR_INDEX: a folder or file of articles as `copydesk add` reads them (e.g. a corpus of
 ``copydesk bench make-corpus``: its ``articles.jsonl``), or an index file (``.db``) to serve (then the ``--add``
@@ -115,7 +115,7 @@ def main() -> None:
     p.add_argument("--add-from", type=Path, default=None, help="articles the writer adds to an index given")
     p.add_argument("--delay", type=float, default=0.0, help="seconds of reads only before the writer starts")
     p.add_argument("--workers", type=int, default=1, help="copydesk serve --workers")
-    p.add_argument("--readers", type=int, default=4, help="copydesk serve --readers")
+    p.add_argument("--readers", type=int, default=2, help="copydesk serve --readers")
     args = p.parse_args()
     from copydesk.engine.index import Index
 

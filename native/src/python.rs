@@ -52,6 +52,20 @@ fn no_class(e: NoClass) -> PyErr {
     ))
 }
 
+/// Bytes of input below which a call keeps the GIL: releasing and taking it back costs little alone, but a
+/// thread of a busy server that gives it up for a short call then waits for it (up to the interpreter's
+/// switch interval) behind the other threads, so short calls run faster, and let others run sooner, holding it.
+const DETACH_BYTES: usize = 256 << 10;
+
+/// Runs `work` with the GIL released when its input (`bytes`) is large enough to pay for it.
+fn run<T: Send>(py: Python<'_>, bytes: usize, work: impl FnOnce() -> T + Send) -> T {
+    if bytes >= DETACH_BYTES {
+        py.detach(work)
+    } else {
+        work()
+    }
+}
+
 fn settings_check(a: &[u64], b: &[u64], bands: usize, window: usize) -> PyResult<()> {
     if a.is_empty() || a.len() != b.len() {
         return Err(PyValueError::new_err(format!(
@@ -109,9 +123,9 @@ fn word_hashes<'py>(
 ) -> PyResult<(Bound<'py, PyBytes>, Bound<'py, PyBytes>)> {
     let strs = texts(&bodies)?;
     let classes = classes.unwrap_or(&[]);
-    let (hashes, offsets) = py
-        .detach(|| word_hashes_batch(&strs, classes))
-        .map_err(no_class)?;
+    let size = strs.iter().map(|b| b.len()).sum();
+    let (hashes, offsets) =
+        run(py, size, || word_hashes_batch(&strs, classes)).map_err(no_class)?;
     Ok((bytes_of(py, &hashes), bytes_of(py, &offsets)))
 }
 
@@ -153,7 +167,9 @@ fn sketch<'py>(
         bands,
         window,
     };
-    let result = py.detach(|| sketch_batch(&hashes, &offsets, &widths, &s));
+    let result = run(py, hashes.len() * 8, || {
+        sketch_batch(&hashes, &offsets, &widths, &s)
+    });
     Ok(out(py, &result))
 }
 
@@ -181,9 +197,9 @@ fn fingerprints<'py>(
         bands,
         window,
     };
-    let result = py
-        .detach(|| fingerprints_batch(&strs, width, classes, &s))
-        .map_err(no_class)?;
+    let size = strs.iter().map(|b| b.len()).sum();
+    let result =
+        run(py, size, || fingerprints_batch(&strs, width, classes, &s)).map_err(no_class)?;
     Ok(out(py, &result))
 }
 
@@ -210,7 +226,8 @@ fn layouts(
     }
     // A text that is not valid Unicode (a lone surrogate) is left to Python.
     let strs: Vec<&str> = texts.iter().map(|t| t.to_str().unwrap_or("_")).collect();
-    let result = py.detach(|| layouts_batch(&strs, &starts));
+    let size = strs.iter().map(|t| t.len()).sum();
+    let result = run(py, size, || layouts_batch(&strs, &starts));
     Ok(result
         .into_iter()
         .map(|lay| {
@@ -278,7 +295,7 @@ fn figures<'py>(
             words.len() + 1
         )));
     }
-    let f = py.detach(|| {
+    let f = run(py, (query.len() + shingles.len()) * 8, || {
         verify::figures(
             &query,
             query_words,
@@ -310,7 +327,10 @@ fn shared_runs(
     min_words: usize,
 ) -> PyResult<Vec<(usize, usize, usize, usize)>> {
     let (a, b) = (u64s("a", a)?, u64s("b", b)?);
-    Ok(py.detach(|| verify::shared_runs(&a, &b, n, a_words, b_words, min_words)))
+    let size = (a.len() + b.len()) * 8;
+    Ok(run(py, size, || {
+        verify::shared_runs(&a, &b, n, a_words, b_words, min_words)
+    }))
 }
 
 /// Shingles of word hashes in CSR layout (bytes of uint64 and int64), article `i`'s `widths[i]` words wide
@@ -336,7 +356,7 @@ fn shingles<'py>(
             widths.len() + 1
         )));
     }
-    let (out, out_offsets) = py.detach(|| {
+    let (out, out_offsets) = run(py, hashes.len() * 8, || {
         let mut out = Vec::with_capacity(hashes.len());
         let mut out_offsets = Vec::with_capacity(widths.len() + 1);
         out_offsets.push(0i64);

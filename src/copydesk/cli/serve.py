@@ -44,7 +44,12 @@ def _require() -> None:
     help="Let --fetch-urls reach private and loopback addresses (tests).",
 )
 @click.option(
-    "--readers", type=click.IntRange(1, 64), default=4, show_default=True, help="Read connections per worker."
+    "--readers",
+    type=click.IntRange(1, 64),
+    default=2,
+    show_default=True,
+    help="Read connections per worker (threads of one worker share its interpreter: more workers, not more "
+    "readers, use more cores).",
 )
 @click.option(
     "--workers",

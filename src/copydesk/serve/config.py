@@ -34,7 +34,7 @@ class ServeConfig:
     max_body: int = 10_000_000
     fetch_urls: bool = False
     fetch_allow_private: bool = False
-    readers: int = 4
+    readers: int = 2
     wait: float = 10.0
     max_jobs: int = 16
     workers: int = 1
