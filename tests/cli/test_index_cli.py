@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from click.testing import CliRunner
 
@@ -135,3 +136,19 @@ def test_compact_merges_the_segments_and_find_gives_the_same(tmp_path: Path) -> 
     assert again.exit_code == 0 and "already in 1 segment; nothing to do" in again.output
     missing = runner.invoke(cli, ["compact", "--db", str(tmp_path / "none.db")])
     assert missing.exit_code == 2 and "no index at" in missing.output
+
+
+def test_add_suggests_compact_once_the_segments_pile_up(tmp_path: Path, monkeypatch: Any) -> None:
+    import copydesk.cli.index as index_cli
+
+    monkeypatch.setattr(index_cli, "COMPACT_HINT", 3)
+    runner = CliRunner()
+    db = str(tmp_path / "x.db")
+    first = runner.invoke(cli, ["add", str(EXAMPLES / "wire.txt"), "--db", db])
+    assert first.exit_code == 0 and "copydesk compact" not in first.output
+    more = runner.invoke(cli, ["add", str(EXAMPLES), "--db", db, "--batch-size", "1"])
+    assert more.exit_code == 0, more.output
+    assert "segments, and find looks in each; copydesk compact --db" in more.output
+    runner.invoke(cli, ["compact", "--db", db])
+    again = runner.invoke(cli, ["add", str(EXAMPLES), "--db", db])  # nothing new: no hint
+    assert again.exit_code == 0 and "copydesk compact" not in again.output

@@ -167,6 +167,18 @@ def add_cmd(
             f"{summary.duplicate_text:,} (same text: kept as aliases); skipped {len(summary.skipped):,}; "
             f"{summary.seconds:.1f} s{rate}. The index {clean(db)} holds {stats.articles:,} articles."
         )
+        if summary.added and stats.segments >= COMPACT_HINT:
+            err.print(
+                Text.assemble(
+                    ("note", "cyan"),
+                    f": the index keeps its postings in {stats.segments} segments, and find looks in each; "
+                    "copydesk compact --db ",
+                    plain(str(db)),
+                    " merges them into one",
+                ),
+                highlight=False,
+                soft_wrap=True,
+            )
     if summary.read == 0:
         skipped = (
             f"{len(summary.skipped):,} skipped, listed above" if summary.skipped else "no article file found"
@@ -264,6 +276,10 @@ def find_cmd(
         )
     else:
         _print_hits(article, hits)
+
+
+# Segments from which `add` suggests `copydesk compact` (a large index keeps about ten; see compact's help).
+COMPACT_HINT = 8
 
 
 @cli.command("compact")
