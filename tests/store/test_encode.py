@@ -111,3 +111,49 @@ def test_a_batch_encoded_for_other_settings_is_refused(tmp_path: Path) -> None:
         pytest.raises(StoreError, match="encoded for"),
     ):
         store.add_batch(encode_batch(items, other))
+
+
+@pytest.mark.parametrize("count", [3, 200])
+def test_texts_packed_together_are_the_bytes_of_each_packed_alone(count: int) -> None:
+    # one call of the compressor over every core, or one text at a time below `_MANY`: the same frames
+    from copydesk.store.codec import pack_text, pack_texts, unpack_text
+
+    texts = ["", "a lone surrogate \ud800 kept", *(f"Story {i}: " + "word " * i for i in range(count))]
+    packed = pack_texts(texts)
+    assert packed == [pack_text(t) for t in texts]
+    assert [unpack_text(b) for b in packed] == texts
+
+
+def test_texts_packed_ahead_are_stored_as_given(tmp_path: Path) -> None:
+    from copydesk.store.codec import pack_texts
+
+    articles, _, fps = _batch()
+    layouts = body_layouts([a.text for a in articles], [a.body_start for a in articles])
+    ready = pack_texts([a.text for a in articles])
+    packed: list[bytes | None] = [b if i % 2 else None for i, b in enumerate(ready)]
+    batch = encode_arrays(
+        articles,
+        list(layouts),
+        content_hashes=fps.content_hashes,
+        words=fps.words,
+        band_keys=fps.band_keys,
+        passages=fps.passages,
+        passage_offsets=fps.passage_offsets,
+        config=CONFIG,
+        pack=[True] * len(articles),
+        packed=packed,
+    )
+    assert [item.packed for item in batch.items] == ready
+    with pytest.raises(StoreError, match="as many packed texts"):
+        encode_arrays(
+            articles,
+            list(layouts),
+            content_hashes=fps.content_hashes,
+            words=fps.words,
+            band_keys=fps.band_keys,
+            passages=fps.passages,
+            passage_offsets=fps.passage_offsets,
+            config=CONFIG,
+            pack=[True] * len(articles),
+            packed=ready[:1],
+        )

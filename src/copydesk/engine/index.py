@@ -240,8 +240,8 @@ class Index:
                         layouts[i] = layout
                 new = np.unique(np.asarray(fresh, dtype=np.uint64))
                 known = np.insert(known, np.searchsorted(known, new), new)
-                # Encoded here from the batch's arrays, the texts met for the first time compressed (zstd
-                # releases the GIL): the writer thread, the pipeline's slowest stage, then only runs the SQL.
+                # Encoded here from the batch's arrays, the texts met for the first time compressed where
+                # they were prepared: the writer thread, the pipeline's slowest stage, then only runs the SQL.
                 encoded = encode_arrays(
                     batch,
                     layouts,
@@ -252,6 +252,7 @@ class Index:
                     passage_offsets=fps.passage_offsets,
                     config=self.config,
                     pack=[lay is not None for lay in layouts],
+                    packed=prepared.packed,
                 )
                 if pending is not None:
                     pending.result()

@@ -31,6 +31,7 @@ from copydesk import core
 from copydesk.config import IndexConfig
 from copydesk.model import BodyLayout
 from copydesk.sketch.batch import BatchFingerprints, fingerprint_arrays
+from copydesk.store.codec import pack_texts
 from copydesk.text.layout import body_layouts
 
 U64 = npt.NDArray[np.uint64]
@@ -55,11 +56,12 @@ def auto_workers() -> int:
 
 @dataclass(frozen=True, slots=True)
 class PreparedBatch:
-    """Fingerprints of every article of a batch, and the layouts of those whose text was not laid out before
-    (None for the others)."""
+    """Fingerprints of every article of a batch, and the layouts and compressed texts (`pack_texts`) of those
+    whose text was not laid out before (None for the others)."""
 
     fingerprints: BatchFingerprints
     layouts: list[BodyLayout | None]
+    packed: list[bytes | None]
 
 
 def prepare_batch(
@@ -79,10 +81,14 @@ def prepare_batch(
             met.add(h)
             todo.append(i)
     layouts: list[BodyLayout | None] = [None] * len(texts)
-    laid = body_layouts([texts[i] for i in todo], [starts[i] for i in todo])
-    for i, lay in zip(todo, laid, strict=True):
+    packed: list[bytes | None] = [None] * len(texts)
+    chosen = [texts[i] for i in todo]
+    laid = body_layouts(chosen, [starts[i] for i in todo])
+    # the texts the store will keep, compressed here: off the thread that reads and encodes the batch
+    for i, lay, blob in zip(todo, laid, pack_texts(chosen), strict=True):
         layouts[i] = lay
-    return PreparedBatch(fps, layouts)
+        packed[i] = blob
+    return PreparedBatch(fps, layouts, packed)
 
 
 def _exit_with_parent(parent: int, every: float = 0.5) -> None:
@@ -151,5 +157,7 @@ class BatchPool:
 def gather(futures: list[Future[PreparedBatch]]) -> PreparedBatch:
     parts = [f.result() for f in futures]
     return PreparedBatch(
-        BatchFingerprints.concat([p.fingerprints for p in parts]), [lay for p in parts for lay in p.layouts]
+        BatchFingerprints.concat([p.fingerprints for p in parts]),
+        [lay for p in parts for lay in p.layouts],
+        [blob for p in parts for blob in p.packed],
     )

@@ -152,6 +152,20 @@ def pack_text(text: str) -> bytes:
     return _CODECS.compressor.compress(text.encode("utf-8", "surrogatepass"))
 
 
+# Texts from which `pack_texts` compresses them in one call, over every core.
+_MANY = 64
+
+
+def pack_texts(texts: Sequence[str]) -> list[bytes]:
+    """`pack_text` of each of ``texts`` (the same bytes): many at once in one call of the compressor, which
+    spreads them over every core without the GIL."""
+    if len(texts) < _MANY:
+        return [pack_text(t) for t in texts]
+    data: list[bytes | bytearray | memoryview] = [t.encode("utf-8", "surrogatepass") for t in texts]
+    out = _CODECS.compressor.multi_compress_to_buffer(data, threads=-1)
+    return [out[k].tobytes() for k in range(len(out))]
+
+
 def unpack_text(blob: bytes) -> str:
     """The text of a blob made by `pack_text`, or by the zlib of schema version 3 and older.
 
@@ -329,13 +343,18 @@ def encode_arrays(
     passage_offsets: npt.NDArray[np.int64],
     config: IndexConfig,
     pack: Sequence[bool],
+    packed: Sequence[bytes | None] | None = None,
 ) -> EncodedBatch:
     """`encode_batch` of a batch whose fingerprints are given as the arrays of a whole batch (as
     `copydesk.sketch.batch.BatchFingerprints` holds them): the engine's own ingest, whose articles were
     checked where they came in (`copydesk.io.check`) and whose fingerprints and layouts the engine made, so
     the arrays are checked once here rather than item by item. ``band_keys``: uint64 ``(n, config.bands)``;
-    ``passages``: uint64, article ``i``'s are ``passages[passage_offsets[i]:passage_offsets[i + 1]]``."""
+    ``passages``: uint64, article ``i``'s are ``passages[passage_offsets[i]:passage_offsets[i + 1]]``.
+    ``packed``: texts already compressed (`pack_texts`), None where not; those flagged in ``pack`` and not
+    given are compressed here."""
     n = len(articles)
+    if packed is not None and len(packed) != n:
+        raise StoreError(f"a batch of {n} articles needs as many packed texts or None, got {len(packed)}")
     if not (len(layouts) == len(pack) == len(content_hashes) == len(words) == n == len(passage_offsets) - 1):
         raise StoreError(f"a batch of {n} articles needs as many layouts, flags, hashes and word counts")
     for name, values in (
@@ -370,7 +389,11 @@ def encode_arrays(
                 blobs=(b"", row.tobytes(), found.tobytes()),
                 band_keys=row,
                 passages=found,
-                packed=pack_text(article.text) if flag else None,
+                packed=ready
+                if (ready := None if packed is None else packed[i]) is not None
+                else pack_text(article.text)
+                if flag
+                else None,
             )
         )
     return EncodedBatch(items, config)
