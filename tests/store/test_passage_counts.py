@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from copydesk.errors import StoreError
 from copydesk.model import IndexedArticle
 from copydesk.store import SCHEMA_VERSION, SqliteStore, open_store, schema
 from copydesk.store.lookup import PassageCounts
@@ -82,7 +83,7 @@ def test_a_bad_row_is_named() -> None:
     con = sqlite3.connect(":memory:")
     con.execute("CREATE TABLE passage_counts (first INTEGER PRIMARY KEY, counts BLOB NOT NULL)")
     con.execute("INSERT INTO passage_counts VALUES (1, ?)", (b"\x01\x02\x03",))
-    with pytest.raises(Exception, match="passage_counts"):
+    with pytest.raises(StoreError, match="passage_counts"):
         PassageCounts().of(con, np.asarray([1], dtype=np.int64))
 
 
@@ -100,7 +101,7 @@ def test_a_version_7_file_is_counted_and_keeps_its_stories(tmp_path: Path) -> No
     con.execute("UPDATE meta SET value = '7' WHERE key = 'schema_version'")
     con.commit()
     con.close()
-    with pytest.raises(Exception, match="schema version 7; this copydesk upgrades it"):
+    with pytest.raises(StoreError, match="schema version 7; this copydesk upgrades it"):
         open_store(path, readonly=True)
     with Index(path) as ix:
         assert ix.stats().schema_version == SCHEMA_VERSION == 8
