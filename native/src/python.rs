@@ -146,21 +146,10 @@ fn sketch<'py>(
     let (a, b) = (u64s("a", a)?, u64s("b", b)?);
     settings_check(&a, &b, bands, window)?;
     let hashes = u64s("hashes", hashes)?;
-    let offsets: Vec<i64> = u64s("offsets", offsets)?
+    let offsets: Vec<i64> = csr(offsets, "hashes", hashes.len(), "widths", widths.len())?
         .into_iter()
         .map(|v| v as i64)
         .collect();
-    let ok = offsets.len() == widths.len() + 1
-        && offsets.first() == Some(&0)
-        && offsets.last().copied() == Some(hashes.len() as i64)
-        && offsets.windows(2).all(|w| w[0] <= w[1]);
-    if !ok {
-        return Err(PyValueError::new_err(format!(
-            "offsets must rise from 0 to len(hashes) = {} in len(widths) + 1 = {} entries",
-            hashes.len(),
-            widths.len() + 1
-        )));
-    }
     let s = Settings {
         a: &a,
         b: &b,
@@ -253,7 +242,31 @@ fn counts(name: &str, raw: &[u8]) -> PyResult<Vec<usize>> {
         .collect()
 }
 
+/// `offsets` (bytes of int64) as counts, checked to rise from 0 to `total` (the length of `values`) in
+/// `items + 1` entries: the CSR layout of `items` runs of `values`.
+fn csr(
+    offsets: &[u8],
+    values: &str,
+    total: usize,
+    items: &str,
+    count: usize,
+) -> PyResult<Vec<usize>> {
+    let offsets = counts("offsets", offsets)?;
+    let ok = offsets.len() == count + 1
+        && offsets.first() == Some(&0)
+        && offsets.last().copied() == Some(total)
+        && offsets.windows(2).all(|w| w[0] <= w[1]);
+    if !ok {
+        return Err(PyValueError::new_err(format!(
+            "offsets must rise from 0 to len({values}) = {total} in len({items}) + 1 = {} entries",
+            count + 1
+        )));
+    }
+    Ok(offsets)
+}
+
 type FiguresOut<'py> = (
+    usize,
     Bound<'py, PyBytes>,
     Bound<'py, PyBytes>,
     Bound<'py, PyBytes>,
@@ -262,9 +275,9 @@ type FiguresOut<'py> = (
 
 /// The figures of one query against many candidates (`copydesk.engine.verify.figures`): the query's body
 /// shingles (bytes of uint64), its body words and window width; the candidates' shingles end to end with
-/// `offsets` (int64, `len(words) + 1`), their body words and window widths (int64 each). Gives, per
-/// candidate, bytes of int64: shared distinct shingles, distinct shingles, query words covered, candidate
-/// words covered.
+/// `offsets` (int64, `len(words) + 1`), their body words and window widths (int64 each). Gives the
+/// query's distinct shingles, then per candidate, as bytes of int64: shared distinct shingles, distinct
+/// shingles, query words covered, candidate words covered.
 #[pyfunction]
 #[allow(clippy::too_many_arguments)]
 fn figures<'py>(
@@ -279,20 +292,14 @@ fn figures<'py>(
 ) -> PyResult<FiguresOut<'py>> {
     let query = u64s("query", query)?;
     let shingles = u64s("shingles", shingles)?;
-    let offsets = counts("offsets", offsets)?;
     let words = counts("words", words)?;
     let widths = counts("widths", widths)?;
-    let ok = offsets.len() == words.len() + 1
-        && widths.len() == words.len()
-        && offsets.first() == Some(&0)
-        && offsets.last().copied() == Some(shingles.len())
-        && offsets.windows(2).all(|w| w[0] <= w[1]);
-    if !ok {
+    let offsets = csr(offsets, "shingles", shingles.len(), "words", words.len())?;
+    if widths.len() != words.len() {
         return Err(PyValueError::new_err(format!(
-            "offsets must rise from 0 to len(shingles) = {} in len(words) + 1 = {} entries, with one \
-             width per candidate",
-            shingles.len(),
-            words.len() + 1
+            "widths must hold one width per candidate ({}), got {}",
+            words.len(),
+            widths.len()
         )));
     }
     let f = run(py, (query.len() + shingles.len()) * 8, || {
@@ -307,6 +314,7 @@ fn figures<'py>(
         )
     });
     Ok((
+        f.query_distinct,
         bytes_of(py, &f.inter),
         bytes_of(py, &f.distinct),
         bytes_of(py, &f.covered_query),
@@ -343,18 +351,9 @@ fn shingles<'py>(
     widths: Vec<usize>,
 ) -> PyResult<(Bound<'py, PyBytes>, Bound<'py, PyBytes>)> {
     let hashes = u64s("hashes", hashes)?;
-    let offsets = counts("offsets", offsets)?;
-    let ok = offsets.len() == widths.len() + 1
-        && offsets.first() == Some(&0)
-        && offsets.last().copied() == Some(hashes.len())
-        && offsets.windows(2).all(|w| w[0] <= w[1])
-        && widths.iter().all(|&w| w > 0);
-    if !ok {
-        return Err(PyValueError::new_err(format!(
-            "offsets must rise from 0 to len(hashes) = {} in len(widths) + 1 = {} entries, widths above 0",
-            hashes.len(),
-            widths.len() + 1
-        )));
+    let offsets = csr(offsets, "hashes", hashes.len(), "widths", widths.len())?;
+    if widths.contains(&0) {
+        return Err(PyValueError::new_err("widths must be above 0"));
     }
     let (out, out_offsets) = run(py, hashes.len() * 8, || {
         let mut out = Vec::with_capacity(hashes.len());

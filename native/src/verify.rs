@@ -36,6 +36,8 @@ type UniformMap<V> = HashMap<u64, V, BuildHasherDefault<Uniform>>;
 /// query has (`covered_candidate`).
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Figures {
+    /// The query's distinct shingles.
+    pub query_distinct: usize,
     pub inter: Vec<i64>,
     pub distinct: Vec<i64>,
     pub covered_query: Vec<i64>,
@@ -84,6 +86,7 @@ pub fn figures(
 ) -> Figures {
     let k = words.len();
     let mut out = Figures {
+        query_distinct: 0,
         inter: Vec::with_capacity(k),
         distinct: Vec::with_capacity(k),
         covered_query: Vec::with_capacity(k),
@@ -99,6 +102,7 @@ pub fn figures(
             *number.entry(h).or_insert(next)
         })
         .collect();
+    out.query_distinct = number.len();
     // held[e] == i + 1: candidate i has the query's shingle number e
     let mut held = vec![0usize; number.len()];
     let mut sorted: Vec<u64> = Vec::new();
@@ -202,7 +206,10 @@ mod tests {
     ) -> Figures {
         use std::collections::HashSet;
         let qset: HashSet<u64> = query.iter().copied().collect();
-        let mut out = Figures::default();
+        let mut out = Figures {
+            query_distinct: qset.len(),
+            ..Figures::default()
+        };
         for (c, w, width) in cands {
             let cset: HashSet<u64> = c.iter().copied().collect();
             out.distinct.push(cset.len() as i64);

@@ -130,22 +130,9 @@ def test_texts_packed_ahead_are_stored_as_given(tmp_path: Path) -> None:
     articles, _, fps = _batch()
     layouts = body_layouts([a.text for a in articles], [a.body_start for a in articles])
     ready = pack_texts([a.text for a in articles])
-    packed: list[bytes | None] = [b if i % 2 else None for i, b in enumerate(ready)]
-    batch = encode_arrays(
-        articles,
-        list(layouts),
-        content_hashes=fps.content_hashes,
-        words=fps.words,
-        band_keys=fps.band_keys,
-        passages=fps.passages,
-        passage_offsets=fps.passage_offsets,
-        config=CONFIG,
-        pack=[True] * len(articles),
-        packed=packed,
-    )
-    assert [item.packed for item in batch.items] == ready
-    with pytest.raises(StoreError, match="as many packed texts"):
-        encode_arrays(
+
+    def encode(packed: list[bytes | None] | list[bytes]) -> EncodedBatch:
+        return encode_arrays(
             articles,
             list(layouts),
             content_hashes=fps.content_hashes,
@@ -155,5 +142,10 @@ def test_texts_packed_ahead_are_stored_as_given(tmp_path: Path) -> None:
             passage_offsets=fps.passage_offsets,
             config=CONFIG,
             pack=[True] * len(articles),
-            packed=ready[:1],
+            packed=packed,
         )
+
+    batch = encode([b if i % 2 else None for i, b in enumerate(ready)])
+    assert [item.packed for item in batch.items] == ready
+    with pytest.raises(StoreError, match="as many packed texts"):
+        encode(ready[:1])

@@ -188,7 +188,7 @@ def figures(query: U64, query_words: int, candidates: Sequence[Body], *, shingle
     sizes = np.fromiter((c.shingle_size for c in candidates), dtype=np.int64, count=k)
     native = core.native()
     if native is not None:
-        raw = native.figures(
+        n_q, *raw = native.figures(
             np.ascontiguousarray(query, dtype=np.uint64).tobytes(),
             query_words,
             shingle_size,
@@ -198,7 +198,6 @@ def figures(query: U64, query_words: int, candidates: Sequence[Body], *, shingle
             sizes.tobytes(),
         )
         inter, distinct, cov_q, cov_c = (np.frombuffer(r, dtype=np.int64) for r in raw)
-        n_q = len(np.unique(query))
     else:
         n_q, inter, distinct, cov_q, cov_c = _counts(
             query, query_words, shingle_size, flat, off, words, sizes

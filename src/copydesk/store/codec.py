@@ -353,8 +353,9 @@ def encode_arrays(
     ``packed``: texts already compressed (`pack_texts`), None where not; those flagged in ``pack`` and not
     given are compressed here."""
     n = len(articles)
-    if packed is not None and len(packed) != n:
-        raise StoreError(f"a batch of {n} articles needs as many packed texts or None, got {len(packed)}")
+    made: Sequence[bytes | None] = [None] * n if packed is None else packed
+    if len(made) != n:
+        raise StoreError(f"a batch of {n} articles needs as many packed texts or None, got {len(made)}")
     if not (len(layouts) == len(pack) == len(content_hashes) == len(words) == n == len(passage_offsets) - 1):
         raise StoreError(f"a batch of {n} articles needs as many layouts, flags, hashes and word counts")
     for name, values in (
@@ -389,11 +390,7 @@ def encode_arrays(
                 blobs=(b"", row.tobytes(), found.tobytes()),
                 band_keys=row,
                 passages=found,
-                packed=ready
-                if (ready := None if packed is None else packed[i]) is not None
-                else pack_text(article.text)
-                if flag
-                else None,
+                packed=made[i] if made[i] is not None else pack_text(article.text) if flag else None,
             )
         )
     return EncodedBatch(items, config)
